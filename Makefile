@@ -1,0 +1,55 @@
+# Quick start on a fresh Debian machine with Python 3.11:
+#   make demo   set everything up and audit the bundled menus
+#   make test   set everything up and run the tests
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SYSTEM_PACKAGES := espeak-ng chromium
+REPORTS := reports
+
+.PHONY: demo test lint bench system clean
+
+demo: system $(STAMP)
+	@mkdir -p $(REPORTS)
+	$(BIN)/ivr validate menus
+	@for menu in menus/*.yaml; do \
+		echo; echo "== $$menu: a caller heads for a person =="; \
+		$(BIN)/python -m ivr.demo_call $$menu || exit 1; \
+	done
+
+test: system $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check ivr audit voices tests bench
+
+bench: $(STAMP)
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# System packages: installed with apt-get when running as root, else the exact command is shown.
+system:
+	@missing=""; \
+	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing system packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "Missing system packages:$$missing. Install them with:"; \
+			echo "  sudo apt-get update && sudo apt-get install -y$$missing"; \
+			exit 1; \
+		fi; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) $(REPORTS) build *.egg-info .pytest_cache

@@ -1,0 +1,1 @@
+"""The auditor: timing model, queue maths, metrics, rules and reports."""

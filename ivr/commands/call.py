@@ -1,0 +1,123 @@
+"""``ivr call MENU``: step through a menu as a caller, scripted or interactive.
+
+Scripted events keep the order they are given in:
+``ivr call menus/acme-cold.yaml --press 1 --say billing --silence``.
+Without events, the caller types at a prompt: digits press keys, ``say TEXT``
+speaks, an empty line waits in silence, ``hangup`` (or end of input) hangs up.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import click
+
+from ivr.commands.common import load_or_exit
+from ivr.engine import Call, Line
+
+EVENT_OPTIONS = {"--press": "press", "--say": "speak", "--silence": "silence",
+                 "--hangup": "hangup"}
+TAKES_VALUE = ("--press", "--say")
+
+
+class OrderedEventsCommand(click.Command):
+    """A command that also records the order of its caller-event options."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        events: list[tuple[str, str | None]] = []
+        items = iter(args)
+        for arg in items:
+            name, eq, value = arg.partition("=")
+            if name in EVENT_OPTIONS:
+                if name in TAKES_VALUE:
+                    value = value if eq else next(items, None)
+                events.append((EVENT_OPTIONS[name], value if name in TAKES_VALUE else None))
+        ctx.meta["ivr_events"] = events
+        return super().parse_args(ctx, args)
+
+
+def parse_when(text: str | None, timezone: str) -> datetime:
+    """The call's start time: ISO text (naive means the hotline's local time) or now."""
+    zone = ZoneInfo(timezone)
+    if text is None:
+        return datetime.now(zone)
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f'"{text}" is not a time like 2026-11-23T21:00',
+                                 param_hint="--at") from None
+    return when if when.tzinfo else when.replace(tzinfo=zone)
+
+
+def format_line(line: Line, lang: str) -> str:
+    """One transcript line: ``[  12.3 s] IVR: text``."""
+    who = {"ivr": "IVR", "caller": "caller", "system": "--"}[line.who]
+    return f"[{line.seconds:7.1f} s] {who}: {line.text}"
+
+
+@click.command(cls=OrderedEventsCommand)
+@click.argument("menu", type=click.Path(exists=True, dir_okay=False))
+@click.option("--press", multiple=True, metavar="KEYS", help="Press keys (repeatable, in order).")
+@click.option("--say", multiple=True, metavar="TEXT", help="Say something (repeatable).")
+@click.option("--silence", multiple=True, is_flag=True, flag_value=True,
+              help="Stay silent until the timeout (repeatable).")
+@click.option("--hangup", is_flag=True, help="Hang up (after the events before it).")
+@click.option("--lang", help="Language the call starts in (default: the hotline's first).")
+@click.option("--at", "at", metavar="TIME", help="When the call is made, e.g. 2026-11-23T21:00 "
+              "(the hotline's local time unless an offset is given). Default: now.")
+def call(menu: str, press: tuple[str, ...], say: tuple[str, ...], silence: tuple[bool, ...],
+         hangup: bool, lang: str | None, at: str | None) -> None:
+    """Step through MENU as a caller and print the transcript and where the call ended."""
+    loaded = load_or_exit(menu)
+    if lang is not None and lang not in loaded.hotline.languages:
+        raise click.BadParameter(f'"{lang}" is not one of this hotline\'s languages '
+                                 f"({', '.join(loaded.hotline.languages)})", param_hint="--lang")
+    the_call = Call(loaded, at=parse_when(at, loaded.hotline.timezone), lang=lang)
+    events = click.get_current_context().meta["ivr_events"]
+    shown = 0
+
+    def show() -> None:
+        nonlocal shown
+        for line in the_call.transcript[shown:]:
+            click.echo(format_line(line, the_call.lang))
+        shown = len(the_call.transcript)
+
+    the_call.start()
+    show()
+    if events:
+        for method, value in events:
+            if the_call.ended:
+                click.echo(f"(the call has ended; ignoring --{method} and what follows)")
+                break
+            getattr(the_call, method)(*([value] if value is not None else []))
+            show()
+    else:
+        _interactive(the_call, show)
+    click.echo(f"Call {the_call.outcome.describe()}")
+
+
+def _interactive(the_call: Call, show) -> None:
+    stdin = click.get_text_stream("stdin")
+    while not the_call.ended:
+        node = the_call.waiting_node
+        if node is None:
+            return
+        click.echo("keys, 'say TEXT', empty line for silence, 'hangup'> ", nl=False)
+        line = stdin.readline()
+        if not line:
+            click.echo()
+            the_call.hangup()
+        else:
+            text = line.strip()
+            if text.lower() in ("hangup", "hang up", "q", "quit"):
+                the_call.hangup()
+            elif text.lower().startswith("say "):
+                the_call.speak(text[4:])
+            elif not text:
+                the_call.silence()
+            elif all(ch in "0123456789*#" for ch in text):
+                the_call.press(text)
+            else:
+                click.echo("  (type keys like 1 or 123#, 'say billing', or an empty line)")
+        show()

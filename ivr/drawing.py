@@ -1,0 +1,71 @@
+"""Text pictures of a menu graph: Mermaid flowcharts and Graphviz dot.
+
+>>> import networkx as nx
+>>> g = nx.DiGraph(start="a")
+>>> g.add_node("a", kind="say", human=False); g.add_node("b", kind="queue", human=True)
+>>> g.add_edge("a", "b", kind="next", ways=[{"kind": "next"}])
+>>> print(to_mermaid(g), end="")
+flowchart TD
+  n0(["a<br/>say"])
+  n1[["b<br/>queue (human)"]]
+  n0 -->|next| n1
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+SHAPES = {"menu": ("{{", "}}"), "input": ("[/", "/]"), "branch": ("{", "}"),
+          "hangup": ("((", "))"), "queue": ("[[", "]]"), "transfer": ("[[", "]]")}
+
+
+def edge_label(ways: list[dict]) -> str:
+    """A short label for the ways along one edge: keys, phrases, or the edge kind."""
+    labels = []
+    for way in ways:
+        if way["kind"] == "key":
+            labels.append(way["key"])
+        elif way["kind"] == "speech":
+            labels.append("say " + "/".join(way.get("phrases", [])[:2]))
+        elif way["kind"] == "branch":
+            labels.append(way.get("when", "branch"))
+        else:
+            labels.append(way["kind"])
+    return ", ".join(dict.fromkeys(labels))
+
+
+def _title(graph: nx.DiGraph, node: str) -> str:
+    kind = graph.nodes[node]["kind"]
+    return f"{node}<br/>{kind}" + (" (human)" if graph.nodes[node]["human"] else "")
+
+
+def to_mermaid(graph: nx.DiGraph) -> str:
+    """A Mermaid ``flowchart`` of the graph (node ids are numbered, labels quoted)."""
+    ids = {node: f"n{i}" for i, node in enumerate(graph)}
+    lines = ["flowchart TD"]
+    for node in graph:
+        left, right = SHAPES.get(graph.nodes[node]["kind"], ("([", "])"))
+        label = _title(graph, node).replace('"', "#quot;")
+        lines.append(f'  {ids[node]}{left}"{label}"{right}')
+    for src, dst, ways in graph.edges(data="ways"):
+        label = edge_label(ways).replace('"', "#quot;").replace("|", "/")
+        lines.append(f"  {ids[src]} -->|{label}| {ids[dst]}")
+    return "\n".join(lines) + "\n"
+
+
+def to_dot(graph: nx.DiGraph) -> str:
+    """A Graphviz ``digraph`` of the graph; humans are drawn as double octagons."""
+
+    def quote(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines = ["digraph ivr {", "  rankdir=TB;"]
+    for node, data in graph.nodes(data=True):
+        shape = "doubleoctagon" if data["human"] else {"menu": "box", "hangup": "doublecircle",
+                                                       "branch": "diamond"}.get(data["kind"],
+                                                                                "ellipse")
+        lines.append(f"  {quote(node)} [label={quote(node + chr(10) + data['kind'])}, "
+                     f"shape={shape}];")
+    for src, dst, ways in graph.edges(data="ways"):
+        lines.append(f"  {quote(src)} -> {quote(dst)} [label={quote(edge_label(ways))}];")
+    return "\n".join(lines) + "\n}\n"

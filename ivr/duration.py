@@ -1,0 +1,48 @@
+"""Estimated speaking time of prompt text (the Time model of DESIGN.md).
+
+Constants: 150 words per minute, 0.4 s after each sentence end, 0.17 s after
+each comma. Numbers are read as words: up to three digits as a number
+("10" is one word, "360" three), longer runs digit by digit (an account or
+phone number). Text without spaces (Korean, Chinese, Japanese, Thai) is
+timed by syllable-sized characters at 4.5 per second.
+
+>>> estimate_seconds("For billing, press 1.")
+2.17
+>>> estimate_seconds("")
+0.0
+"""
+
+from __future__ import annotations
+
+import re
+
+WORDS_PER_MINUTE = 150.0
+SENTENCE_PAUSE = 0.4
+COMMA_PAUSE = 0.17
+CJK_CHARS_PER_SECOND = 4.5
+
+_TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
+def spoken_words(text: str) -> float:
+    """How many words a speaker says for ``text`` (numbers read as words)."""
+    words = 0.0
+    for token in _TOKEN.findall(text):
+        if token.isdigit():
+            words += len(token) if len(token) > 3 else min(len(token), 3) if len(token) > 2 else 1
+        elif _CJK.search(token):
+            words += len(_CJK.findall(token)) * (WORDS_PER_MINUTE / 60) / CJK_CHARS_PER_SECOND
+        else:
+            words += 1
+    return words
+
+
+def estimate_seconds(text: str) -> float:
+    """Seconds to speak ``text`` at the documented rate, rounded to 0.01 s."""
+    if not text.strip():
+        return 0.0
+    seconds = spoken_words(text) * 60.0 / WORDS_PER_MINUTE
+    seconds += len(re.findall(r"[.!?。？！]+(?:\s|$)", text)) * SENTENCE_PAUSE
+    seconds += len(re.findall(r"[,;:、，]", text)) * COMMA_PAUSE
+    return round(seconds, 2)

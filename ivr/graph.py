@@ -1,0 +1,122 @@
+"""The phone tree as a ``networkx.DiGraph``, and structural checks on it.
+
+Nodes carry ``kind``, ``human``, ``node`` (the model object) and ``line``;
+edges carry ``kind`` (key, speech, next, timeout, invalid, fail, after_hours,
+branch) and the key, phrases or condition. Checks are networkx calls.
+
+>>> from ivr.loader import load_menu
+>>> g = build_graph(load_menu("menus/acme-hot.yaml"))
+>>> g.graph["start"], g.nodes["care"]["human"]
+('welcome', True)
+>>> sorted(k for _, _, k in g.out_edges("main", data="key") if k)
+['0', '1', '9']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from ivr.errors import MenuError
+from ivr.model import Gathering, Menu, Node, RecordNode
+
+TERMINAL_KINDS = ("hangup", "queue", "transfer")
+EDGE_KINDS = ("key", "speech", "next", "timeout", "invalid", "fail", "after_hours", "branch")
+
+
+def build_graph(menu: Menu) -> nx.DiGraph:
+    """A DiGraph of ``menu``: one node per menu node, one edge per way out.
+
+    Several ways from A to B (key 1 and its phrases, say) are kept as one edge
+    whose ``ways`` lists them all; ``kind`` and ``key`` are those of the first.
+    Gathering nodes get a ``timeout``/``invalid`` self-loop when they reprompt.
+    """
+    graph = nx.DiGraph(start=menu.start, menu=menu.path, hotline=menu.hotline.name)
+    for node in menu.nodes.values():
+        graph.add_node(node.id, kind=node.kind, human=node.is_human, node=node,
+                       line=node.location.line, file=node.location.file)
+    for node in menu.nodes.values():
+        for kind, target, attrs in _edges(node):
+            way = {"kind": kind, **{k: v for k, v in attrs.items() if v is not None}}
+            if graph.has_edge(node.id, target):
+                graph.edges[node.id, target]["ways"].append(way)
+            else:
+                graph.add_edge(node.id, target, **way, ways=[way])
+    return graph
+
+
+def _edges(node: Node) -> Iterator[tuple[str, str, dict]]:
+    yield from node.targets()
+    if isinstance(node, Gathering):
+        if not node.on_timeout and node.retries > 0:
+            yield "timeout", node.id, {"reprompt": True}
+        if not node.on_invalid and node.retries > 0:
+            yield "invalid", node.id, {"reprompt": True}
+
+
+def humans(graph: nx.DiGraph) -> list[str]:
+    """Ids of the human endpoints (queues and human transfers)."""
+    return [n for n, human in graph.nodes(data="human") if human]
+
+
+def reachable(graph: nx.DiGraph) -> set[str]:
+    """Nodes a caller can reach from the start node."""
+    start = graph.graph["start"]
+    return nx.descendants(graph, start) | {start}
+
+
+def unreachable_nodes(graph: nx.DiGraph) -> list[str]:
+    """Nodes no call can reach, in file order."""
+    seen = reachable(graph)
+    return sorted((n for n in graph if n not in seen), key=lambda n: graph.nodes[n]["line"])
+
+
+def dead_ends(graph: nx.DiGraph) -> list[str]:
+    """Non-terminal nodes with no way out (a record with no next, a branch with no rules...)."""
+    return [n for n in graph if graph.out_degree(n) == 0
+            and graph.nodes[n]["kind"] not in TERMINAL_KINDS
+            and not isinstance(graph.nodes[n]["node"], RecordNode)]
+
+
+def exits(graph: nx.DiGraph) -> set[str]:
+    """Nodes where a call leaves the menu: terminals, humans, and voicemail with no next."""
+    return {n for n in graph
+            if graph.nodes[n]["kind"] in TERMINAL_KINDS or graph.out_degree(n) == 0}
+
+
+def traps(graph: nx.DiGraph) -> list[list[str]]:
+    """Groups of reachable nodes from which no exit (human, hang-up, end) can be reached.
+
+    These are cycles a caller cannot leave: they go round until they hang up.
+    """
+    ends = exits(graph)
+    can_leave = set(ends)
+    for end in ends:
+        can_leave |= nx.ancestors(graph, end)
+    stuck = reachable(graph) - can_leave
+    sub = graph.subgraph(stuck)
+    return [sorted(c, key=lambda n: graph.nodes[n]["line"])
+            for c in nx.strongly_connected_components(sub)
+            if len(c) > 1 or sub.has_edge(next(iter(c)), next(iter(c)))]
+
+
+def structural_problems(menu: Menu, graph: nx.DiGraph | None = None) -> list[MenuError]:
+    """Unreachable nodes (warnings), dead ends and inescapable cycles (errors)."""
+    graph = graph if graph is not None else build_graph(menu)
+    problems = []
+    for node_id in unreachable_nodes(graph):
+        problems.append(_at(menu, node_id, f'node "{node_id}" cannot be reached from the start '
+                                           f'node "{menu.start}"', "warning"))
+    for node_id in dead_ends(graph):
+        problems.append(_at(menu, node_id, f'node "{node_id}" is a dead end: it has no way out '
+                                           "and does not end the call"))
+    for group in traps(graph):
+        problems.append(_at(menu, group[0], "callers are trapped in a loop with no way to a "
+                                            f"person or an end: {' -> '.join(group)}"))
+    return sorted(problems)
+
+
+def _at(menu: Menu, node_id: str, message: str, severity: str = "error") -> MenuError:
+    loc = menu.nodes[node_id].location
+    return MenuError(loc.file, loc.line, loc.col, message, severity)

@@ -1,0 +1,626 @@
+"""Load menu YAML files into ``ivr.model`` objects, reporting every error at once.
+
+``load_menu(path)`` returns a ``Menu`` or raises ``MenuLoadError`` whose
+``errors`` lists every problem of every file involved, each as
+``file:line:col: message`` with a "did you mean" hint for misspelled names.
+Cross-file targets (``goto: other.yaml#node``) load the other file too; its
+nodes join the menu under qualified ids (``other.yaml#node``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ivr.errors import MenuError, MenuLoadError, did_you_mean
+from ivr.languages import LANGUAGES
+from ivr.model import (
+    ANY_LANGUAGE,
+    NO_PROMPT,
+    BranchNode,
+    BranchRule,
+    Condition,
+    HangupNode,
+    Hotline,
+    InputNode,
+    Location,
+    Menu,
+    MenuNode,
+    Node,
+    Option,
+    Promise,
+    Prompt,
+    QueueNode,
+    RecordNode,
+    SayNode,
+    TransferNode,
+    Voice,
+)
+from ivr.schedule import Schedule, ScheduleError, check_timezone
+from ivr.yamlsource import Marks, read_yaml
+
+NODE_KINDS = ("say", "menu", "input", "queue", "transfer", "record", "branch", "hangup")
+TOP_KEYS = ("hotline", "defaults", "start", "nodes")
+HOTLINE_KEYS = ("name", "number", "languages", "timezone", "promise", "hours", "voices")
+DEFAULT_KEYS = ("timeout", "retries", "on_fail", "interruptible")
+GATHER_KEYS = ("prompt", "timeout", "retries", "on_fail", "on_timeout", "on_invalid",
+               "interruptible")
+MENU_KEYS = (*GATHER_KEYS, "options", "input")
+INPUT_KEYS = (*GATHER_KEYS, "var", "digits", "finish_on", "next")
+QUEUE_KEYS = ("name", "agents", "handle_time", "calls_per_hour", "wait", "hours",
+              "announce_wait", "callback", "hold", "message", "prompt", "after_hours")
+TRANSFER_KEYS = ("to", "human", "ring", "prompt", "on_no_answer")
+RECORD_KEYS = ("prompt", "max_length", "next")
+HOLD_KINDS = ("music", "message", "silence")
+KEY_PATTERN = re.compile(r"^[0-9*#]{1,4}$")
+NODE_ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+ALWAYS_SCHEDULE = "24/7"
+
+Where = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """A target written in a file, resolved once every file is read."""
+
+    text: str
+    where: Where
+    what: str  # e.g. 'option "1"'
+
+
+class _FileReader:
+    """Reads one menu file's data into nodes, collecting located errors."""
+
+    def __init__(self, data: Any, marks: Marks, qualifier: str, main_name: str):
+        self.data = data
+        self.main_name = main_name
+        self.marks = marks
+        self.qualifier = qualifier  # "" for the main file, else "other.yaml#"
+        self.is_main = not qualifier
+        self.errors: list[MenuError] = []
+        self.references: list[tuple[_Reference, str]] = []  # (reference, source node)
+        self.languages: tuple[str, ...] = ("en",)
+        self.schedules: dict[str, Schedule] = {ALWAYS_SCHEDULE: Schedule.always()}
+        self.hours_used: list[tuple[str, Where]] = []
+        self.defaults: dict[str, Any] = {"timeout": 5.0, "retries": 2, "on_fail": None,
+                                         "interruptible": True}
+        self._current = ""
+
+    # -- error helpers -------------------------------------------------------
+    def error(self, where: Where, message: str, *, key: bool = False) -> None:
+        self.errors.append(self.marks.error(where, message, key=key))
+
+    def location(self, where: Where, *, key: bool = False) -> Location:
+        line, col = self.marks.at(where, key=key)
+        return Location(self.marks.file, line, col)
+
+    def mapping(self, where: Where, value: Any, allowed: tuple[str, ...], what: str,
+                required: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Check ``value`` is a mapping with only ``allowed`` keys; return it (or {})."""
+        if not isinstance(value, dict):
+            self.error(where, f"{what} must be a mapping, got {_type_name(value)}")
+            return {}
+        for key in value:
+            if key not in allowed:
+                self.error((*where, key),
+                           f'unknown key "{key}" in {what}{did_you_mean(key, allowed)}; '
+                           f"expected one of: {', '.join(allowed)}", key=True)
+        for key in required:
+            if key not in value:
+                self.error(where, f'{what} is missing required key "{key}"')
+        return {k: v for k, v in value.items() if k in allowed}
+
+    def text(self, where: Where, value: Any, what: str, default: str = "") -> str:
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.error(where, f"{what} must be text, got {_type_name(value)}")
+            return default
+        return str(value)
+
+    def number(self, where: Where, value: Any, what: str, default: float | None = None,
+               *, minimum: float = 0, integer: bool = False) -> Any:
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            kind = "a whole number" if integer else "a number"
+            self.error(where, f"{what} must be {kind}, got {_type_name(value)} {value!r}")
+            return default
+        if integer and not float(value).is_integer():
+            self.error(where, f"{what} must be a whole number, got {value!r}")
+            return default
+        if value < minimum:
+            self.error(where, f"{what} must be at least {minimum:g}, got {value!r}")
+            return default
+        return int(value) if integer else float(value)
+
+    def flag(self, where: Where, value: Any, what: str, default: bool = False) -> bool:
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error(where, f"{what} must be true or false, got {value!r}")
+            return default
+        return value
+
+    def target(self, where: Where, value: Any, what: str) -> str | None:
+        """Record a target to resolve later; return its qualified id."""
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error(where, f"{what} must name a node, got {_type_name(value)}")
+            return None
+        self.references.append((_Reference(value.strip(), where, what), self._current))
+        return self.qualify(value.strip())
+
+    def qualify(self, target: str) -> str:
+        """The menu-wide id of ``target`` as written in this file."""
+        if "#" in target or target.endswith((".yaml", ".yml")):
+            file_part, _, node = target.partition("#")
+            base = self.qualifier[:-1] if self.qualifier else ""
+            joined = os.path.normpath(os.path.join(os.path.dirname(base), file_part))
+            if joined == self.main_name:
+                return node or "#"
+            return f"{joined}#{node}" if node else f"{joined}#"
+        return f"{self.qualifier}{target}"
+
+    # -- prompts ---------------------------------------------------------------
+    def prompt(self, where: Where, value: Any, what: str = "prompt") -> Prompt:
+        if value is None:
+            return NO_PROMPT
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return Prompt({ANY_LANGUAGE: str(value)})
+        if isinstance(value, dict) and "audio" in value:
+            spec = self.mapping(where, value, ("audio", "text"), f"recorded {what}")
+            audio = self.text((*where, "audio"), spec.get("audio"), "audio file")
+            texts = self.prompt((*where, "text"), spec.get("text"), what).texts
+            return Prompt(texts, audio or None)
+        if isinstance(value, dict):
+            texts = {}
+            for lang, text in value.items():
+                if lang not in self.languages:
+                    self.error((*where, lang),
+                               f'{what} is in language "{lang}", which is not one of the '
+                               f"hotline's languages ({', '.join(self.languages)})"
+                               f"{did_you_mean(lang, self.languages)}", key=True)
+                texts[lang] = self.text((*where, lang), text, f"{what} text")
+            return Prompt(texts)
+        self.error(where, f"{what} must be text, a mapping of language to text, or "
+                          f"{{audio: file.wav, text: ...}}, got {_type_name(value)}")
+        return NO_PROMPT
+
+    # -- top level -------------------------------------------------------------
+    def read(self) -> tuple[Hotline | None, str | None, dict[str, Node]]:
+        if not isinstance(self.data, dict):
+            self.error((), f"a menu file must be a mapping with keys {', '.join(TOP_KEYS)}; "
+                           f"got {_type_name(self.data)}")
+            return None, None, {}
+        top = self.mapping((), self.data, TOP_KEYS, "the menu file")
+        hotline = self.hotline(top.get("hotline")) if "hotline" in top or self.is_main else None
+        self.read_defaults(top.get("defaults"))
+        start = None
+        if "start" in top:
+            start = self.target(("start",), top["start"], "start")
+        elif self.is_main:
+            self.error((), 'the menu has no "start": name the node where calls begin')
+        if "nodes" not in top:
+            if self.is_main or "nodes" not in top:
+                self.error((), 'the menu has no "nodes" mapping')
+            return hotline, start, {}
+        nodes_spec = top["nodes"]
+        if not isinstance(nodes_spec, dict) or not nodes_spec:
+            self.error(("nodes",), f'"nodes" must be a non-empty mapping of node ids to nodes, '
+                                   f"got {_type_name(nodes_spec)}")
+            return hotline, start, {}
+        nodes = {}
+        for node_id, spec in nodes_spec.items():
+            if not NODE_ID_PATTERN.match(node_id):
+                self.error(("nodes", node_id), f'node id "{node_id}" must start with a letter '
+                           "and use only letters, digits, _ . -", key=True)
+            node = self.node(node_id, spec)
+            if node is not None:
+                nodes[node.id] = node
+        for name, where in self.hours_used:
+            if name not in self.schedules:
+                self.error(where, f'unknown schedule "{name}"'
+                                  f"{did_you_mean(name, self.schedules)}; defined schedules: "
+                                  f"{', '.join(self.schedules)}")
+        return hotline, start, nodes
+
+    def hotline(self, value: Any) -> Hotline:
+        where: Where = ("hotline",)
+        spec = self.mapping(where, value, HOTLINE_KEYS, "hotline", required=("name",))
+        langs = spec.get("languages", ["en"])
+        if isinstance(langs, str):
+            langs = [langs]
+        if not isinstance(langs, list) or not langs:
+            self.error((*where, "languages"), "hotline languages must be a non-empty list of "
+                                              "language codes like [id, en]")
+            langs = ["en"]
+        good = []
+        for i, lang in enumerate(langs):
+            if lang not in LANGUAGES:
+                self.error((*where, "languages", str(i)),
+                           f'unknown language "{lang}"{did_you_mean(str(lang), LANGUAGES)}; '
+                           "use an ISO 639-1 code such as en, id, ko")
+            else:
+                good.append(lang)
+        self.languages = tuple(good) or ("en",)
+        timezone = self.text((*where, "timezone"), spec.get("timezone"), "timezone", "UTC")
+        try:
+            check_timezone(timezone)
+        except ScheduleError as exc:
+            self.error((*where, "timezone"), str(exc))
+            timezone = "UTC"
+        hours_spec = spec.get("hours", {})
+        if not isinstance(hours_spec, dict):
+            self.error((*where, "hours"), "hours must be a mapping of schedule names to "
+                                          'schedules like {mon-fri: "08:00-17:00"}')
+            hours_spec = {}
+        for name, schedule in hours_spec.items():
+            try:
+                self.schedules[name] = Schedule.parse(schedule)
+            except ScheduleError as exc:
+                self.error((*where, "hours", name), f'schedule "{name}": {exc}')
+                self.schedules[name] = Schedule.always()
+        promise = Promise()
+        if "promise" in spec:
+            pspec = self.mapping((*where, "promise"), spec["promise"], ("hours", "time_to_human"),
+                                 "promise")
+            hours = self.text((*where, "promise", "hours"), pspec.get("hours"), "promised hours")
+            if hours:
+                self.hours_used.append((hours, (*where, "promise", "hours")))
+            promise = Promise(hours or None, self.number(
+                (*where, "promise", "time_to_human"), pspec.get("time_to_human"),
+                "promised time to human (seconds)"))
+        voices = {}
+        for lang, vspec in (spec.get("voices") or {}).items():
+            vwhere = (*where, "voices", lang)
+            vspec = self.mapping(vwhere, vspec, ("voice", "rate"), f'voice for "{lang}"')
+            if lang not in self.languages:
+                self.error(vwhere, f'voice for "{lang}", which is not one of the hotline\'s '
+                                   f"languages", key=True)
+            voices[lang] = Voice(self.text((*vwhere, "voice"), vspec.get("voice"), "voice") or None,
+                                 self.number((*vwhere, "rate"), vspec.get("rate"), "rate",
+                                             integer=True, minimum=40))
+        return Hotline(
+            name=self.text((*where, "name"), spec.get("name"), "hotline name"),
+            number=self.text((*where, "number"), spec.get("number"), "hotline number"),
+            languages=self.languages, timezone=timezone, promise=promise,
+            hours=dict(self.schedules), voices=voices)
+
+    def read_defaults(self, value: Any) -> None:
+        if value is None:
+            return
+        where: Where = ("defaults",)
+        spec = self.mapping(where, value, DEFAULT_KEYS, "defaults")
+        self._current = ""
+        self.defaults["timeout"] = self.number((*where, "timeout"), spec.get("timeout"),
+                                               "timeout", self.defaults["timeout"])
+        self.defaults["retries"] = self.number((*where, "retries"), spec.get("retries"),
+                                               "retries", self.defaults["retries"], integer=True)
+        self.defaults["on_fail"] = self.target((*where, "on_fail"), spec.get("on_fail"),
+                                               "defaults on_fail")
+        self.defaults["interruptible"] = self.flag((*where, "interruptible"),
+                                                   spec.get("interruptible"), "interruptible",
+                                                   True)
+
+    # -- nodes -------------------------------------------------------------------
+    def node(self, node_id: str, spec: Any) -> Node | None:
+        where: Where = ("nodes", node_id)
+        self._current = self.qualify(node_id)
+        if not isinstance(spec, dict):
+            self.error(where, f'node "{node_id}" must be a mapping with one of: '
+                              f"{', '.join(NODE_KINDS)}; got {_type_name(spec)}")
+            return None
+        kinds = [k for k in spec if k in NODE_KINDS]
+        extra = [k for k in spec if k not in NODE_KINDS and k != "next"]
+        for key in extra:
+            self.error((*where, key), f'unknown key "{key}" in node "{node_id}"'
+                                      f"{did_you_mean(key, (*NODE_KINDS, 'next'))}; a node has "
+                                      f"one of: {', '.join(NODE_KINDS)}", key=True)
+        if len(kinds) != 1:
+            if not kinds and not extra:
+                self.error(where, f'node "{node_id}" has no kind: give one of '
+                                  f"{', '.join(NODE_KINDS)}")
+            elif len(kinds) > 1:
+                self.error(where, f'node "{node_id}" has several kinds ({", ".join(kinds)}); '
+                                  "give exactly one")
+            return None
+        kind = kinds[0]
+        body = spec[kind]
+        common = {"id": self._current, "location": self.location(where, key=True)}
+        sibling_next = spec.get("next")
+        if sibling_next is not None and kind not in ("say", "input", "record"):
+            self.error((*where, "next"), f'a {kind} node has no "next"', key=True)
+        return getattr(self, f"_{kind}")((*where, kind), body, common, sibling_next)
+
+    def _say(self, where: Where, body: Any, common: dict, sibling_next: Any) -> Node:
+        return SayNode(**common, prompt=self.prompt(where, body, "say"),
+                       next=self.target((*where[:-1], "next"), sibling_next, "next"))
+
+    def _gather_common(self, where: Where, spec: dict) -> dict[str, Any]:
+        return {
+            "prompt": self.prompt((*where, "prompt"), spec.get("prompt")),
+            "timeout": self.number((*where, "timeout"), spec.get("timeout"), "timeout",
+                                   self.defaults["timeout"]),
+            "retries": self.number((*where, "retries"), spec.get("retries"), "retries",
+                                   self.defaults["retries"], integer=True),
+            "on_fail": (self.target((*where, "on_fail"), spec.get("on_fail"), "on_fail")
+                        if "on_fail" in spec else self.defaults["on_fail"]),
+            "on_timeout": self.target((*where, "on_timeout"), spec.get("on_timeout"),
+                                      "on_timeout"),
+            "on_invalid": self.target((*where, "on_invalid"), spec.get("on_invalid"),
+                                      "on_invalid"),
+            "interruptible": self.flag((*where, "interruptible"), spec.get("interruptible"),
+                                       "interruptible", self.defaults["interruptible"]),
+        }
+
+    def _menu(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
+        spec = self.mapping(where, body, MENU_KEYS, "menu", required=("prompt", "options"))
+        modes = spec.get("input", "dtmf speech")
+        modes_t: tuple[str, ...] = ("dtmf", "speech")
+        if isinstance(modes, str) and set(modes.split()) <= {"dtmf", "speech"} and modes.split():
+            modes_t = tuple(m for m in ("dtmf", "speech") if m in modes.split())
+        elif "input" in spec:
+            self.error((*where, "input"), f'menu input must be "dtmf", "speech" or '
+                                          f'"dtmf speech", got {modes!r}')
+        options = []
+        raw_options = spec.get("options")
+        if raw_options is not None and (not isinstance(raw_options, dict) or not raw_options):
+            self.error((*where, "options"), "options must be a non-empty mapping of keys to "
+                                            f"targets, got {_type_name(raw_options)}")
+            raw_options = {}
+        for key, value in (raw_options or {}).items():
+            options.append(self.option((*where, "options", key), key, value))
+        return MenuNode(**common, **self._gather_common(where, spec), options=tuple(options),
+                        input_modes=modes_t)
+
+    def option(self, where: Where, key: str, value: Any) -> Option:
+        if not KEY_PATTERN.match(key):
+            self.error(where, f'option key "{key}" must be keypad keys: 0-9, * or # '
+                              "(quote it in YAML: \"1\")", key=True)
+        what = f'option "{key}"'
+        if isinstance(value, str):
+            return Option(key, self.target(where, value, what) or "",
+                          location=self.location(where, key=True))
+        spec = self.mapping(where, value, ("goto", "lang", "say"), what, required=("goto",))
+        lang = self.text((*where, "lang"), spec.get("lang"), "lang") or None
+        if lang is not None and lang not in self.languages:
+            self.error((*where, "lang"), f'{what} switches to language "{lang}", which is not '
+                                         f"one of the hotline's languages "
+                                         f"({', '.join(self.languages)})")
+        phrases = spec.get("say", [])
+        if isinstance(phrases, str):
+            phrases = [phrases]
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            self.error((*where, "say"), f"{what} say must be a list of phrases")
+            phrases = []
+        return Option(key, self.target((*where, "goto"), spec.get("goto"), what) or "",
+                      tuple(phrases), lang, self.location(where, key=True))
+
+    def _input(self, where: Where, body: Any, common: dict, sibling_next: Any) -> Node:
+        spec = self.mapping(where, body, INPUT_KEYS, "input", required=("prompt", "var"))
+        digits = spec.get("digits", {"min": 1, "max": 20})
+        if isinstance(digits, int) and not isinstance(digits, bool):
+            digits = {"min": digits, "max": digits}
+        dspec = self.mapping((*where, "digits"), digits, ("min", "max"), "digits")
+        low = self.number((*where, "digits", "min"), dspec.get("min"), "digits min", 1,
+                          integer=True, minimum=1)
+        high = self.number((*where, "digits", "max"), dspec.get("max"), "digits max", max(low, 20),
+                           integer=True, minimum=1)
+        if high < low:
+            self.error((*where, "digits"), f"digits max ({high}) is below min ({low})")
+        finish_on = self.text((*where, "finish_on"), spec.get("finish_on"), "finish_on", "#")
+        if finish_on and finish_on not in ("#", "*"):
+            self.error((*where, "finish_on"), f'finish_on must be "#" or "*", got "{finish_on}"')
+        if "next" in spec and sibling_next is not None:
+            self.error((*where[:-1], "next"), 'give "next" once, inside the input', key=True)
+        next_where = (*where, "next") if "next" in spec else (*where[:-1], "next")
+        return InputNode(**common, **self._gather_common(where, spec),
+                         var=self.text((*where, "var"), spec.get("var"), "var", "input"),
+                         min_digits=low, max_digits=high, finish_on=finish_on,
+                         next=self.target(next_where, spec.get("next", sibling_next), "next"))
+
+    def _queue(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
+        spec = self.mapping(where, body, QUEUE_KEYS, "queue")
+        hold = self.text((*where, "hold"), spec.get("hold"), "hold", "music")
+        if hold not in HOLD_KINDS:
+            self.error((*where, "hold"), f'hold must be one of {", ".join(HOLD_KINDS)}, '
+                                         f'got "{hold}"{did_you_mean(hold, HOLD_KINDS)}')
+        hours = self.text((*where, "hours"), spec.get("hours"), "hours") or None
+        if hours:
+            self.hours_used.append((hours, (*where, "hours")))
+        staffing = [k for k in ("agents", "handle_time", "calls_per_hour") if k in spec]
+        if staffing and len(staffing) < 3:
+            missing = [k for k in ("agents", "handle_time", "calls_per_hour") if k not in spec]
+            self.error(where, f"queue staffing needs agents, handle_time and calls_per_hour "
+                              f"together; missing {', '.join(missing)}")
+        return QueueNode(
+            **common,
+            name=self.text((*where, "name"), spec.get("name"), "name", common["id"]),
+            agents=self.number((*where, "agents"), spec.get("agents"), "agents", integer=True),
+            handle_time=self.number((*where, "handle_time"), spec.get("handle_time"),
+                                    "handle_time", minimum=1),
+            calls_per_hour=self.number((*where, "calls_per_hour"), spec.get("calls_per_hour"),
+                                       "calls_per_hour"),
+            wait=self.number((*where, "wait"), spec.get("wait"), "wait"),
+            hours=hours,
+            announce_wait=self.flag((*where, "announce_wait"), spec.get("announce_wait"),
+                                    "announce_wait"),
+            callback=self.flag((*where, "callback"), spec.get("callback"), "callback"),
+            hold=hold if hold in HOLD_KINDS else "music",
+            message=self.prompt((*where, "message"), spec.get("message"), "hold message"),
+            prompt=self.prompt((*where, "prompt"), spec.get("prompt")),
+            after_hours=self.target((*where, "after_hours"), spec.get("after_hours"),
+                                    "after_hours"))
+
+    def _transfer(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
+        spec = self.mapping(where, body, TRANSFER_KEYS, "transfer", required=("to",))
+        return TransferNode(
+            **common, to=self.text((*where, "to"), spec.get("to"), "to"),
+            human=self.flag((*where, "human"), spec.get("human"), "human", True),
+            ring=self.number((*where, "ring"), spec.get("ring"), "ring", 0.0),
+            prompt=self.prompt((*where, "prompt"), spec.get("prompt")),
+            on_no_answer=self.target((*where, "on_no_answer"), spec.get("on_no_answer"),
+                                     "on_no_answer"))
+
+    def _record(self, where: Where, body: Any, common: dict, sibling_next: Any) -> Node:
+        spec = self.mapping(where, body, RECORD_KEYS, "record")
+        next_where = (*where, "next") if "next" in spec else (*where[:-1], "next")
+        return RecordNode(
+            **common, prompt=self.prompt((*where, "prompt"), spec.get("prompt")),
+            max_length=self.number((*where, "max_length"), spec.get("max_length"),
+                                   "max_length", 120.0, minimum=1),
+            next=self.target(next_where, spec.get("next", sibling_next), "next"))
+
+    def _branch(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
+        if not isinstance(body, list) or not body:
+            self.error(where, "branch must be a list of rules like "
+                              "[{when: {hours: office}, goto: open}, {goto: closed}]")
+            return BranchNode(**common)
+        rules = []
+        for i, item in enumerate(body):
+            rwhere = (*where, str(i))
+            spec = self.mapping(rwhere, item, ("when", "goto"), f"branch rule {i + 1}",
+                                required=("goto",))
+            when = None
+            if "when" in spec:
+                when = self.condition((*rwhere, "when"), spec["when"])
+            elif i != len(body) - 1:
+                self.error(rwhere, f"branch rule {i + 1} has no \"when\", so the rules after "
+                                   "it can never be taken; put it last")
+            rules.append(BranchRule(self.target((*rwhere, "goto"), spec.get("goto"),
+                                                f"branch rule {i + 1}") or "", when))
+        return BranchNode(**common, rules=tuple(rules))
+
+    def condition(self, where: Where, value: Any) -> Condition:
+        spec = self.mapping(where, value, ("hours", "lang", "var", "equals"), "when")
+        hours = self.text((*where, "hours"), spec.get("hours"), "hours") or None
+        if hours:
+            self.hours_used.append((hours, (*where, "hours")))
+        lang = self.text((*where, "lang"), spec.get("lang"), "lang") or None
+        if lang and lang not in self.languages:
+            self.error((*where, "lang"), f'branch on language "{lang}", which is not one of the '
+                                         f"hotline's languages ({', '.join(self.languages)})")
+        equals = spec.get("equals", {})
+        if not isinstance(equals, dict):
+            self.error((*where, "equals"), "equals must be a mapping of variable to value")
+            equals = {}
+        return Condition(hours, lang, self.text((*where, "var"), spec.get("var"), "var") or None,
+                         {str(k): str(v) for k, v in equals.items()})
+
+    def _hangup(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
+        if body is None or body is True:
+            return HangupNode(**common)
+        if isinstance(body, str):
+            return HangupNode(**common, prompt=self.prompt(where, body, "goodbye"))
+        spec = self.mapping(where, body, ("say",), "hangup")
+        return HangupNode(**common, prompt=self.prompt((*where, "say"), spec.get("say"),
+                                                       "goodbye"))
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)
+
+
+def load_menu(path: str | Path, *, reader: Callable[..., Any] = read_yaml) -> Menu:
+    """Load a menu file (and the files it reaches into); raise ``MenuLoadError``."""
+    main = Path(path)
+    base_dir = main.parent
+    errors: list[MenuError] = []
+    nodes: dict[str, Node] = {}
+    schedules: dict[str, Schedule] = {}
+    hotline: Hotline | None = None
+    start: str | None = None
+    pending = [("", main, None)]
+    seen: set[str] = set()
+    references: list[tuple[_FileReader, _Reference, str]] = []
+    file_starts: dict[str, str | None] = {}
+    while pending:
+        qualifier, file_path, cause = pending.pop(0)
+        if str(file_path) in seen:
+            continue
+        seen.add(str(file_path))
+        try:
+            data, marks = reader(file_path)
+        except MenuLoadError as exc:
+            if cause is not None:
+                errors.append(cause[0].marks.error(
+                    cause[1].where, f'{cause[1].what} reaches into "{cause[1].text}", which '
+                                    "cannot be loaded (see below)"))
+            errors.extend(exc.errors)
+            continue
+        file_reader = _FileReader(data, marks, qualifier, main.name)
+        if qualifier and hotline is not None:
+            file_reader.languages = hotline.languages
+        file_hotline, file_start, file_nodes = file_reader.read()
+        errors.extend(file_reader.errors)
+        if not qualifier:
+            hotline, start = file_hotline, file_start
+        file_starts[qualifier] = file_start
+        schedules = {**file_reader.schedules, **schedules}
+        nodes.update(file_nodes)
+        for ref, source in file_reader.references:
+            references.append((file_reader, ref, source))
+            qualified = file_reader.qualify(ref.text)
+            if "#" in qualified and not qualified.startswith("#"):
+                other = qualified.split("#", 1)[0]
+                pending.append((f"{other}#", base_dir / other, (file_reader, ref)))
+    for file_reader, ref, _source in references:
+        qualified = file_reader.qualify(ref.text)
+        if qualified == "#":
+            qualified = start or qualified
+        elif qualified.endswith("#"):
+            qualified = file_starts.get(qualified) or qualified
+        if qualified not in nodes and qualified.split("#", 1)[0] + "#" not in file_starts \
+                and "#" in qualified:
+            continue  # the file could not be loaded; already reported
+        if qualified not in nodes:
+            local = [n.removeprefix(file_reader.qualifier) for n in nodes
+                     if n.startswith(file_reader.qualifier) and
+                     "#" not in n.removeprefix(file_reader.qualifier)]
+            errors.append(file_reader.marks.error(
+                ref.where, f'{ref.what} goes to unknown node "{ref.text}"'
+                           f"{did_you_mean(ref.text, local)}"))
+    if errors or hotline is None or start is None:
+        raise MenuLoadError(errors or [MenuError(str(main), 1, 1, "menu could not be loaded")])
+    hotline = Hotline(**{**hotline.__dict__, "hours": schedules})
+    nodes = _resolve_file_starts(nodes, file_starts)
+    return Menu(str(path), hotline, start, nodes)
+
+
+def _resolve_file_starts(nodes: dict[str, Node], file_starts: dict[str, str | None]) -> dict:
+    """Replace ``other.yaml#`` targets (a whole file) by that file's start node."""
+    from dataclasses import fields, replace
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, str) and value.endswith("#") and value in file_starts:
+            return file_starts[value] or value
+        if isinstance(value, Option):
+            return replace(value, goto=fix(value.goto))
+        if isinstance(value, BranchRule):
+            return replace(value, goto=fix(value.goto))
+        if isinstance(value, tuple):
+            return tuple(fix(v) for v in value)
+        return value
+
+    if not any(k for k in file_starts if k):
+        return nodes
+    return {nid: replace(node, **{f.name: fix(getattr(node, f.name)) for f in fields(node)
+                                  if f.name not in ("id", "location")})
+            for nid, node in nodes.items()}
+
+
+def check_menu(path: str | Path) -> tuple[Menu | None, list[MenuError]]:
+    """Load ``path``; return the menu (or None) and the list of errors."""
+    try:
+        return load_menu(path), []
+    except MenuLoadError as exc:
+        return None, exc.errors

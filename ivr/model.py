@@ -1,0 +1,334 @@
+"""The menu model: frozen dataclasses for a hotline and its nodes.
+
+A ``Menu`` is what ``ivr.loader.load_menu`` returns. Node ids of nodes that
+come from another file (``goto: other.yaml#node``) are qualified as
+``"other.yaml#node"``; every target in the model is already resolved to a
+node id of the same ``Menu``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ivr.schedule import Schedule
+
+ANY_LANGUAGE = "*"
+HUMAN_KINDS = ("queue", "transfer")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something was written: file, 1-based line and column."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What the line says: text per language, and optionally recorded audio.
+
+    A prompt written as a plain string is stored under ``ANY_LANGUAGE``.
+
+    >>> Prompt({"en": "Hello", "id": "Halo"}).text("id", "en")
+    'Halo'
+    >>> Prompt({"*": "Hello"}).text("ko", "en")
+    'Hello'
+    """
+
+    texts: dict[str, str]
+    audio: str | None = None
+
+    def text(self, lang: str, default_lang: str | None = None) -> str:
+        """The text for ``lang``, falling back to the default language, then any."""
+        for candidate in (lang, ANY_LANGUAGE, default_lang):
+            if candidate and candidate in self.texts:
+                return self.texts[candidate]
+        return next(iter(self.texts.values()), "")
+
+    def languages(self) -> list[str]:
+        """Languages this prompt has its own text for (``*`` for a plain string)."""
+        return list(self.texts)
+
+    def __bool__(self) -> bool:
+        return any(self.texts.values()) or bool(self.audio)
+
+
+NO_PROMPT = Prompt({})
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a menu: a key, where it goes, optional phrases and language."""
+
+    key: str
+    goto: str
+    phrases: tuple[str, ...] = ()
+    lang: str | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Node:
+    """Base of every node kind: its id, kind and where it was written."""
+
+    id: str
+    location: Location
+
+    kind = "node"
+
+    @property
+    def is_human(self) -> bool:
+        """True when a person answers here (a queue or a human transfer)."""
+        return False
+
+    def targets(self) -> list[tuple[str, str, dict]]:
+        """Outgoing edges as ``(kind, target, attributes)``."""
+        return []
+
+
+@dataclass(frozen=True)
+class SayNode(Node):
+    """Speak a prompt, then go on to ``next``."""
+
+    prompt: Prompt = NO_PROMPT
+    next: str | None = None
+    kind = "say"
+
+    def targets(self) -> list[tuple[str, str, dict]]:
+        return [("next", self.next, {})] if self.next else []
+
+
+@dataclass(frozen=True)
+class Gathering(Node):
+    """Shared settings of nodes that wait for the caller (menu, input)."""
+
+    prompt: Prompt = NO_PROMPT
+    timeout: float = 5.0
+    retries: int = 2
+    on_fail: str | None = None
+    on_timeout: str | None = None
+    on_invalid: str | None = None
+    interruptible: bool = True
+
+    def _failure_targets(self) -> list[tuple[str, str, dict]]:
+        edges = []
+        if self.on_timeout:
+            edges.append(("timeout", self.on_timeout, {}))
+        if self.on_invalid:
+            edges.append(("invalid", self.on_invalid, {}))
+        if self.on_fail:
+            edges.append(("fail", self.on_fail, {}))
+        return edges
+
+
+@dataclass(frozen=True)
+class MenuNode(Gathering):
+    """Offer options by key (and by speech when options carry phrases)."""
+
+    options: tuple[Option, ...] = ()
+    input_modes: tuple[str, ...] = ("dtmf", "speech")
+    kind = "menu"
+
+    def option(self, key: str) -> Option | None:
+        """The option for ``key``, or None."""
+        return next((opt for opt in self.options if opt.key == key), None)
+
+    def targets(self) -> list[tuple[str, str, dict]]:
+        edges: list[tuple[str, str, dict]] = []
+        for opt in self.options:
+            edges.append(("key", opt.goto, {"key": opt.key, "lang": opt.lang}))
+            if opt.phrases and "speech" in self.input_modes:
+                edges.append(("speech", opt.goto, {"key": opt.key, "phrases": list(opt.phrases)}))
+        return edges + self._failure_targets()
+
+
+@dataclass(frozen=True)
+class InputNode(Gathering):
+    """Collect digits into a variable, then go on to ``next``."""
+
+    var: str = "input"
+    min_digits: int = 1
+    max_digits: int = 20
+    finish_on: str = "#"
+    next: str | None = None
+    kind = "input"
+
+    def targets(self) -> list[tuple[str, str, dict]]:
+        edges = [("next", self.next, {"var": self.var})] if self.next else []
+        return edges + self._failure_targets()
+
+
+@dataclass(frozen=True)
+class QueueNode(Node):
+    """A queue of human agents; the call waits here for a person."""
+
+    name: str = ""
+    agents: int | None = None
+    handle_time: float | None = None
+    calls_per_hour: float | None = None
+    wait: float | None = None
+    hours: str | None = None
+    announce_wait: bool = False
+    callback: bool = False
+    hold: str = "music"
+    message: Prompt = NO_PROMPT
+    prompt: Prompt = NO_PROMPT
+    after_hours: str | None = None
+    kind = "queue"
+
+    @property
+    def is_human(self) -> bool:
+        return True
+
+    def targets(self) -> list[tuple[str, str, dict]]:
+        return [("after_hours", self.after_hours, {})] if self.after_hours else []
+
+
+@dataclass(frozen=True)
+class TransferNode(Node):
+    """Connect the call to a number; a person answers when ``human``."""
+
+    to: str = ""
+    human: bool = True
+    ring: float = 0.0
+    prompt: Prompt = NO_PROMPT
+    on_no_answer: str | None = None
+    kind = "transfer"
+
+    @property
+    def is_human(self) -> bool:
+        return self.human
+
+    def targets(self) -> list[tuple[str, str, dict]]:
+        return [("fail", self.on_no_answer, {})] if self.on_no_answer else []
+
+
+@dataclass(frozen=True)
+class RecordNode(Node):
+    """Record a message (voicemail), then go on to ``next``."""
+
+    prompt: Prompt = NO_PROMPT
+    max_length: float = 120.0
+    next: str | None = None
+    kind = "record"
+
+    def targets(self) -> list[tuple[str, str, dict]]:
+        return [("next", self.next, {})] if self.next else []
+
+
+@dataclass(frozen=True)
+class Condition:
+    """The ``when`` of a branch rule; every given field must hold."""
+
+    hours: str | None = None
+    lang: str | None = None
+    var: str | None = None
+    equals: dict[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """A short human-readable form, e.g. ``hours=office``."""
+        parts = [f"hours={self.hours}"] if self.hours else []
+        parts += [f"lang={self.lang}"] if self.lang else []
+        parts += [f"var={self.var}"] if self.var else []
+        parts += [f"{k}={v}" for k, v in self.equals.items()]
+        return ", ".join(parts) or "otherwise"
+
+
+@dataclass(frozen=True)
+class BranchRule:
+    """One rule of a branch: go to ``goto`` when ``when`` holds (always if None)."""
+
+    goto: str
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class BranchNode(Node):
+    """Route on time of day, language or variables; the first rule that holds wins."""
+
+    rules: tuple[BranchRule, ...] = ()
+    kind = "branch"
+
+    def targets(self) -> list[tuple[str, str, dict]]:
+        return [("branch", rule.goto,
+                 {"when": rule.when.describe() if rule.when else "otherwise", "rule": i})
+                for i, rule in enumerate(self.rules)]
+
+
+@dataclass(frozen=True)
+class HangupNode(Node):
+    """Say goodbye (optionally) and end the call."""
+
+    prompt: Prompt = NO_PROMPT
+    kind = "hangup"
+
+
+@dataclass(frozen=True)
+class Promise:
+    """What the company advertises: open hours and seconds to a person."""
+
+    hours: str | None = None
+    time_to_human: float | None = None
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Text-to-speech settings for one language."""
+
+    voice: str | None = None
+    rate: int | None = None
+
+
+@dataclass(frozen=True)
+class Hotline:
+    """The line itself: name, number, languages, timezone, promise, schedules."""
+
+    name: str = ""
+    number: str = ""
+    languages: tuple[str, ...] = ("en",)
+    timezone: str = "UTC"
+    promise: Promise = field(default_factory=Promise)
+    hours: dict[str, Schedule] = field(default_factory=dict)
+    voices: dict[str, Voice] = field(default_factory=dict)
+
+    @property
+    def default_language(self) -> str:
+        """The first language listed: callers hear it until they choose."""
+        return self.languages[0]
+
+    def is_open(self, schedule: str | None, when: datetime) -> bool:
+        """Whether the named schedule is open at ``when`` (None means always)."""
+        if schedule is None:
+            return True
+        return self.hours[schedule].is_open(when, self.timezone)
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A loaded phone tree: its hotline, start node and nodes by id."""
+
+    path: str
+    hotline: Hotline
+    start: str
+    nodes: dict[str, Node]
+
+    def node(self, node_id: str) -> Node:
+        """The node with ``node_id`` (KeyError when there is none)."""
+        return self.nodes[node_id]
+
+    @property
+    def name(self) -> str:
+        """The menu's name: its file name without ``.yaml``."""
+        from pathlib import Path
+
+        return Path(self.path).stem
+
+    def humans(self) -> list[Node]:
+        """Every human endpoint (queues and human transfers)."""
+        return [node for node in self.nodes.values() if node.is_human]
