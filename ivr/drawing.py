@@ -57,7 +57,7 @@ def to_dot(graph: nx.DiGraph) -> str:
     """A Graphviz ``digraph`` of the graph; humans are drawn as double octagons."""
 
     def quote(text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
     lines = ["digraph ivr {", "  rankdir=TB;"]
     for node, data in graph.nodes(data=True):

@@ -9,7 +9,7 @@ branch) and the key, phrases or condition. Checks are networkx calls.
 >>> g.graph["start"], g.nodes["care"]["human"]
 ('welcome', True)
 >>> sorted(k for _, _, k in g.out_edges("main", data="key") if k)
-['0', '1', '9']
+['0', '1', '8', '9']
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ import networkx as nx
 
 from ivr.errors import MenuError
 from ivr.model import Gathering, Menu, Node, RecordNode
+from ivr.yamlsource import paused_gc
 
 TERMINAL_KINDS = ("hangup", "queue", "transfer")
+_SINK = object()  # joins every exit, so one ancestors() call finds who can leave
 EDGE_KINDS = ("key", "speech", "next", "timeout", "invalid", "fail", "after_hours", "branch")
 
 
@@ -32,6 +34,11 @@ def build_graph(menu: Menu) -> nx.DiGraph:
     whose ``ways`` lists them all; ``kind`` and ``key`` are those of the first.
     Gathering nodes get a ``timeout``/``invalid`` self-loop when they reprompt.
     """
+    with paused_gc():
+        return _build(menu)
+
+
+def _build(menu: Menu) -> nx.DiGraph:
     graph = nx.DiGraph(start=menu.start, menu=menu.path, hotline=menu.hotline.name)
     for node in menu.nodes.values():
         graph.add_node(node.id, kind=node.kind, human=node.is_human, node=node,
@@ -91,9 +98,9 @@ def traps(graph: nx.DiGraph) -> list[list[str]]:
     These are cycles a caller cannot leave: they go round until they hang up.
     """
     ends = exits(graph)
-    can_leave = set(ends)
-    for end in ends:
-        can_leave |= nx.ancestors(graph, end)
+    with_sink = nx.DiGraph(graph.edges)
+    with_sink.add_edges_from((end, _SINK) for end in ends)
+    can_leave = nx.ancestors(with_sink, _SINK) if ends else set()
     stuck = reachable(graph) - can_leave
     sub = graph.subgraph(stuck)
     return [sorted(c, key=lambda n: graph.nodes[n]["line"])
@@ -103,7 +110,11 @@ def traps(graph: nx.DiGraph) -> list[list[str]]:
 
 def structural_problems(menu: Menu, graph: nx.DiGraph | None = None) -> list[MenuError]:
     """Unreachable nodes (warnings), dead ends and inescapable cycles (errors)."""
-    graph = graph if graph is not None else build_graph(menu)
+    with paused_gc():
+        return _structural_problems(menu, graph if graph is not None else build_graph(menu))
+
+
+def _structural_problems(menu: Menu, graph: nx.DiGraph) -> list[MenuError]:
     problems = []
     for node_id in unreachable_nodes(graph):
         problems.append(_at(menu, node_id, f'node "{node_id}" cannot be reached from the start '

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +42,7 @@ from ivr.model import (
     Voice,
 )
 from ivr.schedule import Schedule, ScheduleError, check_timezone
-from ivr.yamlsource import Marks, read_yaml
+from ivr.yamlsource import Marks, paused_gc, read_yaml
 
 NODE_KINDS = ("say", "menu", "input", "queue", "transfer", "record", "branch", "hangup")
 TOP_KEYS = ("hotline", "defaults", "start", "nodes")
@@ -59,6 +60,10 @@ HOLD_KINDS = ("music", "message", "silence")
 KEY_PATTERN = re.compile(r"^[0-9*#]{1,4}$")
 NODE_ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 ALWAYS_SCHEDULE = "24/7"
+# country codes (and the withdrawn "in") often written where a language code belongs
+COUNTRY_NOT_LANGUAGE = {"in": "id", "kr": "ko", "jp": "ja", "cn": "zh", "gr": "el", "se": "sv",
+                        "dk": "da", "cz": "cs", "ua": "uk", "vn": "vi", "br": "pt", "us": "en",
+                        "gb": "en"}
 
 Where = tuple[str, ...]
 
@@ -89,6 +94,8 @@ class _FileReader:
         self.defaults: dict[str, Any] = {"timeout": 5.0, "retries": 2, "on_fail": None,
                                          "interruptible": True}
         self._current = ""
+        self.declared: set[str] = set()  # every node id written, even of nodes with errors
+        self.nodes_ok = True  # False when the "nodes" mapping itself is missing or broken
 
     # -- error helpers -------------------------------------------------------
     def error(self, where: Where, message: str, *, key: bool = False) -> None:
@@ -199,7 +206,13 @@ class _FileReader:
                            f"got {_type_name(self.data)}")
             return None, None, {}
         top = self.mapping((), self.data, TOP_KEYS, "the menu file")
-        hotline = self.hotline(top.get("hotline")) if "hotline" in top or self.is_main else None
+        hotline = None
+        if "hotline" in top:
+            hotline = self.hotline(top["hotline"])
+        elif self.is_main:
+            self.error((), 'the menu has no "hotline": give at least its name, like '
+                           "hotline: {name: ACME customer care}")
+            hotline = Hotline()
         self.read_defaults(top.get("defaults"))
         start = None
         if "start" in top:
@@ -207,15 +220,17 @@ class _FileReader:
         elif self.is_main:
             self.error((), 'the menu has no "start": name the node where calls begin')
         if "nodes" not in top:
-            if self.is_main or "nodes" not in top:
-                self.error((), 'the menu has no "nodes" mapping')
+            self.error((), 'the menu has no "nodes" mapping')
+            self.nodes_ok = False
             return hotline, start, {}
         nodes_spec = top["nodes"]
         if not isinstance(nodes_spec, dict) or not nodes_spec:
+            self.nodes_ok = False
             self.error(("nodes",), f'"nodes" must be a non-empty mapping of node ids to nodes, '
                                    f"got {_type_name(nodes_spec)}")
             return hotline, start, {}
         nodes = {}
+        self.declared.update(self.qualify(node_id) for node_id in nodes_spec)
         for node_id, spec in nodes_spec.items():
             if not NODE_ID_PATTERN.match(node_id):
                 self.error(("nodes", node_id), f'node id "{node_id}" must start with a letter '
@@ -243,8 +258,10 @@ class _FileReader:
         good = []
         for i, lang in enumerate(langs):
             if lang not in LANGUAGES:
+                hint = (f' (did you mean "{COUNTRY_NOT_LANGUAGE[lang]}"?)'
+                        if lang in COUNTRY_NOT_LANGUAGE else did_you_mean(str(lang), LANGUAGES))
                 self.error((*where, "languages", str(i)),
-                           f'unknown language "{lang}"{did_you_mean(str(lang), LANGUAGES)}; '
+                           f'unknown language "{lang}"{hint}; '
                            "use an ISO 639-1 code such as en, id, ko")
             else:
                 good.append(lang)
@@ -261,11 +278,7 @@ class _FileReader:
                                           'schedules like {mon-fri: "08:00-17:00"}')
             hours_spec = {}
         for name, schedule in hours_spec.items():
-            try:
-                self.schedules[name] = Schedule.parse(schedule)
-            except ScheduleError as exc:
-                self.error((*where, "hours", name), f'schedule "{name}": {exc}')
-                self.schedules[name] = Schedule.always()
+            self.schedules[name] = self.schedule((*where, "hours", name), name, schedule)
         promise = Promise()
         if "promise" in spec:
             pspec = self.mapping((*where, "promise"), spec["promise"], ("hours", "time_to_human"),
@@ -291,6 +304,21 @@ class _FileReader:
             number=self.text((*where, "number"), spec.get("number"), "hotline number"),
             languages=self.languages, timezone=timezone, promise=promise,
             hours=dict(self.schedules), voices=voices)
+
+    def schedule(self, where: Where, name: str, spec: Any) -> Schedule:
+        """Parse one named schedule, reporting every bad day or time range in it."""
+        try:
+            return Schedule.parse(spec)
+        except ScheduleError as exc:
+            if not isinstance(spec, dict) or not spec:
+                self.error(where, f'schedule "{name}": {exc}')
+                return Schedule.always()
+        for days, ranges in spec.items():
+            try:
+                Schedule.parse({days: ranges})
+            except ScheduleError as exc:
+                self.error((*where, str(days)), f'schedule "{name}": {exc}', key=True)
+        return Schedule.always()
 
     def read_defaults(self, value: Any) -> None:
         if value is None:
@@ -387,6 +415,10 @@ class _FileReader:
         if isinstance(value, str):
             return Option(key, self.target(where, value, what) or "",
                           location=self.location(where, key=True))
+        if not isinstance(value, dict):
+            self.error(where, f"{what} must name a node or be a mapping like "
+                              f"{{goto: node, say: [words]}}, got {_type_name(value)}")
+            return Option(key, "", location=self.location(where, key=True))
         spec = self.mapping(where, value, ("goto", "lang", "say"), what, required=("goto",))
         lang = self.text((*where, "lang"), spec.get("lang"), "lang") or None
         if lang is not None and lang not in self.languages:
@@ -407,6 +439,10 @@ class _FileReader:
         digits = spec.get("digits", {"min": 1, "max": 20})
         if isinstance(digits, int) and not isinstance(digits, bool):
             digits = {"min": digits, "max": digits}
+        if not isinstance(digits, dict):
+            self.error((*where, "digits"), "digits must be a number or a mapping like "
+                                           f"{{min: 4, max: 6}}, got {_type_name(digits)}")
+            digits = {}
         dspec = self.mapping((*where, "digits"), digits, ("min", "max"), "digits")
         low = self.number((*where, "digits", "min"), dspec.get("min"), "digits min", 1,
                           integer=True, minimum=1)
@@ -518,6 +554,10 @@ class _FileReader:
             return HangupNode(**common)
         if isinstance(body, str):
             return HangupNode(**common, prompt=self.prompt(where, body, "goodbye"))
+        if not isinstance(body, dict):
+            self.error(where, "hangup must be empty, a goodbye text, or {say: ...}, got "
+                              f"{_type_name(body)}")
+            return HangupNode(**common)
         spec = self.mapping(where, body, ("say",), "hangup")
         return HangupNode(**common, prompt=self.prompt((*where, "say"), spec.get("say"),
                                                        "goodbye"))
@@ -532,68 +572,144 @@ def _type_name(value: Any) -> str:
 
 def load_menu(path: str | Path, *, reader: Callable[..., Any] = read_yaml) -> Menu:
     """Load a menu file (and the files it reaches into); raise ``MenuLoadError``."""
-    main = Path(path)
+    with paused_gc():
+        return _load(Path(path), reader)
+
+
+def _load(path: Path, reader: Callable[..., Any]) -> Menu:
+    main = path
     base_dir = main.parent
     errors: list[MenuError] = []
     nodes: dict[str, Node] = {}
     schedules: dict[str, Schedule] = {}
     hotline: Hotline | None = None
     start: str | None = None
-    pending = [("", main, None)]
+    pending: list[tuple[str, Path, tuple[_FileReader, _Reference] | None]] = [("", main, None)]
     seen: set[str] = set()
-    references: list[tuple[_FileReader, _Reference, str]] = []
-    file_starts: dict[str, str | None] = {}
+    references: list[tuple[_FileReader, _Reference]] = []
+    readers: list[_FileReader] = []
+    file_starts: dict[str, str | None] = {}  # "other.yaml#" (or "#" for the main file) -> start
     while pending:
         qualifier, file_path, cause = pending.pop(0)
         if str(file_path) in seen:
             continue
         seen.add(str(file_path))
+        if cause is not None and not file_path.is_file():
+            ref_reader, ref = cause
+            errors.append(ref_reader.marks.error(
+                ref.where, f'{ref.what} reaches into "{ref.text}", but there is no file '
+                           f'"{file_path}"'))
+            continue
         try:
             data, marks = reader(file_path)
         except MenuLoadError as exc:
             if cause is not None:
                 errors.append(cause[0].marks.error(
                     cause[1].where, f'{cause[1].what} reaches into "{cause[1].text}", which '
-                                    "cannot be loaded (see below)"))
+                                    f'cannot be loaded ({len(exc.errors)} error'
+                                    f'{"" if len(exc.errors) == 1 else "s"} in that file)'))
             errors.extend(exc.errors)
             continue
         file_reader = _FileReader(data, marks, qualifier, main.name)
         if qualifier and hotline is not None:
             file_reader.languages = hotline.languages
         file_hotline, file_start, file_nodes = file_reader.read()
+        readers.append(file_reader)
         errors.extend(file_reader.errors)
         if not qualifier:
             hotline, start = file_hotline, file_start
-        file_starts[qualifier] = file_start
+        file_starts[qualifier or "#"] = file_start
         schedules = {**file_reader.schedules, **schedules}
         nodes.update(file_nodes)
-        for ref, source in file_reader.references:
-            references.append((file_reader, ref, source))
+        for ref, _source in file_reader.references:
+            references.append((file_reader, ref))
             qualified = file_reader.qualify(ref.text)
             if "#" in qualified and not qualified.startswith("#"):
                 other = qualified.split("#", 1)[0]
                 pending.append((f"{other}#", base_dir / other, (file_reader, ref)))
-    for file_reader, ref, _source in references:
+    declared = {node_id for reader in readers for node_id in reader.declared}
+    broken_files = {reader.qualifier or "#" for reader in readers if not reader.nodes_ok}
+    suggestions = _Suggestions(nodes)
+    for file_reader, ref in references:
         qualified = file_reader.qualify(ref.text)
-        if qualified == "#":
-            qualified = start or qualified
-        elif qualified.endswith("#"):
-            qualified = file_starts.get(qualified) or qualified
-        if qualified not in nodes and qualified.split("#", 1)[0] + "#" not in file_starts \
-                and "#" in qualified:
-            continue  # the file could not be loaded; already reported
-        if qualified not in nodes:
-            local = [n.removeprefix(file_reader.qualifier) for n in nodes
-                     if n.startswith(file_reader.qualifier) and
-                     "#" not in n.removeprefix(file_reader.qualifier)]
-            errors.append(file_reader.marks.error(
-                ref.where, f'{ref.what} goes to unknown node "{ref.text}"'
-                           f"{did_you_mean(ref.text, local)}"))
+        in_file = qualified.split("#", 1)[0] + "#" if "#" in qualified[1:] else "#"
+        if qualified in declared or in_file in broken_files:
+            continue  # a node that has errors of its own, or a file without nodes: reported
+        problem = _unresolved(file_reader, ref, nodes, file_starts, suggestions)
+        if problem:
+            errors.append(file_reader.marks.error(ref.where, problem))
     if errors or hotline is None or start is None:
         raise MenuLoadError(errors or [MenuError(str(main), 1, 1, "menu could not be loaded")])
     hotline = Hotline(**{**hotline.__dict__, "hours": schedules})
     nodes = _resolve_file_starts(nodes, file_starts)
+    if start.endswith("#"):
+        start = file_starts.get(start) or start
     return Menu(str(path), hotline, start, nodes)
+
+
+def _unresolved(file_reader: _FileReader, ref: _Reference, nodes: dict[str, Node],
+                file_starts: dict[str, str | None], suggestions: _Suggestions) -> str | None:
+    """Why ``ref`` does not name a node (None when it does, or its file failed to load)."""
+    qualified = file_reader.qualify(ref.text)
+    if qualified.endswith("#"):  # a whole file: its start node
+        if qualified not in file_starts:
+            return None  # the file could not be loaded; already reported
+        if file_starts[qualified] is None:
+            return (f'{ref.what} goes to the file "{ref.text}", which has no "start"; '
+                    f'name a node in it, like "{ref.text}#node"')
+        return None
+    if qualified in nodes:
+        return None
+    file_part = qualified.split("#", 1)[0] + "#" if "#" in qualified else ""
+    if file_part and file_part not in file_starts:
+        return None  # the file could not be loaded; already reported
+    node_name = ref.text.split("#", 1)[1] if "#" in ref.text else ref.text
+    hint = suggestions.hint(node_name, file_part)
+    if hint and "#" in ref.text:
+        hint = hint.replace('"', f'"{ref.text.split("#", 1)[0]}#', 1)
+    return f'{ref.what} goes to unknown node "{ref.text}"{hint}'
+
+
+class _Suggestions:
+    """"Did you mean" hints among the node names of each file, fast for big menus.
+
+    ``did_you_mean`` compares a word with every name; with thousands of nodes
+    and many misspellings that is quadratic. Above ``DIRECT`` names, a bigram
+    index first picks the ``SHORTLIST`` names sharing the most letter pairs.
+    """
+
+    DIRECT = 200
+    SHORTLIST = 50
+
+    def __init__(self, nodes: dict[str, Node]):
+        self.nodes = nodes
+        self.names: dict[str, list[str]] = {}  # file part ("" or "other.yaml#") -> names
+        self.index: dict[str, dict[str, list[int]]] = {}
+
+    def hint(self, word: str, file_part: str) -> str:
+        """The did-you-mean suffix for ``word`` among the nodes of ``file_part``."""
+        if file_part not in self.names:
+            self.names[file_part] = [
+                n.removeprefix(file_part) for n in self.nodes
+                if n.startswith(file_part) and "#" not in n.removeprefix(file_part)]
+        names = self.names[file_part]
+        if len(names) <= self.DIRECT:
+            return did_you_mean(word, names)
+        if file_part not in self.index:
+            index: dict[str, list[int]] = {}
+            for i, name in enumerate(names):
+                for gram in _bigrams(name):
+                    index.setdefault(gram, []).append(i)
+            self.index[file_part] = index
+        shared: Counter[int] = Counter()
+        for gram in _bigrams(word):
+            shared.update(self.index[file_part].get(gram, ()))
+        return did_you_mean(word, [names[i] for i, _ in shared.most_common(self.SHORTLIST)])
+
+
+def _bigrams(word: str) -> set[str]:
+    padded = f" {word.lower()} "
+    return {padded[i:i + 2] for i in range(len(padded) - 1)}
 
 
 def _resolve_file_starts(nodes: dict[str, Node], file_starts: dict[str, str | None]) -> dict:
@@ -611,7 +727,7 @@ def _resolve_file_starts(nodes: dict[str, Node], file_starts: dict[str, str | No
             return tuple(fix(v) for v in value)
         return value
 
-    if not any(k for k in file_starts if k):
+    if len(file_starts) == 1:
         return nodes
     return {nid: replace(node, **{f.name: fix(getattr(node, f.name)) for f in fields(node)
                                   if f.name not in ("id", "location")})

@@ -1,0 +1,116 @@
+"""Time loading, validating and graphing a generated 10,000-node menu.
+
+``python bench/load.py [NODES]`` writes a menu of NODES nodes (default
+10,000) into a temporary folder: a tree of menus, each with three options and
+0 for an agent, with queues, inputs, branches on office hours and short
+messages at the leaves, a transfer and a voicemail record. It then times ``load_menu`` and
+``structural_problems(build_graph(menu))`` and prints the seconds (target on a
+2-core machine: under 2 s in total; the CPU column is the process's own time,
+which other work on the machine disturbs less than the wall clock). Then it
+misspells every tenth target and times ``check_menu``, which reports every
+error with a "did you mean" hint.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ivr.graph import build_graph, structural_problems
+from ivr.loader import check_menu, load_menu
+
+HEADER = """\
+hotline:
+  name: Generated load-test line
+  number: "+1 555 0100"
+  languages: [en]
+  timezone: Asia/Jakarta
+  promise: {hours: office, time_to_human: 60}
+  hours:
+    office: {mon-fri: "08:00-17:00", sat: "08:00-12:00"}
+defaults:
+  timeout: 5
+  retries: 2
+  on_fail: agent
+start: m0
+nodes:
+  agent:
+    transfer: {to: "+1 555 0000", ring: 15}
+  voicemail:
+    record: {prompt: "Leave a message after the tone.", max_length: 60, next: bye}
+  bye:
+    hangup: {say: "Goodbye."}
+"""
+
+
+def node_text(i: int, total: int) -> str:
+    """YAML of node ``m<i>``: a menu over its children (three, and 0 for an agent) or a leaf."""
+    children = [3 * i + k for k in (1, 2, 3) if 3 * i + k < total]
+    if children:
+        options = ", ".join(f'"{k}": m{c}' for k, c in enumerate(children, start=1))
+        return (f"  m{i}:\n    menu:\n"
+                f'      prompt: "For topic {i}, press 1. For more, press 2. '
+                f'For an agent, press 0."\n'
+                f'      options: {{{options}, "0": {{goto: agent, say: [agent]}}}}\n')
+    kind = i % 4
+    if kind == 0:
+        return (f"  m{i}:\n    queue: {{agents: 5, handle_time: 300, calls_per_hour: 40, "
+                f"hours: office, after_hours: voicemail}}\n")
+    if kind == 1:
+        return f'  m{i}:\n    input: {{prompt: "Your 6 digit code.", var: c{i}, digits: 6}}\n' \
+               f"    next: agent\n"
+    if kind == 2:
+        return f"  m{i}:\n    branch: [{{when: {{hours: office}}, goto: agent}}, {{goto: bye}}]\n"
+    return f'  m{i}:\n    say: "Leaf {i}: see our website."\n    next: m0\n'
+
+
+def generate(total: int) -> str:
+    """YAML text of a menu with ``total`` nodes (3 fixed ones plus the tree)."""
+    return HEADER + "".join(node_text(i, total - 3) for i in range(total - 3))
+
+
+def main(total: int = 10_000) -> None:
+    """Generate, time and print."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "generated.yaml"
+        path.write_text(generate(total), encoding="utf-8")
+        size = path.stat().st_size
+        began, began_cpu = time.perf_counter(), time.process_time()
+        menu = load_menu(path)
+        loaded, loaded_cpu = time.perf_counter(), time.process_time()
+        problems = structural_problems(menu, build_graph(menu))
+        checked, checked_cpu = time.perf_counter(), time.process_time()
+        path.write_text(misspelled(generate(total)), encoding="utf-8")
+        began_broken = time.perf_counter()
+        _, broken = check_menu(path)
+        checked_broken = time.perf_counter()
+    errors = [p for p in problems if p.severity == "error"]
+    print(f"menu: {len(menu.nodes):,} nodes, {size:,} bytes, {len(errors)} errors")
+    print("                                    wall      CPU")
+    print(f"load_menu:                         {loaded - began:6.3f} s  "
+          f"{loaded_cpu - began_cpu:6.3f} s")
+    print(f"build_graph + structural_problems: {checked - loaded:6.3f} s  "
+          f"{checked_cpu - loaded_cpu:6.3f} s")
+    print(f"total:                             {checked - began:6.3f} s  "
+          f"{checked_cpu - began_cpu:6.3f} s  (target < 2 s)")
+    print(f"the same with {len(broken):,} misspelled targets (each with a did-you-mean): "
+          f"{checked_broken - began_broken:.3f} s")
+
+
+def misspelled(text: str) -> str:
+    """``text`` with every tenth option target misspelled (``m12`` becomes ``xm12``)."""
+    count = 0
+
+    def spoil(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return match.group(0).replace(": m", ": xm") if count % 10 == 0 else match.group(0)
+
+    return re.sub(r'"[123]": m\d+', spoil, text)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)

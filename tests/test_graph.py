@@ -1,0 +1,163 @@
+"""The phone tree as a networkx graph, its structural checks and its pictures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ivr.drawing import to_dot, to_mermaid
+from ivr.graph import (
+    build_graph,
+    dead_ends,
+    humans,
+    reachable,
+    structural_problems,
+    traps,
+    unreachable_nodes,
+)
+from ivr.loader import load_menu
+from ivr.model import Menu
+
+LINE = """\
+hotline:
+  name: Graph test line
+  languages: [en]
+  hours:
+    office: {mon-fri: "09:00-17:00"}
+start: main
+nodes:
+  main:
+    menu:
+      prompt: "For billing, press 1. For an agent, press 0."
+      options:
+        "1": {goto: billing, say: [billing, bill]}
+        "0": agent
+      on_fail: agent
+      on_timeout: main
+  billing:
+    queue: {hours: office, after_hours: voicemail}
+  voicemail:
+    record: {prompt: "Leave a message.", next: bye}
+  agent:
+    branch:
+      - {when: {hours: office}, goto: person}
+      - {goto: voicemail}
+  person:
+    transfer: {to: "+1 555 0100", ring: 5}
+  bye:
+    hangup: {}
+"""
+
+
+def menu_from(tmp_path: Path, text: str) -> Menu:
+    path = tmp_path / "m.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_menu(path)
+
+
+@pytest.fixture
+def line(tmp_path: Path) -> Menu:
+    return menu_from(tmp_path, LINE)
+
+
+def test_nodes_carry_kind_human_and_location(line: Menu) -> None:
+    graph = build_graph(line)
+    assert set(graph) == set(line.nodes)
+    assert graph.graph["start"] == "main"
+    assert graph.nodes["billing"]["kind"] == "queue" and graph.nodes["billing"]["human"]
+    assert graph.nodes["main"]["line"] == 8
+    assert graph.nodes["main"]["node"] is line.nodes["main"]
+    assert sorted(humans(graph)) == ["billing", "person"]
+
+
+def test_edges_carry_kind_key_and_phrases(line: Menu) -> None:
+    graph = build_graph(line)
+    assert graph.edges["main", "billing"]["ways"] == [
+        {"kind": "key", "key": "1"},
+        {"kind": "speech", "key": "1", "phrases": ["billing", "bill"]}]
+    assert [w["kind"] for w in graph.edges["main", "agent"]["ways"]] == ["key", "fail"]
+    assert graph.edges["main", "main"]["ways"] == [
+        {"kind": "timeout"}, {"kind": "invalid", "reprompt": True}]
+    assert graph.edges["billing", "voicemail"]["kind"] == "after_hours"
+    assert graph.edges["voicemail", "bye"]["kind"] == "next"
+    assert graph.edges["agent", "person"]["ways"] == [
+        {"kind": "branch", "when": "hours=office", "rule": 0}]
+    assert graph.edges["agent", "voicemail"]["when"] == "otherwise"
+
+
+def test_a_sound_menu_has_no_structural_problems(line: Menu) -> None:
+    graph = build_graph(line)
+    assert reachable(graph) == set(line.nodes)
+    assert unreachable_nodes(graph) == [] and dead_ends(graph) == [] and traps(graph) == []
+    assert structural_problems(line, graph) == []
+
+
+def test_unreachable_dead_end_and_trap_are_reported(tmp_path: Path) -> None:
+    text = LINE.replace('"0": agent', '"0": agent\n        "2": promo\n        "3": loop_a') + """\
+  orphan:
+    say: "Nobody hears this."
+    next: bye
+  promo:
+    say: "Our new offers."
+  loop_a:
+    menu:
+      prompt: "Press 1."
+      options: {"1": loop_b}
+  loop_b:
+    say: "Round we go."
+    next: loop_a
+"""
+    menu = menu_from(tmp_path, text)
+    graph = build_graph(menu)
+    assert unreachable_nodes(graph) == ["orphan"]
+    assert dead_ends(graph) == ["promo"]
+    assert traps(graph) == [["loop_a", "loop_b"]]
+    assert [str(p) for p in structural_problems(menu)] == [
+        f'{menu.path}:30:3: warning: node "orphan" cannot be reached from the start node "main"',
+        f'{menu.path}:33:3: node "promo" is a dead end: it has no way out and does not end the '
+        "call",
+        f"{menu.path}:35:3: callers are trapped in a loop with no way to a person or an end: "
+        "loop_a -> loop_b"]
+
+
+def test_a_menu_with_no_exit_at_all_is_one_trap(tmp_path: Path) -> None:
+    menu = menu_from(tmp_path, """\
+hotline: {name: Maze}
+start: a
+nodes:
+  a:
+    menu: {prompt: "Press 1.", options: {"1": b}}
+  b:
+    menu: {prompt: "Press 1.", options: {"1": a}}
+""")
+    assert traps(build_graph(menu)) == [["a", "b"]]
+
+
+@pytest.mark.parametrize("path", sorted(Path("menus").glob("*.yaml")), ids=str)
+def test_bundled_menus_have_no_structural_errors(path: Path) -> None:
+    menu = load_menu(path)
+    graph = build_graph(menu)
+    assert [p for p in structural_problems(menu, graph) if p.severity == "error"] == []
+    assert unreachable_nodes(graph) == []
+    assert humans(graph)
+
+
+def test_mermaid_picture(line: Menu) -> None:
+    text = to_mermaid(build_graph(line))
+    lines = text.splitlines()
+    assert lines[0] == "flowchart TD"
+    assert '  n0{{"main<br/>menu"}}' in lines
+    assert '  n1[["billing<br/>queue (human)"]]' in lines
+    assert "  n0 -->|1, say billing/bill| n1" in lines
+    assert "  n0 -->|timeout, invalid| n0" in lines
+    assert "  n3 -->|hours=office| n4" in lines
+
+
+def test_dot_picture(line: Menu) -> None:
+    text = to_dot(build_graph(line))
+    assert text.startswith("digraph ivr {\n  rankdir=TB;\n")
+    assert '  "billing" [label="billing\\nqueue", shape=doubleoctagon];' in text
+    assert '  "main" -> "billing" [label="1, say billing/bill"];' in text
+    assert '  "agent" -> "voicemail" [label="otherwise"];' in text
+    assert text.endswith("}\n")
