@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from audit.queueing import expected_wait
 from ivr.actions import Action, Dial, Enqueue, Gather, Hangup, Record, Say
@@ -101,6 +102,25 @@ class Outcome:
         return text
 
 
+def queue_announcements(node: QueueNode, lang: str) -> list[str]:
+    """What a queue tells a caller on entry: the estimated wait, the call-back offer.
+
+    A webhook also plays them from the queue's hold loop (Twilio's ``waitUrl``).
+    """
+    texts = []
+    if node.announce_wait:
+        wait = expected_wait(node)
+        if wait is None or math.isinf(wait):
+            texts.append(phrase("busy", lang))
+        elif wait < 60:
+            texts.append(phrase("wait_short", lang))
+        else:
+            texts.append(phrase("wait", lang, minutes=round(wait / 60)))
+    if node.callback:
+        texts.append(phrase("callback", lang))
+    return texts
+
+
 class CallOver(RuntimeError):
     """Raised when an event is given to a call that has ended."""
 
@@ -125,7 +145,8 @@ class Call:
 
     def __post_init__(self) -> None:
         if self.clock is None:
-            self.clock = SimulatedClock(self.at or datetime.now())
+            zone = ZoneInfo(self.menu.hotline.timezone)
+            self.clock = SimulatedClock(self.at or datetime.now(zone))
         self._answered_at = self.clock.now()
         self.lang = self.lang or self.menu.hotline.default_language
 
@@ -402,15 +423,8 @@ class Call:
             return self._end("hangup", node, actions, f'queue "{node.name}" closed')
         self._say(node.prompt, node.id, actions)
         wait = expected_wait(node)
-        if node.announce_wait:
-            if wait is None or math.isinf(wait):
-                self._system("busy", node.id, actions)
-            elif wait < 60:
-                self._system("wait_short", node.id, actions)
-            else:
-                self._system("wait", node.id, actions, minutes=round(wait / 60))
-        if node.callback:
-            self._system("callback", node.id, actions)
+        for text in queue_announcements(node, self.lang):
+            self._say(Prompt({self.lang: text}), node.id, actions)
         message = node.message.text(self.lang, self.menu.hotline.default_language)
         actions.append(Enqueue(node.id, node.name, wait, node.callback, node.hold, message,
                                self.lang))

@@ -15,6 +15,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "connecting": "Connecting you now.",
         "beep": "Please speak after the tone.",
         "apology": "Sorry, something went wrong on our side.",
+        "callback_booked": "We will call you back as soon as an agent is free. Goodbye.",
     },
     "id": {
         "invalid": "Maaf, pilihan Anda tidak valid.",
@@ -28,6 +29,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "connecting": "Anda sedang disambungkan.",
         "beep": "Silakan bicara setelah nada.",
         "apology": "Maaf, terjadi kesalahan pada sistem kami.",
+        "callback_booked": "Kami akan menelepon Anda kembali segera. Terima kasih.",
     },
     "ko": {
         "invalid": "죄송합니다. 잘못된 선택입니다.",
@@ -41,6 +43,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "connecting": "연결해 드리겠습니다.",
         "beep": "삐 소리 후에 말씀해 주세요.",
         "apology": "죄송합니다. 시스템 오류가 발생했습니다.",
+        "callback_booked": "상담원이 연결되는 대로 다시 전화드리겠습니다. 안녕히 계세요.",
     },
 }
 

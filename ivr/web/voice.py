@@ -1,0 +1,544 @@
+"""The voice blueprint: every menu of the menu folder answers at ``/voice/<menu>``.
+
+One route per kind of Twilio request: the call being answered, a Gather's
+result (keys, speech or silence), the queue's hold loop and call-back choice,
+and the results of Enqueue, Dial and Record. Each answer is TwiML; each request
+is stored as one call event. Nothing a caller sends gives a 500: a bad or
+tampered state, an unknown menu or node, junk input or an internal error get
+an apology and a route back to the menu's start.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    request,
+    send_file,
+    send_from_directory,
+)
+from twilio.request_validator import (
+    SIGNATURE_HEADER,
+    SIGNATURE_SETTINGS_HEADER,
+    RequestValidator,
+    get_signature_algorithm,
+)
+from twilio.twiml.voice_response import VoiceResponse
+from werkzeug.exceptions import HTTPException
+
+from ivr.actions import Action, Enqueue, Say
+from ivr.engine import Call, queue_announcements
+from ivr.model import Gathering, Menu, QueueNode, RecordNode, TransferNode
+from ivr.phrases import phrase
+from ivr.web.config import Settings
+from ivr.web.menus import NAME_PATTERN, MenuCache
+from ivr.web.recording import (
+    NOTHING_HEARD,
+    allow_recordings,
+    heard_in_recording,
+    rendered_file,
+    rendered_key,
+)
+from ivr.web.records import CallRecords, Event
+from ivr.web.state import CallState, decode_state, encode_state
+from ivr.web.twiml import Links, render, say, voice_of
+
+DIGITS = re.compile(r"^[0-9*#]{1,32}$")
+MAX_SPEECH = 500
+JUNK_KEY = "?"
+ANSWERED = ("completed", "answered")
+PATH_HEADER = "X-IVR-Path"
+HOLD_PAUSE_SECONDS = 20
+ANSWER_CACHE_SIZE = 4096
+EXTENSION = "ivr.voice"
+log = logging.getLogger(__name__)
+
+voice = Blueprint("voice", __name__, url_prefix="/voice")
+METHODS = ["GET", "POST"]
+
+
+@dataclass
+class VoiceService:
+    """What the voice routes share: settings, menus, records and a signature checker."""
+
+    settings: Settings
+    menus: MenuCache
+    records: CallRecords
+    answers: AnswerCache = field(default_factory=lambda: AnswerCache())
+
+    def validator(self) -> RequestValidator | None:
+        """The Twilio signature checker, when an auth token is configured."""
+        token = self.settings.auth_token
+        return RequestValidator(token) if token else None
+
+
+def service() -> VoiceService:
+    """The ``VoiceService`` of the running app."""
+    return current_app.extensions[EXTENSION]
+
+
+def init_voice(app: Flask, settings: Settings) -> None:
+    """Register the voice blueprint and TwiML error answers on ``app``."""
+    menus = MenuCache(settings.menu_dir, settings.menu_check_seconds)
+    app.extensions[EXTENSION] = VoiceService(settings, menus,
+                                             CallRecords(settings.database_url, background=True))
+    app.before_request(allow_recordings)  # before the signature check reads the form
+    app.register_blueprint(voice)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _internal_error)
+
+
+# -- plumbing ------------------------------------------------------------------------
+def params() -> dict[str, str]:
+    """Twilio's parameters: the form of a POST, the query of a GET."""
+    if "ivr_params" in g:
+        return g.ivr_params
+    try:
+        source = request.form if request.method == "POST" else request.args
+        g.ivr_params = {key: source.get(key, "") for key in source}
+    except HTTPException:  # e.g. a body over the size limit: answered, but not read
+        g.ivr_params = {}
+    return g.ivr_params
+
+
+def requested_url() -> str:
+    """The URL Twilio requested: the public base URL when configured (behind a proxy)."""
+    public = service().settings.public_url
+    query = request.query_string.decode("utf-8", "replace")
+    if public:
+        return public + request.path + (f"?{query}" if query else "")
+    return request.url
+
+
+def signed_by_twilio() -> bool:
+    """True when no auth token is configured or the request carries a valid signature."""
+    validator = service().validator()
+    if validator is None:
+        return True
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    form = params() if request.method == "POST" else {}
+    algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
+    return bool(signature) and validator.validate(requested_url(), form, signature, algorithm)
+
+
+def base_url() -> str:
+    """What URLs in TwiML start with: the public URL, or the app's root path."""
+    return service().settings.public_url or request.script_root
+
+
+def links(menu: str) -> Links:
+    """URL builders for calls in ``menu`` (state signed into each)."""
+    secret = service().settings.state_secret
+    root = f"{base_url()}/voice/{menu}"
+
+    def step(name: str):
+        return lambda state: f"{root}/{name}?s={encode_state(secret, menu, state)}"
+
+    def audio(file: str) -> str | None:
+        folder = service().settings.menu_dir.resolve()
+        target = (folder / file).resolve()
+        if not target.is_relative_to(folder) or not target.is_file():
+            return None
+        return f"{root}/audio/{quote(target.relative_to(folder).as_posix())}"
+
+    def rendered(item: Say) -> str | None:
+        menu_loaded = loaded(menu) if service().settings.play_audio else None
+        key = rendered_key(menu_loaded, item) if menu_loaded else None
+        return f"{root}/audio/tts/{key}.wav" if key else None
+
+    return Links(gather=step("gather"), wait=step("wait"), queued=step("queued"),
+                 dialed=step("dialed"), recorded=step("recorded"), callback=step("callback"),
+                 audio=audio, start=root, rendered=rendered)
+
+
+def twiml(response: VoiceResponse, path: Iterable[str] = (), status: int = 200) -> Response:
+    """An HTTP answer carrying TwiML, with the nodes visited in ``X-IVR-Path``."""
+    return xml_response(response.to_xml(), path, status)
+
+
+def xml_response(xml: str, path: Iterable[str] = (), status: int = 200) -> Response:
+    """An HTTP answer carrying the TwiML text ``xml``."""
+    answer = Response(xml, status=status, mimetype="text/xml")
+    if path:
+        answer.headers[PATH_HEADER] = ",".join(quote(node, safe="") for node in path)
+    return answer
+
+
+def record(menu: str, kind: str, path: list[str], action: str, given: str | None = None,
+           outcome: str | None = None) -> None:
+    """Store one event of the current request's call."""
+    sid = params().get("CallSid") or "anonymous"
+    service().records.add(Event(sid, menu, kind, list(path), action, given, outcome))
+
+
+def call_time(menu: Menu) -> datetime:
+    """When the call happens: the configured clock (or now), in the hotline's timezone."""
+    zone = ZoneInfo(menu.hotline.timezone)
+    now = service().settings.now()
+    if now is None:
+        return datetime.now(zone)
+    return now.replace(tzinfo=zone) if now.tzinfo is None else now
+
+
+def minute(when: datetime) -> str:
+    """The minute ``when`` falls in: opening hours cannot change within it."""
+    return when.strftime("%Y-%m-%dT%H:%M%z")
+
+
+def outcome_of(call: Call) -> str | None:
+    """The call's outcome kind when it has ended (``human``, ``hangup``...)."""
+    return call.outcome.kind if call.outcome and call.outcome.kind != "waiting" else None
+
+
+def without_queue_announcements(actions: list[Action], menu: Menu) -> list[Action]:
+    """Drop the wait estimate and call-back offer before an Enqueue: the hold loop plays them."""
+    enqueue = next((a for a in actions if isinstance(a, Enqueue)), None)
+    if enqueue is None:
+        return actions
+    node = menu.nodes[enqueue.node]
+    assert isinstance(node, QueueNode)
+    spoken = set(queue_announcements(node, enqueue.lang))
+    return [a for a in actions
+            if not (isinstance(a, Say) and a.node == enqueue.node and a.text in spoken)]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One rendered step: its TwiML, the nodes it went through, its last verb, the outcome."""
+
+    xml: str
+    path: tuple[str, ...]
+    action: str
+    outcome: str | None
+
+
+class AnswerCache:
+    """Recent answers by menu, state, caller input and minute.
+
+    The engine is pure: the same menu, state and input at the same minute (hours
+    are minutes-exact) give the same answer, so popular steps are rendered once.
+    An entry is used only with the very menu object it was made from, so an
+    edited menu is never answered from the old one.
+    """
+
+    def __init__(self, size: int = ANSWER_CACHE_SIZE):
+        self.size = size
+        self._items: dict[tuple, tuple[Menu, Answer]] = {}
+
+    def get(self, key: tuple, menu: Menu, compute: Callable[[], Answer]) -> Answer:
+        """The cached answer for ``key`` in ``menu``, computed when missing."""
+        hit = self._items.get(key)
+        if hit is not None and hit[0] is menu:
+            return hit[1]
+        answer = compute()
+        if len(self._items) >= self.size:
+            self._items.clear()
+        self._items[key] = (menu, answer)
+        return answer
+
+
+def step(menu_name: str, menu: Menu, key: tuple, kind: str, given: str | None,
+         run: Callable[[], tuple[Call, list[Action], list[str]]]) -> Response:
+    """Run one caller event through the engine (or the cache), store it, answer with TwiML."""
+
+    def compute() -> Answer:
+        call, actions, path = run()
+        state = CallState(call.node or menu.start, call.lang, dict(call.failures),
+                          dict(call.variables))
+        response, action = render(without_queue_announcements(actions, menu), state,
+                                  links(menu_name))
+        return Answer(response.to_xml(), tuple(path), action, outcome_of(call))
+
+    answer = service().answers.get((menu_name, base_url(), *key), menu, compute)
+    record(menu_name, kind, list(answer.path), answer.action, given, answer.outcome)
+    return xml_response(answer.xml, answer.path)
+
+
+def carry_on(menu_name: str, menu: Menu, state: CallState, target: str, kind: str,
+             given: str | None) -> Response:
+    """Go on from the state's node to ``target`` (after a Dial or a Record)."""
+    at = call_time(menu)
+
+    def run() -> tuple[Call, list[Action], list[str]]:
+        call = Call(menu, at=at, lang=state.lang, variables=dict(state.variables))
+        actions = call.enter(target)
+        return call, actions, list(call.path)
+
+    return step(menu_name, menu, (kind, request.args.get("s"), target, minute(at)), kind, given,
+                run)
+
+
+def apology(menu_name: str | None, lang: str = "en", kind: str = "error",
+            given: str | None = None) -> Response:
+    """Say sorry and send the caller to the start of ``menu_name`` (or a fallback menu)."""
+    response = VoiceResponse()
+    response.say(phrase("apology", lang), **voice_of(lang))
+    target = menu_name if menu_name and service().menus.get(menu_name) else fallback_menu()
+    if target:
+        response.redirect(f"{base_url()}/voice/{target}", method="POST")
+    else:
+        response.say(phrase("fail_goodbye", lang), **voice_of(lang))
+        response.hangup()
+    record(menu_name or "", kind, [], "redirect" if target else "hangup", given)
+    return twiml(response)
+
+
+def fallback_menu() -> str | None:
+    """Where callers of an unknown menu go: ``DEFAULT_MENU``, or the only menu there is."""
+    menus = service().menus
+    configured = service().settings.default_menu
+    if configured and menus.get(configured):
+        return configured
+    names = menus.names()
+    return names[0] if len(names) == 1 and menus.get(names[0]) else None
+
+
+def loaded(menu_name: str) -> Menu | None:
+    """The menu, or None when it is unknown or broken."""
+    return service().menus.get(menu_name)
+
+
+def state_for(menu_name: str, menu: Menu) -> CallState | None:
+    """The request's signed state with a known language, or None when missing or forged."""
+    state = decode_state(service().settings.state_secret, menu_name, request.args.get("s"))
+    if state is None or state.node not in menu.nodes:
+        return None
+    if state.lang not in menu.hotline.languages:
+        return CallState(state.node, menu.hotline.default_language, state.failures,
+                         state.variables)
+    return state
+
+
+@voice.before_request
+def _check_signature() -> Response | None:
+    if not signed_by_twilio():
+        log.warning("rejected a request with a bad Twilio signature: %s", request.path)
+        return twiml(VoiceResponse(), status=403)
+    return None
+
+
+# -- routes --------------------------------------------------------------------------
+@voice.route("/<menu_name>", methods=METHODS, provide_automatic_options=False)
+def answer(menu_name: str) -> Response:
+    """A new call: run the menu from its start to the first question or end."""
+    menu = loaded(menu_name)
+    if menu is None:
+        return apology(menu_name, kind="unknown-menu")
+    at = call_time(menu)
+
+    def run() -> tuple[Call, list[Action], list[str]]:
+        call = Call(menu, at=at)
+        actions = call.start()
+        return call, actions, list(call.path)
+
+    return step(menu_name, menu, ("answer", minute(at)), "answer", None, run)
+
+
+@voice.route("/<menu_name>/gather", methods=METHODS, provide_automatic_options=False)
+def gathered(menu_name: str) -> Response:
+    """A Gather's result: keys (``Digits``), speech (``SpeechResult``) or nothing (silence)."""
+    menu = loaded(menu_name)
+    state = state_for(menu_name, menu) if menu else None
+    if menu is None or state is None or not isinstance(menu.nodes[state.node], Gathering):
+        return apology(menu_name, menu.hotline.default_language if menu else "en", "bad-state")
+    at = call_time(menu)
+    given = params()
+    digits = given.get("Digits", "").strip()
+    speech = " ".join(given.get("SpeechResult", "").split())[:MAX_SPEECH]
+    heard = None if digits or speech else heard_in_recording(
+        menu, state.node, state.lang, service().settings.vosk_model)
+    if digits:
+        kind, said = "press", digits
+        digits = digits if DIGITS.match(digits) else JUNK_KEY
+    elif speech:
+        kind, said = "speak", speech
+    elif heard is not None:  # a recording posted without Twilio (ivr.web.recording)
+        kind, said, speech = "speak", heard or NOTHING_HEARD, heard
+    else:
+        kind, said = "silence", None
+
+    def run() -> tuple[Call, list[Action], list[str]]:
+        call = Call.resume(menu, state.node, lang=state.lang, variables=state.variables,
+                           failures=state.failures, at=at)
+        if kind == "press":
+            actions = call.press(digits)
+        elif kind == "speak":
+            actions = call.speak(speech)
+        else:
+            actions = call.silence()
+        return call, actions, call.path[1:]
+
+    key = ("gather", request.args.get("s"), kind, digits if kind == "press" else said,
+           minute(at))
+    return step(menu_name, menu, key, kind, said, run)
+
+
+@voice.route("/<menu_name>/wait", methods=METHODS, provide_automatic_options=False)
+def hold(menu_name: str) -> Response:
+    """The queue's hold loop (Enqueue ``waitUrl``): the estimated wait, call-back, hold."""
+    menu = loaded(menu_name)
+    state = state_for(menu_name, menu) if menu else None
+    node = menu.nodes[state.node] if menu and state else None
+    if not isinstance(node, QueueNode):
+        return apology(menu_name, kind="bad-state")
+    answer = service().answers.get((menu_name, base_url(), "hold", request.args.get("s")), menu,
+                                   lambda: hold_loop(menu_name, menu, node, state))
+    record(menu_name, "wait", [], "hold", params().get("QueuePosition") or None)
+    return xml_response(answer.xml)
+
+
+def hold_loop(menu_name: str, menu: Menu, node: QueueNode, state: CallState) -> Answer:
+    """The TwiML Twilio plays (and replays) while the caller waits in ``node``."""
+    here = links(menu_name)
+    response = VoiceResponse()
+    texts = queue_announcements(node, state.lang)
+    offer = texts.pop() if node.callback else None
+    for text in texts:
+        response.say(text, **voice_of(state.lang))
+    if offer:
+        choice = response.gather(input="dtmf", num_digits=1, timeout=3, method="POST",
+                                 action=here.callback(state))
+        choice.say(offer, **voice_of(state.lang))
+    message = node.message.text(state.lang, menu.hotline.default_language)
+    if node.hold == "message" and message:
+        say(response, Say(message, state.lang, node.id, node.message.audio), here)
+    if node.hold == "music":
+        response.play(service().settings.hold_music_url)
+    else:
+        response.pause(length=HOLD_PAUSE_SECONDS)
+    return Answer(response.to_xml(), (), "hold", None)
+
+
+@voice.route("/<menu_name>/callback", methods=METHODS, provide_automatic_options=False)
+def callback(menu_name: str) -> Response:
+    """A key pressed on hold: 1 books a call-back and leaves the queue."""
+    menu = loaded(menu_name)
+    state = state_for(menu_name, menu) if menu else None
+    if menu is None or state is None or not isinstance(menu.nodes[state.node], QueueNode):
+        return apology(menu_name, kind="bad-state")
+    digits = params().get("Digits", "")[:32]
+    response = VoiceResponse()
+    if digits == "1":
+        response.leave()
+        record(menu_name, "callback", [], "leave", digits)
+    else:
+        response.redirect(links(menu_name).wait(state), method="POST")
+        record(menu_name, "callback", [], "redirect", digits or None)
+    return twiml(response)
+
+
+@voice.route("/<menu_name>/queued", methods=METHODS, provide_automatic_options=False)
+def queued(menu_name: str) -> Response:
+    """The Enqueue result: bridged or hung up ends the call; a booked call-back says so."""
+    menu = loaded(menu_name)
+    state = state_for(menu_name, menu) if menu else None
+    if menu is None or state is None:
+        return apology(menu_name, kind="bad-state")
+    result = params().get("QueueResult", "")[:32]
+    response = VoiceResponse()
+    if result in ("bridged", "hangup"):
+        response.hangup()
+    elif result == "leave":
+        response.say(phrase("callback_booked", state.lang), **voice_of(state.lang))
+        response.hangup()
+    else:
+        return apology(menu_name, state.lang, "queue-result", result or None)
+    record(menu_name, "queue-result", [], "hangup", result)
+    return twiml(response)
+
+
+@voice.route("/<menu_name>/dialed", methods=METHODS, provide_automatic_options=False)
+def dialed(menu_name: str) -> Response:
+    """The Dial result: answered ends the call; otherwise the transfer's no-answer route."""
+    menu = loaded(menu_name)
+    state = state_for(menu_name, menu) if menu else None
+    node = menu.nodes[state.node] if menu and state else None
+    if not isinstance(node, TransferNode):
+        return apology(menu_name, kind="bad-state")
+    status = params().get("DialCallStatus", "")[:32]
+    if status in ANSWERED:
+        response = VoiceResponse()
+        response.hangup()
+        record(menu_name, "dial-result", [], "hangup", status)
+        return twiml(response)
+    if not node.on_no_answer:
+        return apology(menu_name, state.lang, "dial-result", status or None)
+    return carry_on(menu_name, menu, state, node.on_no_answer, "dial-result", status or None)
+
+
+@voice.route("/<menu_name>/recorded", methods=METHODS, provide_automatic_options=False)
+def recorded(menu_name: str) -> Response:
+    """After a recording (or none): carry on to the record node's next node, or hang up."""
+    menu = loaded(menu_name)
+    state = state_for(menu_name, menu) if menu else None
+    node = menu.nodes[state.node] if menu and state else None
+    if not isinstance(node, RecordNode):
+        return apology(menu_name, kind="bad-state")
+    given = params().get("RecordingUrl") or None
+    if not node.next:
+        response = VoiceResponse()
+        response.hangup()
+        record(menu_name, "recorded", [], "hangup", given, "voicemail")
+        return twiml(response)
+    return carry_on(menu_name, menu, state, node.next, "recorded", given)
+
+
+@voice.route("/<menu_name>/audio/tts/<key>.wav", methods=["GET"])
+def rendered_audio(menu_name: str, key: str) -> Response:
+    """A prompt rendered by ``ivr voices render``, from the voice cache (for ``<Play>``)."""
+    path = rendered_file(key) if service().settings.play_audio else None
+    if path is None:
+        return Response("no such rendered prompt\n", status=404, mimetype="text/plain")
+    return send_file(path, mimetype="audio/wav", max_age=3600)
+
+
+@voice.route("/<menu_name>/audio/<path:file>", methods=["GET"])
+def audio(menu_name: str, file: str) -> Response:
+    """A recorded prompt from the menu folder (for ``<Play>``)."""
+    return send_from_directory(Path(service().settings.menu_dir).resolve(), file)
+
+
+# -- errors --------------------------------------------------------------------------
+def _menu_in_path() -> str | None:
+    parts = request.path.split("/")
+    if len(parts) > 2 and parts[1] == "voice" and NAME_PATTERN.match(parts[2]):
+        return parts[2]
+    return None
+
+
+def _http_error(error: HTTPException):
+    if not request.path.startswith("/voice") or request.path.startswith("/voice/") and \
+            "/audio/" in request.path:
+        return error
+    return apology(_menu_in_path(), kind=f"http-{error.code}")
+
+
+def _internal_error(error: Exception):
+    log.exception("internal error answering %s", request.path)
+    if not request.path.startswith("/voice"):
+        return error_page()
+    try:
+        return apology(_menu_in_path(), kind="error")
+    except Exception:  # noqa: BLE001 - e.g. the database is down: still answer the caller
+        log.exception("could not record the apology either")
+        response = VoiceResponse()
+        response.say(phrase("apology", "en"), **voice_of("en"))
+        response.hangup()
+        return twiml(response)
+
+
+def error_page() -> Response:
+    """A plain 500 page for paths outside the voice blueprint."""
+    return Response("Internal server error\n", status=500, mimetype="text/plain")

@@ -1,0 +1,106 @@
+"""Thousands of random requests (paths, methods, fields, digits, unicode, huge values):
+no 5xx, no internal error, and every answer under /voice/ is TwiML."""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import urlencode
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from web_support import feature_app, parse_twiml, twilio_form
+
+EXAMPLES = 2000
+STEPS = ("", "/gather", "/wait", "/callback", "/queued", "/dialed", "/recorded", "/nowhere",
+         "/audio/voices/hello.wav", "/audio/../../secret")
+FIELDS = ("Digits", "SpeechResult", "Confidence", "CallSid", "QueueResult", "QueueTime",
+          "DialCallStatus", "RecordingUrl", "QueuePosition", "From", "To", "CallStatus")
+URL_IN_TWIML = re.compile(r'(?:action|waitUrl)="([^"]+)"|<Redirect[^>]*>([^<]+)<')
+
+
+class Collect(logging.Handler):
+    """Keeps error records of the webhook (an internal error would log one)."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def harvest(client) -> list[str]:
+    """Real action URLs (validly signed states) met while pressing around the menu."""
+    found: list[str] = []
+    todo = ["/voice/feature-line"]
+    while todo and len(found) < 60:
+        url = todo.pop(0)
+        for digits in ("", "0", "1", "2", "3", "1234#", "5"):
+            body = client.post(url, data=twilio_form(Digits=digits)).get_data(as_text=True)
+            for match in URL_IN_TWIML.finditer(body):
+                link = (match.group(1) or match.group(2)).replace("&amp;", "&")
+                if link not in found:
+                    found.append(link)
+                    todo.append(link)
+    return found
+
+
+def values() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.text(max_size=40),
+        st.text(alphabet="0123456789*#", max_size=40),
+        st.sampled_from(["bridged", "leave", "hangup", "no-answer", "completed", "busy", "1",
+                         "agent", "sales please", "١٢٣", "\u0000", "<Hangup/>", "' OR 1=1 --"]),
+        st.integers(1000, 120_000).map(lambda n: "9" * n),
+    )
+
+
+def paths(known: list[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.sampled_from(known),
+        st.builds(lambda url, cut: url[:cut], st.sampled_from(known), st.integers(0, 200)),
+        st.builds(lambda url, junk: url + junk, st.sampled_from(known), st.text(max_size=30)),
+        st.builds(lambda menu, step: f"/voice/{menu}{step}",
+                  st.sampled_from(["feature-line", "nope", "..", "Feature-Line", "a" * 300]),
+                  st.sampled_from(STEPS)),
+        st.builds(lambda tail: "/voice/" + tail,
+                  st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)),
+    )
+
+
+def test_random_requests_never_get_a_5xx_and_always_get_twiml(tmp_path):
+    app = feature_app(tmp_path, audio=True)
+    client = app.test_client()
+    known = harvest(client)
+    assert len(known) >= 10
+    errors = Collect()
+    logging.getLogger("ivr.web").addHandler(errors)
+    sent: list[int] = []
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(path=paths(known),
+           method=st.sampled_from(["POST", "POST", "GET", "PUT", "DELETE", "PATCH", "OPTIONS",
+                                   "HEAD"]),
+           fields=st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=10)),
+                                  values(), max_size=6))
+    def one_request(path: str, method: str, fields: dict[str, str]) -> None:
+        if method in ("GET", "HEAD"):
+            query = urlencode(fields)
+            answer = client.open(path + ("&" if "?" in path else "?") + query if query else path,
+                                 method=method)
+        else:
+            answer = client.open(path, method=method, data=fields)
+        sent.append(answer.status_code)
+        assert answer.status_code < 500, (method, path, answer.status_code)
+        if method != "HEAD" and answer.request.path.startswith("/voice") \
+                and "/audio/" not in answer.request.path:
+            parse_twiml(answer.data)
+
+    try:
+        one_request()
+    finally:
+        logging.getLogger("ivr.web").removeHandler(errors)
+    assert len(sent) >= EXAMPLES
+    assert not errors.records, [r.getMessage() for r in errors.records]
