@@ -13,10 +13,9 @@ REPORTS := reports
 demo: system $(STAMP)
 	@mkdir -p $(REPORTS)
 	$(BIN)/ivr validate menus
-	@for menu in menus/*.yaml; do \
-		echo; echo "== $$menu: a caller heads for a person =="; \
-		$(BIN)/python -m ivr.demo_call $$menu || exit 1; \
-	done
+	@echo; $(BIN)/ivr audit menus || true
+	@$(BIN)/ivr audit menus --format html --output $(REPORTS)/audit.html || true
+	@echo; echo "HTML report: $(CURDIR)/$(REPORTS)/audit.html (open it in a browser)"
 
 test: system $(STAMP)
 	$(BIN)/python -m pytest

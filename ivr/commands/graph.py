@@ -1,4 +1,4 @@
-"""``ivr graph MENU``: the phone tree as Mermaid or Graphviz dot text."""
+"""``ivr graph MENU``: the phone tree as Mermaid or Graphviz dot text, or an HTML page."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from ivr.commands.common import load_or_exit
 from ivr.drawing import to_dot, to_mermaid
 from ivr.graph import build_graph
 
-FORMATS = {"mermaid": to_mermaid, "dot": to_dot}
+FORMATS = {"mermaid": to_mermaid, "dot": to_dot, "html": None}  # html: audit's tree_page
 
 
 @click.command()
@@ -17,4 +17,10 @@ FORMATS = {"mermaid": to_mermaid, "dot": to_dot}
               show_default=True, help="Picture format.")
 def graph(menu: str, fmt: str) -> None:
     """Print the phone tree of MENU as a picture description."""
-    click.echo(FORMATS[fmt](build_graph(load_or_exit(menu))), nl=False)
+    loaded = load_or_exit(menu)
+    if fmt == "html":
+        from audit.reports.html_report import tree_page
+
+        click.echo(tree_page(loaded), nl=False)
+        return
+    click.echo(FORMATS[fmt](build_graph(loaded)), nl=False)

@@ -1,0 +1,444 @@
+"""Depth and time-to-human, computed with networkx shortest paths on the menu graph.
+
+The graph of ``ivr.graph.build_graph`` is expanded into a *timing graph*:
+one node per (menu node, language the caller hears), one edge per way out,
+carrying the seconds that step takes for each caller (``first`` and
+``expert``, see ``audit.timing``) and the key pressed. Time-to-human of a
+human endpoint is its Dijkstra distance from the start plus what happens
+there: the queue's prompt, wait announcement and call-back offer, then the
+Erlang C average wait (``audit.queueing``); a transfer's prompt and ring time.
+
+Schedules: every minute of the week has a pattern (which named schedules are
+open). Branches on hours and queue hours are resolved per pattern; a closed
+queue is no human at that hour (its ``after_hours`` route is taken instead).
+The headline figures are those of the best pattern (the hours when a person
+is nearest); ``Metrics.by_hours`` gives every pattern with the hours it holds.
+
+>>> from ivr.loader import load_menu
+>>> m = compute_metrics(load_menu("menus/acme-hot.yaml"))
+>>> m.nearest.node, m.nearest.depth, m.nearest.keys
+('care', 1, ['0'])
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from audit.queueing import expected_wait
+from audit.timing import KEYPRESS, REACTION, CachedTimer, EstimatedTimer, PromptTimer
+from ivr.graph import build_graph
+from ivr.model import (
+    BranchNode,
+    Gathering,
+    InputNode,
+    Menu,
+    MenuNode,
+    Node,
+    QueueNode,
+    RecordNode,
+    SayNode,
+    TransferNode,
+)
+from ivr.phrases import phrase
+from ivr.yamlsource import paused_gc
+
+MINUTES_PER_WEEK = 7 * 24 * 60
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+State = tuple[str, str]  # (node id, language)
+
+
+@dataclass
+class HumanRoute:
+    """The fastest route to one human endpoint (first-time caller), and both callers' times.
+
+    Times are seconds; ``math.inf`` when the queue never drains or the
+    expert cannot get there.
+    """
+
+    node: str
+    depth: int
+    keys: list[str]
+    path: list[str]
+    first_time_s: float
+    expert_s: float
+    ivr_s: float
+    queue_s: float
+    lang: str
+
+
+@dataclass
+class Figures:
+    """Routes to every human reachable under one schedule pattern."""
+
+    humans: list[HumanRoute]
+    expert_s: float = math.inf
+
+    @property
+    def nearest(self) -> HumanRoute | None:
+        """The human a first-time caller reaches soonest (None: no human reachable)."""
+        return self.humans[0] if self.humans else None
+
+
+@dataclass
+class Metrics:
+    """Everything the rules and reports need to know about times and depths."""
+
+    graph: nx.DiGraph
+    figures: Figures
+    by_hours: list[tuple[str, Figures]] = field(default_factory=list)
+    schedules: tuple[str, ...] = ()
+    closed_minutes: frozenset[int] = frozenset()
+    every_human: list[HumanRoute] = field(default_factory=list)
+
+    @property
+    def nearest(self) -> HumanRoute | None:
+        """The nearest human of the headline figures."""
+        return self.figures.nearest
+
+    @property
+    def humans(self) -> list[HumanRoute]:
+        """Every human reachable at some hour, each at the hours it is reached soonest.
+
+        Nearest first; without schedules these are the headline figures.
+        """
+        return self.every_human or self.figures.humans
+
+    @property
+    def depth_to_human(self) -> int | None:
+        """Menus answered on the route to the nearest human."""
+        return self.nearest.depth if self.nearest else None
+
+    @property
+    def worst_case_depth(self) -> int | None:
+        """Menus answered on the route to the deepest reachable human."""
+        return max((h.depth for h in self.humans), default=None)
+
+
+def compute_metrics(menu: Menu, timer: PromptTimer | None = None,
+                    graph: nx.DiGraph | None = None, reaction: float = REACTION) -> Metrics:
+    """Time-to-human and depth of ``menu`` for both callers, per schedule pattern."""
+    with paused_gc():
+        return _compute_metrics(menu, timer, graph, reaction)
+
+
+def _compute_metrics(menu: Menu, timer: PromptTimer | None, graph: nx.DiGraph | None,
+                     reaction: float) -> Metrics:
+    graph = graph if graph is not None else build_graph(menu)
+    durations = _Durations(menu, timer or EstimatedTimer(), reaction)
+    schedules = _schedules_used(menu, graph)
+    patterns = _patterns(menu, schedules)
+    results = []
+    for pattern, minutes in patterns.items():
+        is_open = dict(zip(schedules, pattern, strict=True))
+        results.append((minutes, _figures(menu, graph, durations, is_open)))
+    best_minutes, best = min(results, key=lambda item: (_rank(item[1]), -len(item[0])))
+    closed = frozenset(m for minutes, figures in results if not figures.humans for m in minutes)
+    by_hours = [(describe_minutes(minutes), figures) for minutes, figures in results]
+    every: dict[str, HumanRoute] = {}
+    for _, figures in [(best_minutes, best), *results]:
+        for route in figures.humans:
+            known = every.get(route.node)
+            if known is None or (route.first_time_s, route.ivr_s) < (known.first_time_s,
+                                                                     known.ivr_s):
+                every[route.node] = route
+    routes = sorted(every.values(), key=lambda r: (r.first_time_s, r.ivr_s, r.node))
+    return Metrics(graph, best, by_hours if schedules else [], schedules, closed, routes)
+
+
+def _rank(figures: Figures) -> tuple[float, float]:
+    nearest = figures.nearest
+    return (nearest.first_time_s, nearest.ivr_s) if nearest else (math.inf, math.inf)
+
+
+# -- durations of steps ----------------------------------------------------------------------
+
+class _Durations:
+    """Seconds of prompts and steps, each prompt timed once."""
+
+    def __init__(self, menu: Menu, timer: PromptTimer, reaction: float):
+        self.menu = menu
+        self.timer = timer if isinstance(timer, CachedTimer) else CachedTimer(timer)
+        self.reaction = reaction
+
+    def text(self, node: Node, lang: str, attribute: str = "prompt") -> str:
+        prompt = getattr(node, attribute, None)
+        return prompt.text(lang, self.menu.hotline.default_language) if prompt else ""
+
+    def seconds(self, text: str, lang: str) -> float:
+        return self.timer.seconds(text, lang) if text else 0.0
+
+    def prompt(self, node: Node, lang: str) -> float:
+        return self.seconds(self.text(node, lang), lang)
+
+    def system(self, name: str, lang: str, **values: object) -> float:
+        return self.seconds(phrase(name, lang, **values), lang)
+
+    def way(self, node: Node, way: dict, lang: str, text: str,
+            full: float) -> tuple[float, float] | None:
+        """(first-time, expert) seconds of leaving ``node`` by ``way``; None: not a way.
+
+        ``text`` is the node's prompt in ``lang`` and ``full`` its duration.
+        """
+        if isinstance(node, SayNode):
+            return full, full
+        if isinstance(node, RecordNode):
+            return full + node.max_length, full + node.max_length
+        if isinstance(node, BranchNode | QueueNode):  # a branch, or a closed queue moving on
+            return 0.0, 0.0
+        if isinstance(node, Gathering):
+            return self._gathering(node, way, way["kind"], lang, text, full)
+        return None
+
+    def _gathering(self, node: Gathering, way: dict, kind: str, lang: str, text: str,
+                   full: float) -> tuple[float, float] | None:
+        if kind == "timeout":
+            step = full + node.timeout + self.system("no_input", lang)
+            return step, step
+        if kind == "invalid":
+            step = full + self.reaction + self.system("invalid", lang)
+            return step, step
+        if kind == "fail":
+            step = ((node.retries + 1) * (full + node.timeout)
+                    + node.retries * self.system("no_input", lang))
+            return step, step
+        if isinstance(node, InputNode):
+            typing = KEYPRESS * (node.min_digits + (1 if node.finish_on else 0))
+            first = full + self.reaction + typing
+            expert = (0.0 if node.interruptible else full) + self.reaction + typing
+            return first, expert
+        assert isinstance(node, MenuNode)
+        if kind == "key" and "dtmf" not in node.input_modes:
+            return None
+        first = full + self.reaction
+        offset = None
+        if node.interruptible:
+            offset = self.timer.option_offset(text, lang, way["key"])
+        return first, (full if offset is None else offset) + self.reaction
+
+    def arrival(self, node: Node, lang: str) -> tuple[float, float]:
+        """(seconds in the system, seconds waiting) once a human endpoint is reached."""
+        if isinstance(node, TransferNode):
+            return self.prompt(node, lang), node.ring
+        assert isinstance(node, QueueNode)
+        wait = expected_wait(node)
+        spoken = self.prompt(node, lang)
+        if node.announce_wait:
+            if wait is None or math.isinf(wait):
+                spoken += self.system("busy", lang)
+            elif wait < 60:
+                spoken += self.system("wait_short", lang)
+            else:
+                spoken += self.system("wait", lang, minutes=round(wait / 60))
+        if node.callback:
+            spoken += self.system("callback", lang)
+        return spoken, (wait or 0.0)
+
+
+# -- schedules -------------------------------------------------------------------------------
+
+def _schedules_used(menu: Menu, graph: nx.DiGraph) -> tuple[str, ...]:
+    names: set[str] = set()
+    for node in menu.nodes.values():
+        if isinstance(node, QueueNode) and node.hours:
+            names.add(node.hours)
+        if isinstance(node, BranchNode):
+            names.update(rule.when.hours for rule in node.rules if rule.when and rule.when.hours)
+    return tuple(sorted(n for n in names if n in menu.hotline.hours))
+
+
+def open_minutes_of_week(menu: Menu, schedule: str) -> set[int]:
+    """Minutes of the week (0 = Monday 00:00) when the named schedule is open."""
+    spec = menu.hotline.hours[schedule]
+    return {day * 1440 + minute for day in range(7) for minute in spec.open_minutes(day)}
+
+
+def _patterns(menu: Menu, schedules: tuple[str, ...]) -> dict[tuple[bool, ...], list[int]]:
+    open_sets = [open_minutes_of_week(menu, name) for name in schedules]
+    patterns: dict[tuple[bool, ...], list[int]] = {}
+    for minute in range(MINUTES_PER_WEEK):
+        patterns.setdefault(tuple(minute in s for s in open_sets), []).append(minute)
+    return patterns
+
+
+def describe_minutes(minutes: Iterable[int]) -> str:
+    """Minutes of the week as text, days with equal hours grouped.
+
+    >>> describe_minutes(m for d in range(5) for m in range(d * 1440 + 540, d * 1440 + 1020))
+    'mon-fri 09:00-17:00'
+    >>> describe_minutes(range(MINUTES_PER_WEEK))
+    'all week'
+    """
+    chosen = set(minutes)
+    if len(chosen) == MINUTES_PER_WEEK:
+        return "all week"
+    days = []
+    for day in range(7):
+        spans, start = [], None
+        for minute in range(1441):
+            inside = minute < 1440 and day * 1440 + minute in chosen
+            if inside and start is None:
+                start = minute
+            elif not inside and start is not None:
+                spans.append(f"{_clock(start)}-{_clock(minute)}")
+                start = None
+        days.append(", ".join(spans).replace("00:00-24:00", "all day"))
+    parts, day = [], 0
+    while day < 7:
+        last = day
+        while last + 1 < 7 and days[last + 1] == days[day]:
+            last += 1
+        if days[day]:
+            names = DAY_NAMES[day] if last == day else f"{DAY_NAMES[day]}-{DAY_NAMES[last]}"
+            parts.append(f"{names} {days[day]}")
+        day = last + 1
+    return "; ".join(parts) or "never"
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+# -- the timing graph ------------------------------------------------------------------------
+
+def timing_graph(menu: Menu, graph: nx.DiGraph, durations: _Durations,
+                 is_open: dict[str, bool]) -> tuple[nx.DiGraph, list[State]]:
+    """The graph of (node, language) states with seconds on its edges, and the humans.
+
+    Edge attributes: ``first`` and ``expert`` (seconds), ``key`` (what the
+    first-time caller presses or does). Several ways between the same two
+    states keep the quickest for each caller.
+    """
+    default = menu.hotline.default_language
+    languages = [default] + sorted({opt.lang for node in menu.nodes.values()
+                                    if isinstance(node, MenuNode) for opt in node.options
+                                    if opt.lang and opt.lang != default})
+    humans: list[State] = []
+    edges: dict[tuple[State, State], list] = {}
+    for source, data in graph.nodes(data=True):
+        node = data["node"]
+        for lang in languages:
+            if _answers_here(node, menu, is_open):
+                humans.append((source, lang))
+                continue
+            text = durations.text(node, lang)
+            full = durations.seconds(text, lang)
+            for target, ways in _ways_out(graph, source, node, lang, is_open):
+                for way in ways:
+                    seconds = durations.way(node, way, lang, text, full)
+                    if seconds is not None:
+                        _add_way(edges, seconds, _label(node, way), (source, lang),
+                                 (target, way.get("lang") or lang))
+    timed = nx.DiGraph()
+    timed.add_nodes_from(humans)
+    timed.add_edges_from((a, b, {"first": f, "expert": e, "key": k})
+                         for (a, b), (f, e, k) in edges.items())
+    return timed, humans
+
+
+def _answers_here(node: Node, menu: Menu, is_open: dict[str, bool]) -> bool:
+    if isinstance(node, QueueNode):
+        return node.hours is None or is_open.get(node.hours, True)
+    return node.is_human
+
+
+def _ways_out(graph: nx.DiGraph, source: str, node: Node, lang: str, is_open: dict[str, bool]):
+    if isinstance(node, TransferNode):
+        return
+    taken = _branch_rules(node, lang, is_open) if isinstance(node, BranchNode) else None
+    for target, attributes in graph.adj[source].items():
+        if target == source:
+            continue
+        ways = []
+        for way in attributes["ways"]:
+            if taken is not None and way.get("rule") not in taken:
+                continue
+            if way["kind"] == "after_hours" and not isinstance(node, QueueNode):
+                continue
+            ways.append(way)
+        if ways:
+            yield target, ways
+
+
+def _branch_rules(node: BranchNode, lang: str, is_open: dict[str, bool]) -> set[int]:
+    """Rules a call can take at ``node``; rules on variables may or may not hold."""
+    taken: set[int] = set()
+    for index, rule in enumerate(node.rules):
+        when = rule.when
+        if when is None:
+            taken.add(index)
+            break
+        if (when.hours and not is_open.get(when.hours, True)) or (when.lang and when.lang != lang):
+            continue
+        taken.add(index)
+        if not (when.var or when.equals):
+            break
+    return taken
+
+
+def _add_way(edges: dict[tuple[State, State], list], seconds: tuple[float, float],
+             label: str | None, source: State, to: State) -> None:
+    first, expert = seconds
+    edge = edges.get((source, to))
+    if edge is None:
+        edges[source, to] = [first, expert, label]
+        return
+    if first < edge[0]:
+        edge[0], edge[2] = first, label
+    edge[1] = min(edge[1], expert)
+
+
+def _label(node: Node, way: dict) -> str | None:
+    kind = way["kind"]
+    if kind == "key":
+        return way["key"]
+    if kind == "speech":
+        return f'say "{way["phrases"][0]}"'
+    if kind in ("timeout", "fail"):
+        return "(silence)"
+    if kind == "invalid":
+        return "(wrong key)"
+    if isinstance(node, InputNode):
+        return f"<{node.var}>{node.finish_on or ''}"
+    return None
+
+
+def _figures(menu: Menu, graph: nx.DiGraph, durations: _Durations,
+             is_open: dict[str, bool]) -> Figures:
+    timed, humans = timing_graph(menu, graph, durations, is_open)
+    source = (menu.start, menu.hotline.default_language)
+    timed.add_node(source)
+    first_dist, first_paths = nx.single_source_dijkstra(timed, source, weight="first")
+    expert_dist = nx.single_source_dijkstra_path_length(timed, source, weight="expert")
+    best: dict[str, HumanRoute] = {}
+    for state in humans:
+        if state not in first_dist:
+            continue
+        node = menu.nodes[state[0]]
+        spoken, wait = durations.arrival(node, state[1])
+        ivr = first_dist[state] + spoken
+        expert = expert_dist.get(state, math.inf) + spoken + wait
+        route = _route(graph, timed, first_paths[state], ivr, wait, expert)
+        known = best.get(state[0])
+        if known is None or (route.first_time_s, route.ivr_s) < (known.first_time_s, known.ivr_s):
+            if known is not None:
+                route.expert_s = min(route.expert_s, known.expert_s)
+            best[state[0]] = route
+        else:
+            known.expert_s = min(known.expert_s, expert)
+    routes = sorted(best.values(), key=lambda r: (r.first_time_s, r.ivr_s, r.node))
+    return Figures(routes, min((r.expert_s for r in routes), default=math.inf))
+
+
+def _route(graph: nx.DiGraph, timed: nx.DiGraph, states: list[State], ivr: float, wait: float,
+           expert: float) -> HumanRoute:
+    path = [node for node, _ in states]
+    adjacency, kinds = timed.adj, graph.nodes
+    keys = [adjacency[a][b]["key"] for a, b in zip(states, states[1:], strict=False)]
+    depth = sum(1 for node in path[:-1] if kinds[node]["kind"] in ("menu", "input"))
+    return HumanRoute(node=path[-1], depth=depth, keys=[k for k in keys if k is not None],
+                      path=path, first_time_s=ivr + wait, expert_s=expert, ivr_s=ivr,
+                      queue_s=wait, lang=states[-1][1])

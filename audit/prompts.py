@@ -1,0 +1,226 @@
+"""Reading prompt text: which keys a prompt names, where, and what wait it promises.
+
+Works on the text of every language of a menu (English, Indonesian, Malay
+and Korean wording is understood; digits work in any language).
+
+>>> sorted(named_keys("For billing, press 1. Tekan 2 untuk agen. 상담원은 0번을 누르세요."))
+['0', '1', '2']
+>>> mention_end("Welcome. For billing, press 1. For sales, press 2.", "1")
+30
+>>> key_before_action("Press 1 for billing. For sales, press 2.")
+['1']
+>>> promised_wait_seconds("Please hold, it will only be ten minutes.")
+[600.0]
+>>> promised_wait_seconds("Mohon tunggu, hanya dua puluh lima menit.")
+[1500.0]
+>>> promised_wait_seconds("약 5분 정도 기다려 주세요.")
+[300.0]
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ivr.speech import DIGIT_WORDS, normalize
+
+PRESS_VERBS = ("press", "dial", "push", "select", "choose", "tekan", "tekanlah", "pilih",
+               "pencet")
+KEY_WORDS: dict[str, str] = {
+    **{word: str(i) for lang in ("en", "id", "ms") for i, word in enumerate(DIGIT_WORDS[lang])},
+    "star": "*", "asterisk": "*", "bintang": "*", "hash": "#", "pound": "#", "pagar": "#",
+    "별표": "*", "샵": "#",
+}
+ACTION_WORDS = ("for", "to", "untuk", "bagi", "if", "jika", "kalau")
+_KEY = r"(\d{1,4}|[*#]|" + "|".join(sorted(map(re.escape, KEY_WORDS), key=len, reverse=True)) + ")"
+_VERB = "(?:" + "|".join(PRESS_VERBS) + ")"
+_PRESS_KEY = re.compile(rf"(?<![\w]){_VERB}\s+{_KEY}(?![\w])", re.IGNORECASE)
+_OR_KEY = re.compile(rf"{_VERB}\s+{_KEY}((?:\s*(?:,|or|atau|dan|and)\s*{_KEY})+)", re.IGNORECASE)
+_KOREAN_KEY = re.compile(r"(\d{1,4}|[*#]|별표|샵)\s*번")
+_KEY_FIRST = re.compile(rf"^\W*{_VERB}\s+{_KEY}\s+(?:{'|'.join(ACTION_WORDS)})\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;:.!?。？！，、](?=\s|$)")
+_SENTENCE_END = re.compile(r"[.!?。？！]+(?:\s+|$)")
+
+
+def _key(token: str) -> str:
+    return KEY_WORDS.get(token.lower(), token)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans ``(start, end)`` of the sentences of ``text`` (end includes the full stop).
+
+    >>> sentences("One. Two!")
+    [(0, 4), (5, 9)]
+    """
+    spans, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.start() + len(match.group().rstrip())
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+@lru_cache(maxsize=65536)
+def key_mentions(text: str) -> tuple[tuple[str, int], ...]:
+    """Keys a prompt tells the caller to press, with the offset of each mention (cached)."""
+    found: list[tuple[str, int]] = []
+    for match in _PRESS_KEY.finditer(text):
+        found.append((_key(match.group(1)), match.start()))
+    for match in _OR_KEY.finditer(text):
+        for token in re.findall(_KEY, match.group(2), re.IGNORECASE):
+            found.append((_key(token), match.start(2)))
+    for match in _KOREAN_KEY.finditer(text):
+        found.append((_key(match.group(1)), match.start()))
+    return tuple(sorted(set(found), key=lambda item: item[1]))
+
+
+def named_keys(text: str) -> set[str]:
+    """The set of keys ``text`` names ("press 3", "tekan 3", "3번", "press three")."""
+    return {key for key, _ in key_mentions(text)}
+
+
+def mention_end(text: str, key: str) -> int | None:
+    """Offset in ``text`` where the clause naming ``key`` ends (None when never named).
+
+    An expert caller presses once this much of the prompt has been heard:
+    "For billing, press 1." up to its full stop, "예약은 1번," up to its comma.
+
+    >>> text = "예약은 1번, 상담은 0번을 누르세요."
+    >>> text[:mention_end(text, "1")]
+    '예약은 1번,'
+    """
+    return mention_ends(text).get(key)
+
+
+def clause_ends(text: str) -> list[int]:
+    """Offsets where the clauses of ``text`` end (after "," ";" ":" or a full stop + space).
+
+    >>> clause_ends("For billing, press 1. Bye")
+    [12, 21, 25]
+    """
+    ends = [match.end() for match in _CLAUSE_END.finditer(text)]
+    return ends + [len(text)] if not ends or ends[-1] < len(text) else ends
+
+
+def mention_ends(text: str) -> dict[str, int]:
+    """``mention_end`` of every key the text names.
+
+    >>> mention_ends("Visit acme.co.id. For billing, press 1. For sales, press 2.")
+    {'1': 39, '2': 59}
+    """
+    ends: dict[str, int] = {}
+    for key, position in key_mentions(text):
+        if key not in ends:
+            clause_end = _CLAUSE_END.search(text, position)
+            ends[key] = clause_end.end() if clause_end else len(text)
+    return ends
+
+
+def key_before_action(text: str) -> list[str]:
+    """Keys announced before their action: "press 1 for billing" rather than the reverse."""
+    keys = []
+    for start, end in sentences(text):
+        match = _KEY_FIRST.match(text[start:end])
+        if match:
+            keys.append(_key(match.group(1)))
+    return keys
+
+
+def mention_order(text: str) -> list[str]:
+    """Keys in the order the prompt names them (each once)."""
+    return list(dict.fromkeys(key for key, _ in key_mentions(text)))
+
+
+# -- promised waits --------------------------------------------------------------------------
+
+UNITS = {"second": 1, "seconds": 1, "sec": 1, "secs": 1, "detik": 1, "minute": 60,
+         "minutes": 60, "min": 60, "mins": 60, "menit": 60, "hour": 3600, "hours": 3600,
+         "jam": 3600}
+KOREAN_UNITS = {"초": 1, "분": 60, "시간": 3600}
+EN_NUMBERS = {w: i for i, w in enumerate((
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen"))}
+EN_TENS = {w: 10 * (i + 2) for i, w in enumerate((
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"))}
+ID_NUMBERS = {w: i + 1 for i, w in enumerate((
+    "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"))}
+ID_WHOLE = {"sepuluh": 10, "sebelas": 11, "seratus": 100, "setengah": 0.5, "half": 0.5,
+            "a": 1, "an": 1, "se": 1}
+MULTIPLIERS = {"belas": None, "puluh": 10, "ratus": 100, "hundred": 100}
+NUMBER_WORDS = {*EN_NUMBERS, *EN_TENS, *ID_NUMBERS, *ID_WHOLE, *MULTIPLIERS}
+
+
+def parse_number(words: list[str]) -> float | None:
+    """The value of number words ("twenty five", "dua puluh lima", "10"), None if not one.
+
+    >>> parse_number(["lima", "belas"]), parse_number(["twenty", "five"]), parse_number(["x"])
+    (15, 25, None)
+    """
+    if not words or any(not (w.isdigit() or w in NUMBER_WORDS) for w in words):
+        return None
+    total: float = 0
+    last: float = 0
+    for word in words:
+        if word.isdigit():
+            last += int(word)
+        elif word in EN_NUMBERS:
+            last += EN_NUMBERS[word]
+        elif word in ID_NUMBERS:
+            last += ID_NUMBERS[word]
+        elif word in EN_TENS:
+            total += EN_TENS[word]
+        elif word in ID_WHOLE:
+            total += ID_WHOLE[word]
+        elif word == "belas":
+            total, last = total + 10 + last, 0
+        else:
+            total, last = total + (last or 1) * MULTIPLIERS[word], 0
+    return total + last
+
+
+_UNIT_HINT = re.compile("|".join([*UNITS, *KOREAN_UNITS]), re.IGNORECASE)
+
+
+def might_promise_wait(text: str) -> bool:
+    """A quick look for a time unit before ``promised_wait_seconds`` reads the text.
+
+    >>> might_promise_wait("For billing, press 1."), might_promise_wait("Hanya 10 menit.")
+    (False, True)
+    """
+    return _UNIT_HINT.search(text) is not None
+
+
+def promised_wait_seconds(text: str) -> list[float]:
+    """Every wait a text promises, in seconds ("ten minutes", "sepuluh menit", "10 menit")."""
+    waits: list[float] = []
+    tokens = normalize(text).split()
+    for i, token in enumerate(tokens):
+        if token not in UNITS:
+            continue
+        start = i
+        while start > 0 and (tokens[start - 1].isdigit() or tokens[start - 1] in NUMBER_WORDS):
+            start -= 1
+        value = parse_number(tokens[start:i])
+        if value:
+            waits.append(float(value * UNITS[token]))
+    for match in re.finditer(r"(\d+)\s*(초|분|시간)", text):
+        waits.append(float(int(match.group(1)) * KOREAN_UNITS[match.group(2)]))
+    return waits
+
+
+def contains_phrase(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` occurs in ``text``, ignoring case, accents and punctuation.
+
+    >>> contains_phrase("Your call is IMPORTANT to us!", "your call is important to us")
+    True
+    """
+    return phrase_in_normalized(normalize(phrase), normalize(text))
+
+
+def phrase_in_normalized(phrase: str, text: str) -> bool:
+    """``contains_phrase`` for text and phrase already passed through ``normalize``."""
+    return f" {phrase} " in f" {text} "

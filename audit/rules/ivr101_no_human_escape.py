@@ -1,0 +1,57 @@
+"""IVR101 no-human-escape."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from audit.context import Context
+from audit.rules.base import Finding, Rule
+from ivr.model import MenuNode
+from ivr.speech import normalize
+
+
+class NoHumanEscape(Rule):
+    """A menu offers no ``0`` / "agent" route to a person.
+
+    What: every menu a caller can reach must have an option on the escape key
+    (``0`` by default) or an "agent"/"operator" phrase whose target can lead to
+    a human endpoint. Error at the first menu, warning elsewhere.
+
+    Why it hurts callers: GetHuman standard 1 and ISO/IEC 13714 make ``0``
+    the way to a person. A caller whose problem fits no option is trapped in
+    the menus, and many hang up and never call back.
+
+    Failing example:
+        main: {menu: {prompt: "Press 1 for products.", options: {"1": products}}}
+
+    Fix: add ``"0": {goto: agent, say: [agent, operator]}`` to every menu and
+    say "To speak to an agent, press 0" in its prompt.
+    """
+
+    code = "IVR101"
+    name = "no-human-escape"
+    severity = "warning"
+    options = {"keys": ["0"], "words": ["agent", "operator", "human", "person",
+                                        "representative", "agen", "petugas",
+                                        "상담원", "상담사"],
+               "first_menu_severity": "error"}
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        words = {normalize(w) for w in self.settings["words"]}
+        for node in ctx.nodes(MenuNode, reachable_only=True):
+            if any(self._escapes(opt, words) and opt.goto in ctx.reaches_human
+                   for opt in node.options):
+                continue
+            first = node.id == ctx.first_menu
+            yield self.finding(
+                ctx, node.id,
+                f'menu "{node.id}" has no {"/".join(self.settings["keys"])} or "agent" option '
+                "leading to a person" + (" (it is the first menu callers meet)" if first else ""),
+                self.settings["first_menu_severity"] if first else None)
+
+    def _escapes(self, option, words: set[str]) -> bool:
+        return option.key in self.settings["keys"] or any(
+            normalize(p) in words for p in option.phrases)
+
+
+RULE = NoHumanEscape

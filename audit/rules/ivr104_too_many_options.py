@@ -1,0 +1,43 @@
+"""IVR104 too-many-options."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from audit.context import Context
+from audit.rules.base import Finding, Rule
+from ivr.model import MenuNode
+
+
+class TooManyOptions(Rule):
+    """A menu offers too many options to remember.
+
+    What: counts the options of each menu, not counting the special keys
+    ``0``, ``*`` and ``#``; warns above ``max_options`` (5).
+
+    Why it hurts callers: by the sixth option the first is forgotten;
+    callers replay the menu or pick the wrong one. ISO/IEC 13714 advises
+    at most four functional options, practitioners at most five.
+
+    Failing example:
+        options: {"1": a, "2": b, "3": c, "4": d, "5": e, "6": f, "7": g}
+
+    Fix: group options into at most five, or split the menu by the most
+    common reasons for calling.
+    """
+
+    code = "IVR104"
+    name = "too-many-options"
+    severity = "warning"
+    options = {"max_options": 5, "special_keys": ["0", "*", "#"]}
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for node in ctx.nodes(MenuNode):
+            keys = [o.key for o in node.options if o.key not in self.settings["special_keys"]]
+            if len(keys) > self.settings["max_options"]:
+                yield self.finding(ctx, node.id,
+                                   f'menu "{node.id}" has {len(keys)} options ({", ".join(keys)}); '
+                                   f"at most {self.settings['max_options']} recommended")
+
+
+RULE = TooManyOptions

@@ -1,0 +1,69 @@
+"""IVR208 understated-wait."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import networkx as nx
+
+from audit.context import Context
+from audit.prompts import might_promise_wait, promised_wait_seconds
+from audit.rules.base import Finding, Rule
+from ivr.model import QueueNode
+
+TEXT_ATTRIBUTES = ("prompt", "message")
+
+
+class UnderstatedWait(Rule):
+    """A prompt or hold message promises a shorter wait than the queue delivers.
+
+    What: reads every prompt and hold message, in every language, for a
+    promised wait ("about ten minutes", "sepuluh menit", "10 minutes",
+    "5분") and compares it with the Erlang C average speed of answer of the
+    queue it belongs to (for prompts before a queue: the quickest queue that
+    can follow).
+
+    Why it hurts callers: customers forgive a wait they are told about
+    honestly; "just ten minutes" that becomes thirty is a lie they remember.
+
+    Failing example:
+        agents: {queue: {agents: 3, handle_time: 600, calls_per_hour: 60,
+                         message: "Please hold, it will only be ten minutes."}}
+
+    Fix: announce the computed wait (``announce_wait: true``) instead of a
+    fixed number, or staff the queue until the promise holds.
+    """
+
+    code = "IVR208"
+    name = "understated-wait"
+    severity = "error"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        queues = {n.id: n for n in ctx.nodes(QueueNode)}
+        for node in ctx.nodes(object, reachable_only=True):
+            promises = []
+            for attribute in TEXT_ATTRIBUTES:
+                for lang, text in ctx.texts(node, attribute).items():
+                    if might_promise_wait(text):
+                        promises += [(seconds, lang) for seconds in promised_wait_seconds(text)]
+            if not promises:
+                continue
+            if node.id in queues:
+                after = [node.id]
+            else:
+                after = [q for q in nx.descendants(ctx.graph, node.id) if q in queues]
+            waits = [(ctx.queues[q].average_wait, q) for q in after
+                     if ctx.queues[q].average_wait is not None]
+            if not waits:
+                continue
+            wait, queue = min(waits)
+            promise, lang = min(promises)
+            if promise < wait:
+                actual = "never ends" if math.isinf(wait) else f"is {wait:.0f} s on average"
+                yield self.finding(ctx, node.id,
+                                   f'"{node.id}" promises a wait of {promise:.0f} s ({lang}) but '
+                                   f'the wait at queue "{queues[queue].name}" {actual}')
+
+
+RULE = UnderstatedWait

@@ -1,0 +1,46 @@
+"""IVR310 hidden-option."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from audit.context import Context
+from audit.prompts import named_keys
+from audit.rules.base import Finding, Rule
+from ivr.model import MenuNode
+
+
+class HiddenOption(Rule):
+    """An option the prompt never names.
+
+    What: reads the menu prompt in every language of the hotline and lists
+    option keys it never tells the caller to press (an option switching to
+    the prompt's own language need not be named in it).
+
+    Why it hurts callers: a hidden option helps only those who already know
+    it; in a language where it is not read out, its callers are left out.
+
+    Failing example:
+        prompt: {en: "For sales, press 1.", id: "Untuk penjualan, tekan 1. Untuk agen, tekan 0."}
+        options: {"0": agent, "1": sales}     # English callers never hear of 0
+
+    Fix: name every option in every language, or remove options nobody should use.
+    """
+
+    code = "IVR310"
+    name = "hidden-option"
+    severity = "info"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for node in ctx.nodes(MenuNode):
+            for lang, text in ctx.texts(node).items():
+                named = named_keys(text)
+                hidden = [o.key for o in node.options
+                          if o.key not in named and not (o.lang and o.lang == lang)]
+                if hidden:
+                    yield self.finding(ctx, node.id,
+                                       f'the prompt of "{node.id}" ({lang}) never names key'
+                                       f"{'s' if len(hidden) > 1 else ''} {', '.join(hidden)}")
+
+
+RULE = HiddenOption

@@ -1,0 +1,108 @@
+"""Audit one menu: metrics, rule findings, temperature and promise, as one result.
+
+>>> from ivr.loader import load_menu
+>>> result = audit_menu(load_menu("menus/acme-hot.yaml"))
+>>> result.temperature, result.errors
+('hot', 0)
+>>> list(result.as_dict())[:6]
+['menu', 'hotline', 'temperature', 'depth_to_human', 'time_to_human', 'humans']
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from audit.config import Config, load_config
+from audit.context import Context
+from audit.metrics import Metrics
+from audit.rules.base import Finding, Rule
+from audit.temperature import PromiseCheck, check_promise, temperature
+from audit.timing import REACTION, PromptTimer
+from ivr.model import Menu
+from ivr.yamlsource import paused_gc
+
+
+@dataclass
+class MenuAudit:
+    """Everything the reports show about one menu."""
+
+    menu: Menu
+    graph: nx.DiGraph
+    metrics: Metrics
+    findings: list[Finding]
+    temperature: str
+    promise: PromiseCheck
+    rules: list[Rule]
+
+    def count(self, severity: str) -> int:
+        """How many findings have ``severity``."""
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def errors(self) -> int:
+        """Error-level findings."""
+        return self.count("error")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON report object of DESIGN.md (documented keys first, extras after)."""
+        nearest = self.metrics.nearest
+        return {
+            "menu": self.menu.path,
+            "hotline": self.menu.hotline.name,
+            "temperature": self.temperature,
+            "depth_to_human": self.metrics.depth_to_human,
+            "time_to_human": {
+                "expert_s": seconds(self.metrics.figures.expert_s if nearest else None),
+                "first_time_s": seconds(nearest.first_time_s if nearest else None),
+                "ivr_s": seconds(nearest.ivr_s if nearest else None),
+                "queue_s": seconds(nearest.queue_s if nearest else None),
+            },
+            "humans": [{"node": h.node, "depth": h.depth, "keys": h.keys,
+                        "expert_s": seconds(h.expert_s), "first_time_s": seconds(h.first_time_s),
+                        "path": h.path} for h in self.metrics.humans],
+            "findings": [f.as_dict() for f in self.findings],
+            "worst_case_depth": self.metrics.worst_case_depth,
+            "promise": self.promise.as_dict(),
+            "by_hours": [{"when": when, "node": f.nearest.node if f.nearest else None,
+                          "first_time_s": seconds(f.nearest.first_time_s if f.nearest else None),
+                          "expert_s": seconds(f.expert_s if f.nearest else None)}
+                         for when, f in self.metrics.by_hours],
+            "summary": {"errors": self.count("error"), "warnings": self.count("warning"),
+                        "info": self.count("info")},
+        }
+
+
+def seconds(value: float | None) -> float | None:
+    """Seconds for the report: rounded to 0.01 s; ``None`` for never (or unknown)."""
+    if value is None or math.isinf(value):
+        return None
+    return round(value, 2)
+
+
+def audit_menu(menu: Menu, config: Config | None = None, *, timer: PromptTimer | None = None,
+               select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
+               reaction: float = REACTION) -> MenuAudit:
+    """Run the selected rules of ``config`` (default preset) on ``menu``.
+
+    The cyclic garbage collector is paused meanwhile: the audit builds many
+    small objects (graph edges, routes), none of them garbage.
+    """
+    with paused_gc():
+        return _audit_menu(menu, config, timer, select, ignore, reaction)
+
+
+def _audit_menu(menu: Menu, config: Config | None, timer: PromptTimer | None,
+                select: tuple[str, ...], ignore: tuple[str, ...], reaction: float) -> MenuAudit:
+    config = config or load_config()
+    ctx = Context(menu, timer, reaction=reaction)
+    rules = config.rules(select, ignore)
+    findings = sorted({f for rule in rules for f in rule.check(ctx)},
+                      key=lambda f: (f.file != menu.path, f.file, f.line, f.code, f.message))
+    promised = menu.hotline.promise.time_to_human
+    return MenuAudit(menu, ctx.graph, ctx.metrics, findings,
+                     temperature(ctx.metrics, findings, promised),
+                     check_promise(menu, ctx.metrics), rules)
