@@ -1,0 +1,294 @@
+"""The browser phone: a Flask blueprint to try a menu on a keypad in a web page.
+
+Pages: ``/`` lists the menus (with their audit temperature and time to a
+human), ``/phone/<menu>`` is a phone with the tree beside it and
+``/audit/<menu>`` the menu's audit. The page drives ``ivr.engine.Call``
+through a small JSON API (``POST /phone/<menu>/call`` to start, then
+``/call/press``, ``/call/speak``, ``/call/silence``, ``/call/hangup``); the
+call's state travels signed in each answer (see ``ivr.web.phone_calls``), so
+any worker can take the next event. Junk input gets a JSON error, never a 500.
+
+Settings come from ``create_app`` (``ivr.web.config.Settings``): ``MENU_DIR``
+(the menus), ``NOW`` (a simulated time every call starts at, e.g.
+``2026-11-23T10:00``; a page's ``?at=`` or the call's ``at`` overrides it)
+and ``STATE_SECRET`` (signs calls, as it signs the webhook's state).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+    url_for,
+)
+
+from ivr.commands.common import menu_files
+from ivr.errors import MenuLoadError
+from ivr.graph import build_graph
+from ivr.loader import check_menu, load_menu
+from ivr.model import Menu
+from ivr.web import phone_audit
+from ivr.web.config import Settings
+from ivr.web.menus import NAME_PATTERN
+from ivr.web.phone_calls import (
+    EVENTS,
+    CallLog,
+    PhoneError,
+    check_event,
+    describe,
+    parse_at,
+    replay,
+    sign,
+    unsign,
+)
+from ivr.web.phone_tree import layout
+from voices.tts import VoiceCache, voice_for
+
+STATIC = Path(__file__).parent / "static"
+API_ENDPOINTS = ("phone.start_call", "phone.call_event", "phone.call_get", "phone.listen")
+MAX_CLIP_BYTES = 2 * 1024 * 1024
+AUDIO_KEY = re.compile(r"^[0-9a-f]{64}$")
+REPORT_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                 "frame-ancestors 'self'")
+NOTHING_HEARD = "…"
+
+phone = Blueprint("phone", __name__, static_folder="static", static_url_path="/phone-static",
+                  template_folder="templates")
+
+
+def settings() -> Settings:
+    """The app's settings (``create_app`` config on top of ``IVR_*`` variables)."""
+    return current_app.config["IVR_SETTINGS"]
+
+
+def default_start(timezone: str) -> datetime | None:
+    """The simulated time calls start at (the ``NOW`` setting), or None for the real time."""
+    now = settings().now()
+    if now is None:
+        return None
+    return now if now.tzinfo else now.replace(tzinfo=ZoneInfo(timezone))
+
+
+def _secret() -> bytes:
+    return settings().state_secret
+
+
+def menu_paths() -> dict[str, Path]:
+    """The served menus by name (file name without ``.yaml``)."""
+    folder = settings().menu_dir
+    if not folder.is_dir():
+        return {}
+    return {path.stem: path for path in menu_files((str(folder),))
+            if NAME_PATTERN.match(path.stem)}
+
+
+@lru_cache(maxsize=64)
+def _load(path: str, mtime: int) -> Menu:
+    return load_menu(path)
+
+
+def get_menu(name: str) -> Menu:
+    """The loaded menu ``name``; PhoneError (404 or 409) when it is unknown or broken."""
+    path = menu_paths().get(name)
+    if path is None:
+        raise PhoneError(f'there is no menu called "{name}"', 404)
+    try:
+        return _load(str(path), path.stat().st_mtime_ns)
+    except MenuLoadError as exc:
+        raise PhoneError(f'menu "{name}" has errors:\n{exc}', 409) from None
+
+
+@phone.errorhandler(PhoneError)
+def _phone_error(error: PhoneError):
+    if request.endpoint in API_ENDPOINTS:
+        return jsonify(error=error.message), error.status
+    return render_template("phone_error.html", message=error.message), error.status
+
+
+@phone.get("/favicon.ico")
+def favicon() -> Response:
+    """The little phone icon browsers ask for."""
+    return send_from_directory(STATIC, "favicon.ico", mimetype="image/vnd.microsoft.icon")
+
+
+@phone.get("/")
+def index() -> str:
+    """Every menu with its temperature and time to a human."""
+    rows = []
+    for name, path in menu_paths().items():
+        menu, errors = check_menu(path)
+        problems = [str(e) for e in errors if e.severity == "error"]
+        rows.append({"name": name, "hotline": menu.hotline.name if menu else "",
+                     "number": menu.hotline.number if menu else "", "errors": problems,
+                     "audit": phone_audit.summary(path) if menu and not problems else None})
+    return render_template("phone_index.html", rows=rows)
+
+
+@phone.get("/phone/<menu>")
+def phone_page(menu: str) -> str:
+    """The phone for ``menu``, with its tree."""
+    loaded = get_menu(menu)
+    tree = layout(build_graph(loaded))
+    start = default_start(loaded.hotline.timezone)
+    at = request.args.get("at") or (start.isoformat() if start else "")
+    lang = request.args.get("lang") or ""
+    return render_template("phone.html", name=menu, menu=loaded, tree=tree, at=at, lang=lang,
+                           has_listen=speech_available(),
+                           audit=phone_audit.summary(menu_paths()[menu]))
+
+
+@phone.get("/audit/<menu>")
+def audit_page(menu: str) -> str:
+    """The audit of ``menu``: its headline, and the auditor's HTML report embedded."""
+    loaded = get_menu(menu)
+    return render_template("phone_audit.html", name=menu, menu=loaded,
+                           audit=phone_audit.summary(menu_paths()[menu]))
+
+
+@phone.get("/audit/<menu>/report.html")
+def audit_report(menu: str) -> Response:
+    """The auditor's self-contained HTML report of ``menu`` (no script may run in it)."""
+    get_menu(menu)
+    response = Response(phone_audit.report_html(menu_paths()[menu]), mimetype="text/html")
+    response.headers["Content-Security-Policy"] = REPORT_POLICY
+    return response
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise PhoneError("send a JSON object, e.g. {\"call\": \"...\", \"keys\": \"1\"}")
+    return body
+
+
+def _answer(menu: Menu, log: CallLog, **extra: object):
+    call, actions = replay(menu, log)
+    state = describe(call, actions, log, menu)
+    for item in state["said"]:
+        item["audio_url"] = audio_url(log.menu, menu, item)
+    state["call"] = sign(log, _secret())
+    state.update(extra)
+    return jsonify(state)
+
+
+def audio_url(name: str, menu: Menu, item: dict) -> str | None:
+    """Where the page can fetch the audio of one prompt line, when there is audio.
+
+    A recorded prompt (``audio:`` in the menu) is served by the voice blueprint;
+    a text prompt has audio once ``ivr voices render`` put it in the voice cache.
+    """
+    if item.get("audio"):
+        folder = settings().menu_dir.resolve()
+        target = (folder / item["audio"]).resolve()
+        if target.is_relative_to(folder) and target.is_file():
+            return url_for("voice.audio", menu_name=name,
+                           file=target.relative_to(folder).as_posix())
+        return None
+    voice = voice_for(menu.hotline, item["lang"])
+    if VoiceCache().cached(item["text"], voice) is None:
+        return None
+    return url_for("phone.prompt_audio", menu=name, key=VoiceCache.key(item["text"], voice))
+
+
+@phone.get("/phone/<menu>/audio/<key>.wav")
+def prompt_audio(menu: str, key: str) -> Response:
+    """A rendered prompt from the voice cache, by its content address."""
+    if not AUDIO_KEY.match(key):
+        raise PhoneError("no such prompt audio", 404)
+    path = VoiceCache().root / key[:2] / f"{key}.wav"
+    if not path.is_file():
+        raise PhoneError("no such prompt audio (render the menu with ivr voices render)", 404)
+    return send_file(path, mimetype="audio/wav", max_age=3600)
+
+
+def speech_available() -> bool:
+    """True when a vosk model is installed, so recorded clips can be recognised."""
+    from voices import asr
+
+    try:
+        asr.find_model()
+    except asr.ModelNotFound:
+        return False
+    return True
+
+
+@phone.post("/phone/<menu>/call")
+def start_call(menu: str):
+    """Answer a new call: ``{"at": "2026-11-23T10:00", "lang": "en"}`` (both optional)."""
+    loaded = get_menu(menu)
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    lang = body.get("lang") or None
+    if lang is not None and lang not in loaded.hotline.languages:
+        raise PhoneError(f'"lang" must be one of {", ".join(loaded.hotline.languages)}, '
+                         f"not {str(lang)[:20]!r}")
+    at = parse_at(body.get("at"), loaded.hotline.timezone,
+                  default_start(loaded.hotline.timezone))
+    return _answer(loaded, CallLog(menu, at.isoformat(), lang))
+
+
+@phone.post("/phone/<menu>/call/<event>")
+def call_event(menu: str, event: str):
+    """A caller event on a running call: press (``keys``), speak (``text``), silence, hangup."""
+    if event not in EVENTS:
+        raise PhoneError(f'unknown event "{event[:20]}"; use one of {", ".join(EVENTS)}', 404)
+    loaded = get_menu(menu)
+    body = _body()
+    log = unsign(body.get("call"), _secret(), menu)
+    value = check_event(event, body.get("keys" if event == "press" else "text"))
+    return _answer(loaded, log.plus(event, value))
+
+
+@phone.get("/phone/<menu>/call")
+@phone.get("/phone/<menu>/call/<event>")
+def call_get(menu: str, event: str = "") -> None:
+    """Calls are driven with POST; a GET gets a JSON 405."""
+    raise PhoneError("use POST with a JSON body", 405)
+
+
+@phone.post("/phone/<menu>/call/listen")
+def listen(menu: str):
+    """The caller speaks a recorded clip (``audio``, a WAV; ``call``, the token; multipart).
+
+    The clip is recognised with vosk (``voices.asr``) against the grammar of
+    the node the call waits at; what was heard is spoken into the call. Nothing
+    heard is a no-match, as on a real line.
+    """
+    from voices import asr
+    from voices.audio import AudioError, read_audio
+
+    request.max_content_length = MAX_CLIP_BYTES
+    loaded = get_menu(menu)
+    log = unsign(request.form.get("call"), _secret(), menu)
+    call, _ = replay(loaded, log)
+    node = call.waiting_node
+    if node is None:
+        raise PhoneError("this call is not waiting for the caller; start a new one", 409)
+    clip = request.files.get("audio")
+    if clip is None:
+        raise PhoneError('send the recording as the multipart file "audio" (a WAV)')
+    try:
+        audio = read_audio(clip.read(), name="the recording")
+        model = asr.load_model()
+    except AudioError as exc:
+        raise PhoneError(str(exc)) from None
+    except asr.ModelNotFound as exc:
+        raise PhoneError(f"speech cannot be recognised here: {exc}", 503) from None
+    grammar = asr.grammar_for(model, loaded, node.id, call.lang)
+    if not grammar.entries():  # vosk crashes the process on an empty grammar
+        raise PhoneError(f'the installed speech model knows none of the words "{node.id}" '
+                         f"listens for in {call.lang}; type what you say instead", 422)
+    heard = asr.recognise(audio, grammar, model)
+    return _answer(loaded, log.plus("speak", heard.text or NOTHING_HEARD), heard=heard.describe())

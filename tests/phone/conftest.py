@@ -1,0 +1,90 @@
+"""Fixtures for the browser phone: an app on a copy of the menus, a real server, Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from phone_support import (
+    BROKEN_MENU,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RECORDED_MENU,
+    ROOT,
+    SCRIPT_MENU,
+    Page,
+)
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from ivr.web import create_app
+
+
+@pytest.fixture(scope="session")
+def menu_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled menus, a menu with markup in its prompts, a recorded one and a broken one."""
+    folder = tmp_path_factory.mktemp("menus")
+    for name in ("acme-cold.yaml", "acme-hot.yaml", "ko-clinic.yaml"):
+        shutil.copy(ROOT / "menus" / name, folder / name)
+    (folder / "script-prompt.yaml").write_text(SCRIPT_MENU, encoding="utf-8")
+    (folder / "broken.yaml").write_text(BROKEN_MENU, encoding="utf-8")
+    (folder / "recorded.yaml").write_text(RECORDED_MENU, encoding="utf-8")
+    (folder / "prompts").mkdir()
+    with wave.open(str(folder / "prompts" / "main.wav"), "wb") as recording:
+        recording.setparams((1, 2, 16000, 0, "NONE", "not compressed"))
+        recording.writeframes(bytes(16000))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def app(menu_dir: Path):
+    """The app as ``ivr serve`` builds it, on the test menus."""
+    return create_app({"MENU_DIR": str(menu_dir), "DATABASE_URL": "sqlite://",
+                       "STATE_SECRET": "phone-tests"})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def server(app) -> Iterator[str]:
+    """The app served by a real HTTP server on 127.0.0.1; yields its base URL."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+VIEWPORTS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 860}}
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def tab(request, browser) -> Iterator[Page]:
+    """A fresh tab at phone width (375 px) and at desktop width."""
+    context = browser.new_context(viewport=VIEWPORTS[request.param])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    name = request.node.originalname.removeprefix("test_") + "-" + request.param
+    yield Page(page, name)
+    context.close()
