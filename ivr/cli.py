@@ -13,6 +13,11 @@ COMMANDS = [
     ("validate", "validate"),
     ("call", "call"),
     ("graph", "graph"),
+    ("audit", "audit"),
+    ("serve", "serve"),
+    ("calls", "calls"),
+    ("voices", "voices"),
+    ("listen", "listen"),
 ]
 
 

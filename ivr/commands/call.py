@@ -8,6 +8,7 @@ speaks, an empty line waits in silence, ``hangup`` (or end of input) hangs up.
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,8 +18,8 @@ from ivr.commands.common import load_or_exit
 from ivr.engine import Call, Line
 
 EVENT_OPTIONS = {"--press": "press", "--say": "speak", "--silence": "silence",
-                 "--hangup": "hangup"}
-TAKES_VALUE = ("--press", "--say")
+                 "--hangup": "hangup", "--audio": "audio"}
+TAKES_VALUE = ("--press", "--say", "--audio")
 
 
 class OrderedEventsCommand(click.Command):
@@ -60,15 +61,24 @@ def format_line(line: Line, lang: str) -> str:
 @click.argument("menu", type=click.Path(exists=True, dir_okay=False))
 @click.option("--press", multiple=True, metavar="KEYS", help="Press keys (repeatable, in order).")
 @click.option("--say", multiple=True, metavar="TEXT", help="Say something (repeatable).")
+@click.option("--audio", multiple=True, metavar="WAV", help="Answer with a recording, heard by "
+              "vosk with the waiting menu's grammar (repeatable).")
 @click.option("--silence", multiple=True, is_flag=True, flag_value=True,
               help="Stay silent until the timeout (repeatable).")
 @click.option("--hangup", is_flag=True, help="Hang up (after the events before it).")
 @click.option("--lang", help="Language the call starts in (default: the hotline's first).")
 @click.option("--at", "at", metavar="TIME", help="When the call is made, e.g. 2026-11-23T21:00 "
               "(the hotline's local time unless an offset is given). Default: now.")
+@click.option("--via", metavar="URL", help="Call a running TwiML webhook over HTTP instead, "
+              "as Twilio would: a server (http://127.0.0.1:5000) or any webhook URL.")
 def call(menu: str, press: tuple[str, ...], say: tuple[str, ...], silence: tuple[bool, ...],
-         hangup: bool, lang: str | None, at: str | None) -> None:
+         hangup: bool, audio: tuple[str, ...], lang: str | None, at: str | None,
+         via: str | None) -> None:
     """Step through MENU as a caller and print the transcript and where the call ended."""
+    if via:
+        from ivr.commands.call_via import call_via
+
+        return call_via(via, menu, click.get_current_context().meta["ivr_events"], lang, at)
     loaded = load_or_exit(menu)
     if lang is not None and lang not in loaded.hotline.languages:
         raise click.BadParameter(f'"{lang}" is not one of this hotline\'s languages '
@@ -88,17 +98,33 @@ def call(menu: str, press: tuple[str, ...], say: tuple[str, ...], silence: tuple
     if events:
         for method, value in events:
             if the_call.ended:
-                click.echo(f"(the call has ended; ignoring --{method} and what follows)")
+                flag = next(name for name, event in EVENT_OPTIONS.items() if event == method)
+                click.echo(f"(the call has ended; ignoring {flag} and what follows)")
                 break
-            getattr(the_call, method)(*([value] if value is not None else []))
+            if method == "audio":
+                _answer_with_audio(the_call, value)
+            else:
+                getattr(the_call, method)(*([value] if value is not None else []))
             show()
     else:
         _interactive(the_call, show)
     click.echo(f"Call {the_call.outcome.describe()}")
 
 
+def _answer_with_audio(the_call: Call, wav: str | None) -> None:
+    """Answer the waiting node with the speech vosk hears in ``wav`` (see ``voices.asr``)."""
+    from voices.asr import ModelNotFound, NotAnswerable, answer
+    from voices.audio import AudioError
+
+    try:
+        heard, _ = answer(the_call, wav or "")
+    except (AudioError, ModelNotFound, NotAnswerable) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"  ({wav}: {heard.describe()})")
+
+
 def _interactive(the_call: Call, show) -> None:
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin
     while not the_call.ended:
         node = the_call.waiting_node
         if node is None:
