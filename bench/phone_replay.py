@@ -7,14 +7,20 @@ of 1, 50 and 200 events (200 is the cap) on the cold line's product loop.
 
 from __future__ import annotations
 
+import sys
 import time
+from pathlib import Path
 
-from ivr.loader import load_menu
-from ivr.web.phone_calls import MAX_EVENTS, CallLog, describe, replay
+ROOT = Path(__file__).resolve().parents[1]
+# bench/audit.py would shadow the audit package that ivr.web imports.
+sys.path = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+
+from ivr.loader import load_menu  # noqa: E402
+from ivr.web.phone_calls import MAX_EVENTS, CallLog, describe, replay  # noqa: E402
 
 
 def main() -> None:
-    menu = load_menu("menus/acme-cold.yaml")
+    menu = load_menu(ROOT / "menus" / "acme-cold.yaml")
     for size in (1, 50, MAX_EVENTS):
         log = CallLog("acme-cold", "2026-11-23T10:00:00+07:00", None,
                       (("press", "2"),) + (("press", "1"),) * (size - 1))

@@ -114,6 +114,8 @@ def queue_announcements(node: QueueNode, lang: str) -> list[str]:
             texts.append(phrase("busy", lang))
         elif wait < 60:
             texts.append(phrase("wait_short", lang))
+        elif round(wait / 60) == 1:
+            texts.append(phrase("wait_one", lang))
         else:
             texts.append(phrase("wait", lang, minutes=round(wait / 60)))
     if node.callback:

@@ -480,3 +480,16 @@ def test_snapshot_and_resume_carry_the_call_on(menu: Menu) -> None:
     assert again.path == ["account", "bye"]
     with pytest.raises(KeyError):
         Call.resume(menu, "billing")
+
+
+@pytest.mark.parametrize(("seconds", "wanted"), [
+    (30, "Your estimated wait is under a minute."),
+    (70, "Your estimated wait is about one minute."),
+    (600, "Your estimated wait is about 10 minutes."),
+])
+def test_announced_wait_reads_naturally(seconds: float, wanted: str) -> None:
+    from ivr.engine import queue_announcements
+    from ivr.model import Location, QueueNode
+
+    queue = QueueNode("q", Location("m.yaml", 1, 1), wait=seconds, announce_wait=True)
+    assert queue_announcements(queue, "en") == [wanted]

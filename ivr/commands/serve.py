@@ -30,8 +30,7 @@ def serve(menu_dir: str | None, host: str, port: int, database: str | None) -> N
     if not names:
         raise click.UsageError(f"no menus (*.yaml) in {settings.menu_dir}")
     shown_host = f"[{host}]" if ":" in host else host
-    if any(rule.rule == "/" for rule in app.url_map.iter_rules()):
-        click.echo(f"Browser phone: http://{shown_host}:{port}/")
+    click.echo(f"Browser phone: http://{shown_host}:{port}/")
     click.echo("TwiML webhooks:")
     for name in names:
         click.echo(f"  http://{shown_host}:{port}/voice/{name}")

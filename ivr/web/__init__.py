@@ -1,10 +1,10 @@
 """The webhook: a Flask app that answers phone calls for every menu in a folder.
 
 ``create_app(config)`` builds it; ``config`` takes the keys of the ``IVR_*``
-environment variables without the prefix (``MENU_DIR``, ``TWILIO_AUTH_TOKEN``,
-``PUBLIC_URL``, ``DATABASE_URL``, ``STATE_SECRET``, ``DEFAULT_MENU``, ``NOW``,
-``HOLD_MUSIC_URL``) plus ``CLOCK``, a callable giving the time calls are made
-at. Blueprints: ``voice`` (``/voice/<menu>``, see ``ivr.web.voice``).
+environment variables without the prefix (see ``ivr.web.config.KEYS`` and
+``docs/webhook.md``) plus ``CLOCK``, a callable giving the time calls are made
+at. Blueprints: ``voice`` (``/voice/<menu>``, see ``ivr.web.voice``) and
+``phone`` (the browser phone at ``/``, see ``ivr.web.phone``).
 
 >>> app = create_app({"MENU_DIR": "menus", "DATABASE_URL": "sqlite://"})
 >>> app.test_client().post("/voice/acme-hot", data={"CallSid": "CA1"}).mimetype

@@ -218,7 +218,7 @@ def speech_available() -> bool:
     from voices import asr
 
     try:
-        asr.find_model()
+        asr.find_model(settings().vosk_model)
     except asr.ModelNotFound:
         return False
     return True
@@ -281,7 +281,7 @@ def listen(menu: str):
         raise PhoneError('send the recording as the multipart file "audio" (a WAV)')
     try:
         audio = read_audio(clip.read(), name="the recording")
-        model = asr.load_model()
+        model = asr.load_model(settings().vosk_model)
     except AudioError as exc:
         raise PhoneError(str(exc)) from None
     except asr.ModelNotFound as exc:
