@@ -40,7 +40,7 @@ from werkzeug.exceptions import HTTPException
 
 from ivr.actions import Action, Enqueue, Say
 from ivr.engine import Call, queue_announcements
-from ivr.model import Gathering, Menu, QueueNode, RecordNode, TransferNode
+from ivr.model import Gathering, Menu, Node, QueueNode, RecordNode, TransferNode
 from ivr.phrases import phrase
 from ivr.web.config import Settings
 from ivr.web.menus import NAME_PATTERN, MenuCache
@@ -321,6 +321,14 @@ def state_for(menu_name: str, menu: Menu) -> CallState | None:
     return state
 
 
+def waiting_at(menu_name: str, kind: type[Node]) -> tuple[Menu, CallState, Node] | None:
+    """The menu, the request's call state and its node, when that node is a ``kind``."""
+    menu = loaded(menu_name)
+    state = state_for(menu_name, menu) if menu else None
+    node = menu.nodes[state.node] if menu and state else None
+    return (menu, state, node) if isinstance(node, kind) else None
+
+
 @voice.before_request
 def _check_signature() -> Response | None:
     if not signed_by_twilio():
@@ -349,10 +357,11 @@ def answer(menu_name: str) -> Response:
 @voice.route("/<menu_name>/gather", methods=METHODS, provide_automatic_options=False)
 def gathered(menu_name: str) -> Response:
     """A Gather's result: keys (``Digits``), speech (``SpeechResult``) or nothing (silence)."""
-    menu = loaded(menu_name)
-    state = state_for(menu_name, menu) if menu else None
-    if menu is None or state is None or not isinstance(menu.nodes[state.node], Gathering):
+    found = waiting_at(menu_name, Gathering)
+    if found is None:
+        menu = loaded(menu_name)
         return apology(menu_name, menu.hotline.default_language if menu else "en", "bad-state")
+    menu, state, _node = found
     at = call_time(menu)
     given = params()
     digits = given.get("Digits", "").strip()
@@ -388,11 +397,10 @@ def gathered(menu_name: str) -> Response:
 @voice.route("/<menu_name>/wait", methods=METHODS, provide_automatic_options=False)
 def hold(menu_name: str) -> Response:
     """The queue's hold loop (Enqueue ``waitUrl``): the estimated wait, call-back, hold."""
-    menu = loaded(menu_name)
-    state = state_for(menu_name, menu) if menu else None
-    node = menu.nodes[state.node] if menu and state else None
-    if not isinstance(node, QueueNode):
+    found = waiting_at(menu_name, QueueNode)
+    if found is None:
         return apology(menu_name, kind="bad-state")
+    menu, state, node = found
     answer = service().answers.get((menu_name, base_url(), "hold", request.args.get("s")), menu,
                                    lambda: hold_loop(menu_name, menu, node, state))
     record(menu_name, "wait", [], "hold", params().get("QueuePosition") or None)
@@ -424,10 +432,10 @@ def hold_loop(menu_name: str, menu: Menu, node: QueueNode, state: CallState) -> 
 @voice.route("/<menu_name>/callback", methods=METHODS, provide_automatic_options=False)
 def callback(menu_name: str) -> Response:
     """A key pressed on hold: 1 books a call-back and leaves the queue."""
-    menu = loaded(menu_name)
-    state = state_for(menu_name, menu) if menu else None
-    if menu is None or state is None or not isinstance(menu.nodes[state.node], QueueNode):
+    found = waiting_at(menu_name, QueueNode)
+    if found is None:
         return apology(menu_name, kind="bad-state")
+    menu, state, _node = found
     digits = params().get("Digits", "")[:32]
     response = VoiceResponse()
     if digits == "1":
@@ -442,10 +450,10 @@ def callback(menu_name: str) -> Response:
 @voice.route("/<menu_name>/queued", methods=METHODS, provide_automatic_options=False)
 def queued(menu_name: str) -> Response:
     """The Enqueue result: bridged or hung up ends the call; a booked call-back says so."""
-    menu = loaded(menu_name)
-    state = state_for(menu_name, menu) if menu else None
-    if menu is None or state is None:
+    found = waiting_at(menu_name, Node)
+    if found is None:
         return apology(menu_name, kind="bad-state")
+    menu, state, _node = found
     result = params().get("QueueResult", "")[:32]
     response = VoiceResponse()
     if result in ("bridged", "hangup"):
@@ -462,11 +470,10 @@ def queued(menu_name: str) -> Response:
 @voice.route("/<menu_name>/dialed", methods=METHODS, provide_automatic_options=False)
 def dialed(menu_name: str) -> Response:
     """The Dial result: answered ends the call; otherwise the transfer's no-answer route."""
-    menu = loaded(menu_name)
-    state = state_for(menu_name, menu) if menu else None
-    node = menu.nodes[state.node] if menu and state else None
-    if not isinstance(node, TransferNode):
+    found = waiting_at(menu_name, TransferNode)
+    if found is None:
         return apology(menu_name, kind="bad-state")
+    menu, state, node = found
     status = params().get("DialCallStatus", "")[:32]
     if status in ANSWERED:
         response = VoiceResponse()
@@ -481,11 +488,10 @@ def dialed(menu_name: str) -> Response:
 @voice.route("/<menu_name>/recorded", methods=METHODS, provide_automatic_options=False)
 def recorded(menu_name: str) -> Response:
     """After a recording (or none): carry on to the record node's next node, or hang up."""
-    menu = loaded(menu_name)
-    state = state_for(menu_name, menu) if menu else None
-    node = menu.nodes[state.node] if menu and state else None
-    if not isinstance(node, RecordNode):
+    found = waiting_at(menu_name, RecordNode)
+    if found is None:
         return apology(menu_name, kind="bad-state")
+    menu, state, node = found
     given = params().get("RecordingUrl") or None
     if not node.next:
         response = VoiceResponse()
