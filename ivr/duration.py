@@ -23,6 +23,8 @@ CJK_CHARS_PER_SECOND = 4.5
 
 _TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+_SENTENCE_END = re.compile(r"[.!?。？！]+(?:\s|$)")
+_COMMA = re.compile(r"[,;:、，]")
 
 
 def spoken_words(text: str) -> float:
@@ -30,11 +32,12 @@ def spoken_words(text: str) -> float:
     words = 0.0
     for token in _TOKEN.findall(text):
         if token.isdigit():
-            words += len(token) if len(token) > 3 else min(len(token), 3) if len(token) > 2 else 1
-        elif _CJK.search(token):
-            words += len(_CJK.findall(token)) * (WORDS_PER_MINUTE / 60) / CJK_CHARS_PER_SECOND
-        else:
+            words += len(token) if len(token) >= 3 else 1
+        elif token.isascii():
             words += 1
+        else:
+            syllables = len(_CJK.findall(token))
+            words += syllables * (WORDS_PER_MINUTE / 60) / CJK_CHARS_PER_SECOND if syllables else 1
     return words
 
 
@@ -43,6 +46,6 @@ def estimate_seconds(text: str) -> float:
     if not text.strip():
         return 0.0
     seconds = spoken_words(text) * 60.0 / WORDS_PER_MINUTE
-    seconds += len(re.findall(r"[.!?。？！]+(?:\s|$)", text)) * SENTENCE_PAUSE
-    seconds += len(re.findall(r"[,;:、，]", text)) * COMMA_PAUSE
+    seconds += len(_SENTENCE_END.findall(text)) * SENTENCE_PAUSE
+    seconds += len(_COMMA.findall(text)) * COMMA_PAUSE
     return round(seconds, 2)
