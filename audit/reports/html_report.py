@@ -141,8 +141,9 @@ def tree_svg(graph: nx.DiGraph, route_path: list[str], index: int) -> str:
            f'aria-label="phone tree of {escape(graph.graph.get("menu", ""))}">',
            "<defs>" + "".join(
                f'<marker id="{m}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="{w}" '
-               f'markerHeight="{w}" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" '
-               f'fill="{c}"/></marker>' for m, c, w in ((marker, "#64748b", 8), (hot_marker, "#ea580c", 12)))
+               f'markerHeight="{w}" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+               f'<path d="M0,0L10,5L0,10z" fill="{c}"/></marker>'
+               for m, c, w in ((marker, "#64748b", 8), (hot_marker, "#ea580c", 12)))
            + "</defs>"]
     for src, dst, ways in sorted(graph.edges(data="ways"), key=lambda e: (e[0], e[1]) in route):
         if src == dst:

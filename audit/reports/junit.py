@@ -32,4 +32,5 @@ def render(audits: list[MenuAudit], fail_on: frozenset[str] = frozenset({"error"
         suite.set("failures", str(failures))
         suite.set("errors", "0")
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    body = ET.tostring(suites, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'

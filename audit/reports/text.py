@@ -20,7 +20,8 @@ def _table(rows: list[list[str]], indent: str = "    ") -> list[str]:
 def menu_text(audit: MenuAudit) -> str:
     """One menu: headline, humans table, hours table, findings."""
     h = headline(audit)
-    lines = [f"{audit.menu.path}: {audit.menu.hotline.name}", f"  temperature     {h['temperature'].upper()}",
+    lines = [f"{audit.menu.path}: {audit.menu.hotline.name}",
+             f"  temperature     {h['temperature'].upper()}",
              f"  depth to human  {h['depth']}", f"  nearest human   {h['nearest']}",
              f"  first-time      {h['first_time']}", f"  expert          {h['expert']}",
              f"  promise         {h['promise']}"]
