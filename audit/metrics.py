@@ -30,6 +30,7 @@ import networkx as nx
 
 from audit.queueing import expected_wait
 from audit.timing import KEYPRESS, REACTION, CachedTimer, EstimatedTimer, PromptTimer
+from ivr.engine import queue_announcements
 from ivr.graph import build_graph
 from ivr.model import (
     BranchNode,
@@ -224,18 +225,9 @@ class _Durations:
         if isinstance(node, TransferNode):
             return self.prompt(node, lang), node.ring
         assert isinstance(node, QueueNode)
-        wait = expected_wait(node)
-        spoken = self.prompt(node, lang)
-        if node.announce_wait:
-            if wait is None or math.isinf(wait):
-                spoken += self.system("busy", lang)
-            elif wait < 60:
-                spoken += self.system("wait_short", lang)
-            else:
-                spoken += self.system("wait", lang, minutes=round(wait / 60))
-        if node.callback:
-            spoken += self.system("callback", lang)
-        return spoken, (wait or 0.0)
+        spoken = self.prompt(node, lang) + sum(
+            self.seconds(text, lang) for text in queue_announcements(node, lang))
+        return spoken, (expected_wait(node) or 0.0)
 
 
 # -- schedules -------------------------------------------------------------------------------

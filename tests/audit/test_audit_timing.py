@@ -138,3 +138,32 @@ def test_an_overloaded_queue_never_answers(tmp_path):
     assert math.isinf(result.metrics.nearest.first_time_s)
     assert result.temperature == "frozen"
     assert result.as_dict()["time_to_human"]["first_time_s"] is None
+
+
+def test_a_one_minute_wait_is_timed_as_the_engine_says_it(tmp_path) -> None:
+    """The auditor times the same queue announcements the caller hears from the engine."""
+    from datetime import datetime
+
+    from audit.run import audit_menu
+    from ivr.engine import Call
+    from ivr.loader import load_menu
+
+    path = tmp_path / "one-minute.yaml"
+    path.write_text(
+        "hotline: {name: One minute line, languages: [en]}\n"
+        "start: main\n"
+        "nodes:\n"
+        "  main:\n"
+        "    menu:\n"
+        '      prompt: "For an agent, press 0."\n'
+        "      options: {'0': care}\n"
+        "  care:\n"
+        "    queue: {wait: 70, announce_wait: true, callback: true}\n")
+    menu = load_menu(path)
+    call = Call(menu, at=datetime(2026, 11, 23, 10, 0))
+    call.start()
+    call.press("0")
+    assert "Your estimated wait is about one minute." in [
+        line.text for line in call.transcript if line.who == "ivr"]
+    route = next(r for r in audit_menu(menu).metrics.humans if r.node == "care")
+    assert route.first_time_s == pytest.approx(call.elapsed + 70, abs=0.01)
