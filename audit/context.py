@@ -114,8 +114,3 @@ class Context:
     def option_lang_switches(self, node: MenuNode) -> list[str]:
         """Keys of ``node`` whose option switches the caller's language."""
         return [opt.key for opt in node.options if opt.lang]
-
-    def on_route_to_nearest_human(self) -> set[str]:
-        """Node ids on the route to the nearest human (empty when none is reachable)."""
-        nearest = self.metrics.nearest
-        return set(nearest.path) if nearest else set()

@@ -212,15 +212,10 @@ def promised_wait_seconds(text: str) -> list[float]:
     return waits
 
 
-def contains_phrase(text: str, phrase: str) -> bool:
-    """Whether ``phrase`` occurs in ``text``, ignoring case, accents and punctuation.
+def phrase_in_normalized(phrase: str, text: str) -> bool:
+    """Whether ``phrase`` occurs in ``text`` as whole words; both already ``normalize``d.
 
-    >>> contains_phrase("Your call is IMPORTANT to us!", "your call is important to us")
+    >>> phrase_in_normalized("your call is important to us", "thanks your call is important to us")
     True
     """
-    return phrase_in_normalized(normalize(phrase), normalize(text))
-
-
-def phrase_in_normalized(phrase: str, text: str) -> bool:
-    """``contains_phrase`` for text and phrase already passed through ``normalize``."""
     return f" {phrase} " in f" {text} "

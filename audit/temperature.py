@@ -18,7 +18,6 @@ from ivr.model import Menu
 
 HOT_SECONDS = 30.0
 WARM_SECONDS = 120.0
-TEMPERATURES = ("hot", "warm", "cold", "frozen")
 
 
 def temperature(metrics: Metrics, findings: Iterable[Finding],

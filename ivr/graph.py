@@ -24,7 +24,6 @@ from ivr.yamlsource import paused_gc
 
 TERMINAL_KINDS = ("hangup", "queue", "transfer")
 _SINK = object()  # joins every exit, so one ancestors() call finds who can leave
-EDGE_KINDS = ("key", "speech", "next", "timeout", "invalid", "fail", "after_hours", "branch")
 
 
 def build_graph(menu: Menu) -> nx.DiGraph:

@@ -14,7 +14,6 @@ from datetime import datetime
 from ivr.schedule import Schedule
 
 ANY_LANGUAGE = "*"
-HUMAN_KINDS = ("queue", "transfer")
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@
 >>> from datetime import datetime
 >>> s.is_open(datetime(2026, 11, 23, 9, 30), "UTC"), s.is_open(datetime(2026, 11, 22, 9, 30), "UTC")
 (True, False)
->>> s.open_hours_per_week()
-45.0
+>>> s.covers(Schedule.parse({"mon": "09:00-12:00"}))
+True
 """
 
 from __future__ import annotations
@@ -58,10 +58,6 @@ class Schedule:
         minute = local.hour * 60 + local.minute
         day = local.weekday()
         return any(d == day and start <= minute < end for d, start, end in self.intervals)
-
-    def open_hours_per_week(self) -> float:
-        """Open hours in a week (overlaps counted once)."""
-        return sum(len(self.open_minutes(day)) for day in range(7)) / 60
 
     def open_minutes(self, day: int) -> set[int]:
         """The minutes of weekday ``day`` (0 = Monday) when the schedule is open."""
