@@ -69,3 +69,33 @@ def to_dot(graph: nx.DiGraph) -> str:
     for src, dst, ways in graph.edges(data="ways"):
         lines.append(f"  {quote(src)} -> {quote(dst)} [label={quote(edge_label(ways))}];")
     return "\n".join(lines) + "\n}\n"
+
+
+def layered_rows(graph: nx.DiGraph) -> list[list[str]]:
+    """Nodes in rows for drawing: row = steps from the start, unreachable nodes last.
+
+    Within a row, nodes sit in the order of their parents (so subtrees stay
+    together), then in file order.
+
+    >>> g = nx.DiGraph(start="a"); g.add_edges_from([("a", "b"), ("a", "c"), ("b", "a")])
+    >>> g.add_node("z")
+    >>> layered_rows(g)
+    [['a'], ['b', 'c'], ['z']]
+    """
+    start = graph.graph["start"]
+    depth = nx.single_source_shortest_path_length(graph, start) if start in graph else {}
+    lines = {node: graph.nodes[node].get("line", 0) for node in graph}
+    last = max(depth.values(), default=-1) + 1
+    rows: list[list[str]] = [[] for _ in range(last + 1)]
+    for node in sorted(graph, key=lambda n: lines[n]):
+        rows[depth.get(node, last)].append(node)
+    rows = [row for row in rows if row]
+    order: dict[str, float] = {}
+    for row in rows:
+        def centre(node: str) -> float:
+            parents = [order[p] for p in graph.predecessors(node) if p in order and p != node]
+            return sum(parents) / len(parents) if parents else float(len(order))
+        row.sort(key=lambda n: (centre(n), lines[n]))
+        for index, node in enumerate(row):
+            order[node] = index
+    return rows

@@ -1,6 +1,6 @@
 """The HTML report: one self-contained file (inline CSS and SVG, no script, no network).
 
-Per menu: the headline, the phone tree drawn in layers (``layout.layered``)
+Per menu: the headline, the phone tree drawn in layers (``ivr.drawing.layered_rows``)
 with the route to the nearest person highlighted, a bar chart of
 time-to-human per human endpoint (first-time and expert callers), the
 findings, and the documentation of every rule that found something.
@@ -15,10 +15,9 @@ import networkx as nx
 
 from audit.metrics import compute_metrics
 from audit.reports.common import counts, fmt_seconds, headline, totals
-from audit.reports.layout import layered
 from audit.rules import registry
 from audit.run import MenuAudit
-from ivr.drawing import edge_label
+from ivr.drawing import edge_label, layered_rows
 from ivr.model import Menu
 
 NODE_W, NODE_H, GAP_X, GAP_Y, MARGIN = 138, 42, 18, 64, 16
@@ -120,7 +119,8 @@ def tree_svg(graph: nx.DiGraph, route_path: list[str], index: int) -> str:
     if len(graph) > MAX_DRAWN_NODES:
         return (f"<p>The tree has {len(graph)} nodes, too many to draw here "
                 f"(limit {MAX_DRAWN_NODES}).</p>")
-    positions = layered(graph)
+    positions = {node: (column, row) for row, nodes in enumerate(layered_rows(graph))
+                 for column, node in enumerate(nodes)}
     rows: dict[int, int] = {}
     for column, row in positions.values():
         rows[row] = max(rows.get(row, 0), column + 1)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ivr.drawing import edge_label
+from ivr.drawing import edge_label, layered_rows
 
 BOX_WIDTH = 132
 BOX_HEIGHT = 44
@@ -82,29 +82,9 @@ def _short(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _rows(graph: nx.DiGraph) -> list[list[str]]:
-    start = graph.graph["start"]
-    depth = nx.single_source_shortest_path_length(graph, start) if start in graph else {}
-    lines = {node: graph.nodes[node].get("line", 0) for node in graph}
-    last = max(depth.values(), default=-1) + 1
-    rows: list[list[str]] = [[] for _ in range(last + 1)]
-    for node in sorted(graph, key=lambda n: lines[n]):
-        rows[depth.get(node, last)].append(node)
-    rows = [row for row in rows if row]
-    order: dict[str, float] = {}
-    for row in rows:
-        def centre(node: str) -> float:
-            parents = [order[p] for p in graph.predecessors(node) if p in order and p != node]
-            return sum(parents) / len(parents) if parents else float(len(order))
-        row.sort(key=lambda n: (centre(n), lines[n]))
-        for index, node in enumerate(row):
-            order[node] = index
-    return rows
-
-
 def layout(graph: nx.DiGraph) -> Tree:
     """The positions of every node and the path of every edge of ``graph``."""
-    rows = _rows(graph)
+    rows = layered_rows(graph)
     widest = max((len(row) for row in rows), default=1)
     width = 2 * MARGIN + widest * BOX_WIDTH + (widest - 1) * GAP_X + 40
     reach = nx.descendants(graph, graph.graph["start"]) | {graph.graph["start"]} \
