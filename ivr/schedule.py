@@ -130,6 +130,19 @@ def _minutes(text: str) -> int:
     return hours * 60 + minutes
 
 
+def local_time(text: str, timezone: str) -> datetime:
+    """An ISO time such as ``2026-11-23T10:00``; without an offset, local to ``timezone``.
+
+    >>> local_time("2026-11-23T10:00", "Asia/Jakarta").isoformat()
+    '2026-11-23T10:00:00+07:00'
+    """
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise ScheduleError(f'"{text}" is not a time like 2026-11-23T10:00') from None
+    return when if when.tzinfo else when.replace(tzinfo=ZoneInfo(timezone))
+
+
 def check_timezone(name: str) -> None:
     """Raise ``ScheduleError`` when ``name`` is not an IANA timezone."""
     try:

@@ -16,6 +16,7 @@ import click
 
 from ivr.commands.common import load_or_exit
 from ivr.engine import Call, Line
+from ivr.schedule import ScheduleError, local_time
 
 EVENT_OPTIONS = {"--press": "press", "--say": "speak", "--silence": "silence",
                  "--hangup": "hangup", "--audio": "audio"}
@@ -40,15 +41,13 @@ class OrderedEventsCommand(click.Command):
 
 def parse_when(text: str | None, timezone: str) -> datetime:
     """The call's start time: ISO text (naive means the hotline's local time) or now."""
-    zone = ZoneInfo(timezone)
     if text is None:
-        return datetime.now(zone)
+        return datetime.now(ZoneInfo(timezone))
     try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
+        return local_time(text, timezone)
+    except ScheduleError:
         raise click.BadParameter(f'"{text}" is not a time like 2026-11-23T21:00',
                                  param_hint="--at") from None
-    return when if when.tzinfo else when.replace(tzinfo=zone)
 
 
 def format_line(line: Line, lang: str) -> str:

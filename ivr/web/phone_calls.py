@@ -29,6 +29,7 @@ from ivr.actions import Action, Dial, Enqueue, Gather, Hangup, Record, Say
 from ivr.engine import Call
 from ivr.languages import LANGUAGES
 from ivr.model import InputNode, Menu, MenuNode
+from ivr.schedule import ScheduleError, local_time
 
 MAX_EVENTS = 200
 MAX_KEYS = 32
@@ -96,10 +97,9 @@ def parse_at(text: object, timezone: str, default: datetime | None = None) -> da
     if not isinstance(text, str) or len(text) > 40:
         raise PhoneError('"at" must be a time like 2026-11-23T10:00')
     try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
+        return local_time(text, timezone)
+    except ScheduleError:
         raise PhoneError(f'"at" is not a time like 2026-11-23T10:00: {text!r}') from None
-    return when if when.tzinfo else when.replace(tzinfo=zone)
 
 
 def check_event(event: str, value: object) -> str:
