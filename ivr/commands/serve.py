@@ -10,6 +10,7 @@ import click
 from werkzeug.serving import run_simple
 
 from ivr.web import create_app
+from ivr.web.config import ConfigError
 from ivr.web.menus import MenuCache
 
 
@@ -24,7 +25,10 @@ def serve(menu_dir: str | None, host: str, port: int, database: str | None) -> N
     """Serve every menu of MENU_DIR (default: $IVR_MENU_DIR or ./menus) as a TwiML webhook."""
     config = {key: value for key, value in (("MENU_DIR", menu_dir), ("DATABASE_URL", database))
               if value}
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
     settings = app.config["IVR_SETTINGS"]
     names = MenuCache(settings.menu_dir).names()
     if not names:

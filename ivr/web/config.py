@@ -26,6 +26,10 @@ KEYS = ("MENU_DIR", "TWILIO_AUTH_TOKEN", "PUBLIC_URL", "DATABASE_URL", "STATE_SE
 FALSE_WORDS = ("", "0", "false", "no", "off")
 
 
+class ConfigError(ValueError):
+    """A setting with a value the webhook cannot use; the message names the variable."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the webhook needs to know; see ``docs/webhook.md`` for each key."""
@@ -65,8 +69,7 @@ class Settings:
             state_secret=secret.encode() if secret else _derived_secret(menu_dir, database_url),
             default_menu=values["DEFAULT_MENU"] or None,
             hold_music_url=values["HOLD_MUSIC_URL"] or DEFAULT_HOLD_MUSIC,
-            menu_check_seconds=float(values["MENU_CHECK_SECONDS"] if values["MENU_CHECK_SECONDS"]
-                                     not in (None, "") else 1.0),
+            menu_check_seconds=_seconds(values["MENU_CHECK_SECONDS"]),
             clock=clock,
             play_audio=str(values["PLAY_AUDIO"] or "").strip().lower() not in FALSE_WORDS,
             vosk_model=values["VOSK_MODEL"] or None,
@@ -77,8 +80,26 @@ def _fixed_clock(text: str | None) -> Callable[[], datetime | None]:
     """A clock stuck at ISO ``text`` (naive: the hotline's local time), or the real time."""
     if not text:
         return lambda: None
-    when = datetime.fromisoformat(text)
+    try:
+        when = datetime.fromisoformat(str(text))
+    except ValueError:
+        raise ConfigError(f'{PREFIX}NOW must be a time like 2026-11-23T10:00, '
+                          f'got "{text}"') from None
     return lambda: when
+
+
+def _seconds(text: str | None) -> float:
+    """How often menu files are checked for changes (default once a second)."""
+    if text in (None, ""):
+        return 1.0
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise ConfigError(f'{PREFIX}MENU_CHECK_SECONDS must be a number of seconds (0 or more), '
+                          f'got "{text}"')
+    return seconds
 
 
 def _derived_secret(menu_dir: Path, database_url: str) -> bytes:

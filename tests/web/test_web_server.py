@@ -154,3 +154,15 @@ def test_ivr_serve_answers_calls_on_127_0_0_1(tmp_path):
         process.terminate()
         output, _ = process.communicate(timeout=10)
     assert f"http://127.0.0.1:{port}/voice/acme-hot" in output
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("IVR_NOW", "junk", 'Error: IVR_NOW must be a time like 2026-11-23T10:00, got "junk"'),
+    ("IVR_MENU_CHECK_SECONDS", "soon",
+     'Error: IVR_MENU_CHECK_SECONDS must be a number of seconds (0 or more), got "soon"'),
+])
+def test_serve_names_a_bad_setting_instead_of_a_traceback(variable: str, value: str,
+                                                          message: str) -> None:
+    result = CliRunner().invoke(main, ["serve", "menus"], env={variable: value})
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == message
