@@ -59,10 +59,12 @@ def _pairs(old: list[Report], new: list[Report]) -> list[tuple[Report | None, Re
     pairs = []
     for report in new:
         match = next((o for o in old if o["menu"] == report["menu"]), None)
-        match = match or next((o for o in old if Path(o["menu"]).name ==
-                               Path(report["menu"]).name), None)
-        match = match or next((o for o in old if o.get("hotline") and
-                               o.get("hotline") == report.get("hotline")), None)
+        match = match or next(
+            (o for o in old if Path(o["menu"]).name == Path(report["menu"]).name), None
+        )
+        match = match or next(
+            (o for o in old if o.get("hotline") and o.get("hotline") == report.get("hotline")), None
+        )
         pairs.append((match, report))
     return pairs
 
@@ -88,10 +90,13 @@ def compare(old: list[Report], new: list[Report]) -> str:
         lines.append(f"{after['menu']} (baseline {before['menu']})")
         lines.append(f"  temperature     {before.get('temperature')} -> {after['temperature']}")
         d0, d1 = before.get("depth_to_human"), after.get("depth_to_human")
-        delta = f" ({d1 - d0:+d})" if isinstance(d0, int) and isinstance(d1, int) and d0 != d1 \
-            else ""
-        lines.append(f"  depth to human  {d0 if d0 is not None else '-'} -> "
-                     f"{d1 if d1 is not None else '-'}{delta}")
+        delta = (
+            f" ({d1 - d0:+d})" if isinstance(d0, int) and isinstance(d1, int) and d0 != d1 else ""
+        )
+        lines.append(
+            f"  depth to human  {d0 if d0 is not None else '-'} -> "
+            f"{d1 if d1 is not None else '-'}{delta}"
+        )
         t0, t1 = before.get("time_to_human", {}), after.get("time_to_human", {})
         lines.append(f"  first-time      {_change(t0.get('first_time_s'), t1.get('first_time_s'))}")
         lines.append(f"  expert          {_change(t0.get('expert_s'), t1.get('expert_s'))}")

@@ -66,8 +66,9 @@ class Config:
         skipped = [*self.ignore, *ignore]
         for prefix in [*chosen, *skipped]:
             if not any(code.startswith(prefix.upper()) for code in registry()):
-                raise ConfigError(f'no rule code starts with "{prefix}"'
-                                  f"{did_you_mean(prefix.upper(), registry())}")
+                raise ConfigError(
+                    f'no rule code starts with "{prefix}"{did_you_mean(prefix.upper(), registry())}'
+                )
         made = []
         for code, rule_class in registry().items():
             settings = dict(self.rule_settings.get(code, {}))
@@ -100,15 +101,18 @@ def load_config(spec: str | Path | None = None) -> Config:
         raise ConfigError(f"{path}: expected a mapping with keys {', '.join(TOP_KEYS)}")
     for key in data:
         if key not in TOP_KEYS:
-            raise ConfigError(f'{path}: unknown key "{key}"{did_you_mean(key, TOP_KEYS)}; '
-                              f"expected {', '.join(TOP_KEYS)}")
+            raise ConfigError(
+                f'{path}: unknown key "{key}"{did_you_mean(key, TOP_KEYS)}; '
+                f"expected {', '.join(TOP_KEYS)}"
+            )
     base = str(data.get("extends", "default"))
     if base not in PRESETS:
-        raise ConfigError(f'{path}: extends "{base}", which is not a preset '
-                          f"({', '.join(PRESETS)})")
-    merged = {"select": data.get("select", PRESETS[base].get("select", [])),
-              "ignore": data.get("ignore", PRESETS[base].get("ignore", [])),
-              "rules": {code: dict(v) for code, v in PRESETS[base].get("rules", {}).items()}}
+        raise ConfigError(f'{path}: extends "{base}", which is not a preset ({", ".join(PRESETS)})')
+    merged = {
+        "select": data.get("select", PRESETS[base].get("select", [])),
+        "ignore": data.get("ignore", PRESETS[base].get("ignore", [])),
+        "rules": {code: dict(v) for code, v in PRESETS[base].get("rules", {}).items()},
+    }
     for code, value in (data.get("rules") or {}).items():
         merged["rules"].setdefault(str(code).upper(), {}).update(_rule_value(path, code, value))
     return _build(merged, str(path))
@@ -122,8 +126,10 @@ def _rule_value(path: Path, code: str, value: Any) -> dict[str, Any]:
     if isinstance(value, str) and value in SEVERITIES:
         return {"severity": value}
     if not isinstance(value, dict):
-        raise ConfigError(f"{path}: rules.{code} must be off, on, a severity or a mapping of "
-                          f"options, got {value!r}")
+        raise ConfigError(
+            f"{path}: rules.{code} must be off, on, a severity or a mapping of "
+            f"options, got {value!r}"
+        )
     return value
 
 
@@ -136,7 +142,11 @@ def _build(data: dict[str, Any], source: str) -> Config:
     for name, value in (("select", select), ("ignore", ignore)):
         if not isinstance(value, list):
             raise ConfigError(f"{source}: {name} must be a list of rule code prefixes")
-    config = Config([str(s) for s in select], [str(s) for s in ignore],
-                    {code: dict(v) for code, v in rules.items()}, source)
+    config = Config(
+        [str(s) for s in select],
+        [str(s) for s in ignore],
+        {code: dict(v) for code, v in rules.items()},
+        source,
+    )
     config.rules()  # raise ConfigError now for unknown options or severities
     return config

@@ -22,8 +22,13 @@ GATHERING_KINDS = ("menu", "input")
 class Context:
     """One menu under audit."""
 
-    def __init__(self, menu: Menu, timer: PromptTimer | None = None,
-                 graph: nx.DiGraph | None = None, reaction: float = REACTION):
+    def __init__(
+        self,
+        menu: Menu,
+        timer: PromptTimer | None = None,
+        graph: nx.DiGraph | None = None,
+        reaction: float = REACTION,
+    ):
         self.menu = menu
         self.timer = CachedTimer(timer or EstimatedTimer())
         self.graph = graph if graph is not None else build_graph(menu)
@@ -84,8 +89,9 @@ class Context:
             return start
         automatic = self.graph.subgraph(n for n in self.graph if kinds[n] not in GATHERING_KINDS)
         before = nx.descendants(automatic, start) | {start} if start in automatic else set()
-        menus = {succ for node in before for succ in self.graph.successors(node)
-                 if kinds[succ] == "menu"}
+        menus = {
+            succ for node in before for succ in self.graph.successors(node) if kinds[succ] == "menu"
+        }
         return min(menus, key=lambda n: (self.steps_from_start.get(n, 0), n), default=None)
 
     def texts(self, node: Node, attribute: str = "prompt") -> dict[str, str]:

@@ -119,15 +119,20 @@ class Metrics:
         return max((h.depth for h in self.humans), default=None)
 
 
-def compute_metrics(menu: Menu, timer: PromptTimer | None = None,
-                    graph: nx.DiGraph | None = None, reaction: float = REACTION) -> Metrics:
+def compute_metrics(
+    menu: Menu,
+    timer: PromptTimer | None = None,
+    graph: nx.DiGraph | None = None,
+    reaction: float = REACTION,
+) -> Metrics:
     """Time-to-human and depth of ``menu`` for both callers, per schedule pattern."""
     with paused_gc():
         return _compute_metrics(menu, timer, graph, reaction)
 
 
-def _compute_metrics(menu: Menu, timer: PromptTimer | None, graph: nx.DiGraph | None,
-                     reaction: float) -> Metrics:
+def _compute_metrics(
+    menu: Menu, timer: PromptTimer | None, graph: nx.DiGraph | None, reaction: float
+) -> Metrics:
     graph = graph if graph is not None else build_graph(menu)
     durations = _Durations(menu, timer or EstimatedTimer(), reaction)
     schedules = _schedules_used(menu, graph)
@@ -143,8 +148,10 @@ def _compute_metrics(menu: Menu, timer: PromptTimer | None, graph: nx.DiGraph | 
     for _, figures in [(best_minutes, best), *results]:
         for route in figures.humans:
             known = every.get(route.node)
-            if known is None or (route.first_time_s, route.ivr_s) < (known.first_time_s,
-                                                                     known.ivr_s):
+            if known is None or (route.first_time_s, route.ivr_s) < (
+                known.first_time_s,
+                known.ivr_s,
+            ):
                 every[route.node] = route
     routes = sorted(every.values(), key=lambda r: (r.first_time_s, r.ivr_s, r.node))
     return Metrics(graph, best, by_hours if schedules else [], schedules, closed, routes)
@@ -156,6 +163,7 @@ def _rank(figures: Figures) -> tuple[float, float]:
 
 
 # -- durations of steps ----------------------------------------------------------------------
+
 
 class _Durations:
     """Seconds of prompts and steps, each prompt timed once."""
@@ -178,8 +186,9 @@ class _Durations:
     def system(self, name: str, lang: str, **values: object) -> float:
         return self.seconds(phrase(name, lang, **values), lang)
 
-    def way(self, node: Node, way: dict, lang: str, text: str,
-            full: float) -> tuple[float, float] | None:
+    def way(
+        self, node: Node, way: dict, lang: str, text: str, full: float
+    ) -> tuple[float, float] | None:
         """(first-time, expert) seconds of leaving ``node`` by ``way``; None: not a way.
 
         ``text`` is the node's prompt in ``lang`` and ``full`` its duration.
@@ -194,8 +203,9 @@ class _Durations:
             return self._gathering(node, way, way["kind"], lang, text, full)
         return None
 
-    def _gathering(self, node: Gathering, way: dict, kind: str, lang: str, text: str,
-                   full: float) -> tuple[float, float] | None:
+    def _gathering(
+        self, node: Gathering, way: dict, kind: str, lang: str, text: str, full: float
+    ) -> tuple[float, float] | None:
         if kind == "timeout":
             step = full + node.timeout + self.system("no_input", lang)
             return step, step
@@ -203,8 +213,9 @@ class _Durations:
             step = full + self.reaction + self.system("invalid", lang)
             return step, step
         if kind == "fail":
-            step = ((node.retries + 1) * (full + node.timeout)
-                    + node.retries * self.system("no_input", lang))
+            step = (node.retries + 1) * (full + node.timeout) + node.retries * self.system(
+                "no_input", lang
+            )
             return step, step
         if isinstance(node, InputNode):
             typing = KEYPRESS * (node.min_digits + (1 if node.finish_on else 0))
@@ -226,11 +237,13 @@ class _Durations:
             return self.prompt(node, lang), node.ring
         assert isinstance(node, QueueNode)
         spoken = self.prompt(node, lang) + sum(
-            self.seconds(text, lang) for text in queue_announcements(node, lang))
+            self.seconds(text, lang) for text in queue_announcements(node, lang)
+        )
         return spoken, (expected_wait(node) or 0.0)
 
 
 # -- schedules -------------------------------------------------------------------------------
+
 
 def _schedules_used(menu: Menu, graph: nx.DiGraph) -> tuple[str, ...]:
     names: set[str] = set()
@@ -296,8 +309,10 @@ def _clock(minute: int) -> str:
 
 # -- the timing graph ------------------------------------------------------------------------
 
-def timing_graph(menu: Menu, graph: nx.DiGraph, durations: _Durations,
-                 is_open: dict[str, bool]) -> tuple[nx.DiGraph, list[State]]:
+
+def timing_graph(
+    menu: Menu, graph: nx.DiGraph, durations: _Durations, is_open: dict[str, bool]
+) -> tuple[nx.DiGraph, list[State]]:
     """The graph of (node, language) states with seconds on its edges, and the humans.
 
     Edge attributes: ``first`` and ``expert`` (seconds), ``key`` (what the
@@ -305,9 +320,15 @@ def timing_graph(menu: Menu, graph: nx.DiGraph, durations: _Durations,
     states keep the quickest for each caller.
     """
     default = menu.hotline.default_language
-    languages = [default] + sorted({opt.lang for node in menu.nodes.values()
-                                    if isinstance(node, MenuNode) for opt in node.options
-                                    if opt.lang and opt.lang != default})
+    languages = [default] + sorted(
+        {
+            opt.lang
+            for node in menu.nodes.values()
+            if isinstance(node, MenuNode)
+            for opt in node.options
+            if opt.lang and opt.lang != default
+        }
+    )
     humans: list[State] = []
     edges: dict[tuple[State, State], list] = {}
     for source, data in graph.nodes(data=True):
@@ -322,12 +343,18 @@ def timing_graph(menu: Menu, graph: nx.DiGraph, durations: _Durations,
                 for way in ways:
                     seconds = durations.way(node, way, lang, text, full)
                     if seconds is not None:
-                        _add_way(edges, seconds, _label(node, way), (source, lang),
-                                 (target, way.get("lang") or lang))
+                        _add_way(
+                            edges,
+                            seconds,
+                            _label(node, way),
+                            (source, lang),
+                            (target, way.get("lang") or lang),
+                        )
     timed = nx.DiGraph()
     timed.add_nodes_from(humans)
-    timed.add_edges_from((a, b, {"first": f, "expert": e, "key": k})
-                         for (a, b), (f, e, k) in edges.items())
+    timed.add_edges_from(
+        (a, b, {"first": f, "expert": e, "key": k}) for (a, b), (f, e, k) in edges.items()
+    )
     return timed, humans
 
 
@@ -371,8 +398,13 @@ def _branch_rules(node: BranchNode, lang: str, is_open: dict[str, bool]) -> set[
     return taken
 
 
-def _add_way(edges: dict[tuple[State, State], list], seconds: tuple[float, float],
-             label: str | None, source: State, to: State) -> None:
+def _add_way(
+    edges: dict[tuple[State, State], list],
+    seconds: tuple[float, float],
+    label: str | None,
+    source: State,
+    to: State,
+) -> None:
     first, expert = seconds
     edge = edges.get((source, to))
     if edge is None:
@@ -398,8 +430,9 @@ def _label(node: Node, way: dict) -> str | None:
     return None
 
 
-def _figures(menu: Menu, graph: nx.DiGraph, durations: _Durations,
-             is_open: dict[str, bool]) -> Figures:
+def _figures(
+    menu: Menu, graph: nx.DiGraph, durations: _Durations, is_open: dict[str, bool]
+) -> Figures:
     timed, humans = timing_graph(menu, graph, durations, is_open)
     source = (menu.start, menu.hotline.default_language)
     timed.add_node(source)
@@ -425,12 +458,26 @@ def _figures(menu: Menu, graph: nx.DiGraph, durations: _Durations,
     return Figures(routes, min((r.expert_s for r in routes), default=math.inf))
 
 
-def _route(graph: nx.DiGraph, timed: nx.DiGraph, states: list[State], ivr: float, wait: float,
-           expert: float) -> HumanRoute:
+def _route(
+    graph: nx.DiGraph,
+    timed: nx.DiGraph,
+    states: list[State],
+    ivr: float,
+    wait: float,
+    expert: float,
+) -> HumanRoute:
     path = [node for node, _ in states]
     adjacency, kinds = timed.adj, graph.nodes
     keys = [adjacency[a][b]["key"] for a, b in zip(states, states[1:], strict=False)]
     depth = sum(1 for node in path[:-1] if kinds[node]["kind"] in ("menu", "input"))
-    return HumanRoute(node=path[-1], depth=depth, keys=[k for k in keys if k is not None],
-                      path=path, first_time_s=ivr + wait, expert_s=expert, ivr_s=ivr,
-                      queue_s=wait, lang=states[-1][1])
+    return HumanRoute(
+        node=path[-1],
+        depth=depth,
+        keys=[k for k in keys if k is not None],
+        path=path,
+        first_time_s=ivr + wait,
+        expert_s=expert,
+        ivr_s=ivr,
+        queue_s=wait,
+        lang=states[-1][1],
+    )

@@ -24,12 +24,17 @@ from functools import lru_cache
 
 from ivr.speech import DIGIT_WORDS, normalize
 
-PRESS_VERBS = ("press", "dial", "push", "select", "choose", "tekan", "tekanlah", "pilih",
-               "pencet")
+PRESS_VERBS = ("press", "dial", "push", "select", "choose", "tekan", "tekanlah", "pilih", "pencet")
 KEY_WORDS: dict[str, str] = {
     **{word: str(i) for lang in ("en", "id", "ms") for i, word in enumerate(DIGIT_WORDS[lang])},
-    "star": "*", "asterisk": "*", "bintang": "*", "hash": "#", "pound": "#", "pagar": "#",
-    "별표": "*", "샵": "#",
+    "star": "*",
+    "asterisk": "*",
+    "bintang": "*",
+    "hash": "#",
+    "pound": "#",
+    "pagar": "#",
+    "별표": "*",
+    "샵": "#",
 }
 ACTION_WORDS = ("for", "to", "untuk", "bagi", "if", "jika", "kalau")
 _KEY = r"(\d{1,4}|[*#]|" + "|".join(sorted(map(re.escape, KEY_WORDS), key=len, reverse=True)) + ")"
@@ -136,20 +141,71 @@ def mention_order(text: str) -> list[str]:
 
 # -- promised waits --------------------------------------------------------------------------
 
-UNITS = {"second": 1, "seconds": 1, "sec": 1, "secs": 1, "detik": 1, "minute": 60,
-         "minutes": 60, "min": 60, "mins": 60, "menit": 60, "hour": 3600, "hours": 3600,
-         "jam": 3600}
+UNITS = {
+    "second": 1,
+    "seconds": 1,
+    "sec": 1,
+    "secs": 1,
+    "detik": 1,
+    "minute": 60,
+    "minutes": 60,
+    "min": 60,
+    "mins": 60,
+    "menit": 60,
+    "hour": 3600,
+    "hours": 3600,
+    "jam": 3600,
+}
 KOREAN_UNITS = {"초": 1, "분": 60, "시간": 3600}
-EN_NUMBERS = {w: i for i, w in enumerate((
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen"))}
-EN_TENS = {w: 10 * (i + 2) for i, w in enumerate((
-    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"))}
-ID_NUMBERS = {w: i + 1 for i, w in enumerate((
-    "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"))}
-ID_WHOLE = {"sepuluh": 10, "sebelas": 11, "seratus": 100, "setengah": 0.5, "half": 0.5,
-            "a": 1, "an": 1, "se": 1}
+EN_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        (
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        )
+    )
+}
+EN_TENS = {
+    w: 10 * (i + 2)
+    for i, w in enumerate(
+        ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+    )
+}
+ID_NUMBERS = {
+    w: i + 1
+    for i, w in enumerate(
+        ("satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
+    )
+}
+ID_WHOLE = {
+    "sepuluh": 10,
+    "sebelas": 11,
+    "seratus": 100,
+    "setengah": 0.5,
+    "half": 0.5,
+    "a": 1,
+    "an": 1,
+    "se": 1,
+}
 MULTIPLIERS = {"belas": None, "puluh": 10, "ratus": 100, "hundred": 100}
 NUMBER_WORDS = {*EN_NUMBERS, *EN_TENS, *ID_NUMBERS, *ID_WHOLE, *MULTIPLIERS}
 

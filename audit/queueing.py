@@ -50,8 +50,9 @@ def average_speed_of_answer(agents: int, *, calls_per_hour: float, handle_time: 
     return probability_of_waiting(agents, load) * handle_time / (agents - load)
 
 
-def service_level(agents: int, *, calls_per_hour: float, handle_time: float,
-                  target: float = 20.0) -> float:
+def service_level(
+    agents: int, *, calls_per_hour: float, handle_time: float, target: float = 20.0
+) -> float:
     """Share of callers answered within ``target`` seconds (0.0 when overloaded)."""
     load = offered_load(calls_per_hour, handle_time)
     if agents <= load:
@@ -60,8 +61,9 @@ def service_level(agents: int, *, calls_per_hour: float, handle_time: float,
     return 1.0 - waiting * math.exp(-(agents - load) * target / handle_time)
 
 
-def agents_needed(*, calls_per_hour: float, handle_time: float, target: float = 20.0,
-                  level: float = 0.8) -> int:
+def agents_needed(
+    *, calls_per_hour: float, handle_time: float, target: float = 20.0, level: float = 0.8
+) -> int:
     """Fewest agents answering ``level`` of calls within ``target`` seconds.
 
     >>> agents_needed(calls_per_hour=200, handle_time=180)
@@ -69,8 +71,10 @@ def agents_needed(*, calls_per_hour: float, handle_time: float, target: float = 
     """
     load = offered_load(calls_per_hour, handle_time)
     agents = max(1, math.floor(load) + 1)
-    while service_level(agents, calls_per_hour=calls_per_hour, handle_time=handle_time,
-                        target=target) < level:
+    while (
+        service_level(agents, calls_per_hour=calls_per_hour, handle_time=handle_time, target=target)
+        < level
+    ):
         agents += 1
     return agents
 
@@ -84,8 +88,9 @@ def expected_wait(queue: object) -> float | None:
     handle_time = getattr(queue, "handle_time", None)
     calls_per_hour = getattr(queue, "calls_per_hour", None)
     if agents is not None and handle_time and calls_per_hour is not None:
-        return average_speed_of_answer(agents, calls_per_hour=calls_per_hour,
-                                       handle_time=handle_time)
+        return average_speed_of_answer(
+            agents, calls_per_hour=calls_per_hour, handle_time=handle_time
+        )
     return getattr(queue, "wait", None)
 
 
@@ -122,7 +127,9 @@ def queue_figures(queue: object, *, target: float = 20.0, level: float = 0.8) ->
         return QueueFigures(None, None, getattr(queue, "wait", None), None, None)
     staffing = {"calls_per_hour": calls_per_hour, "handle_time": handle_time}
     return QueueFigures(
-        load=offered_load(calls_per_hour, handle_time), agents=agents,
+        load=offered_load(calls_per_hour, handle_time),
+        agents=agents,
         average_wait=average_speed_of_answer(agents, **staffing),
         service_level=service_level(agents, **staffing, target=target),
-        agents_needed=agents_needed(**staffing, target=target, level=level))
+        agents_needed=agents_needed(**staffing, target=target, level=level),
+    )

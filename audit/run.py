@@ -61,18 +61,34 @@ class MenuAudit:
                 "ivr_s": seconds(nearest.ivr_s if nearest else None),
                 "queue_s": seconds(nearest.queue_s if nearest else None),
             },
-            "humans": [{"node": h.node, "depth": h.depth, "keys": h.keys,
-                        "expert_s": seconds(h.expert_s), "first_time_s": seconds(h.first_time_s),
-                        "path": h.path} for h in self.metrics.humans],
+            "humans": [
+                {
+                    "node": h.node,
+                    "depth": h.depth,
+                    "keys": h.keys,
+                    "expert_s": seconds(h.expert_s),
+                    "first_time_s": seconds(h.first_time_s),
+                    "path": h.path,
+                }
+                for h in self.metrics.humans
+            ],
             "findings": [f.as_dict() for f in self.findings],
             "worst_case_depth": self.metrics.worst_case_depth,
             "promise": self.promise.as_dict(),
-            "by_hours": [{"when": when, "node": f.nearest.node if f.nearest else None,
-                          "first_time_s": seconds(f.nearest.first_time_s if f.nearest else None),
-                          "expert_s": seconds(f.expert_s if f.nearest else None)}
-                         for when, f in self.metrics.by_hours],
-            "summary": {"errors": self.count("error"), "warnings": self.count("warning"),
-                        "info": self.count("info")},
+            "by_hours": [
+                {
+                    "when": when,
+                    "node": f.nearest.node if f.nearest else None,
+                    "first_time_s": seconds(f.nearest.first_time_s if f.nearest else None),
+                    "expert_s": seconds(f.expert_s if f.nearest else None),
+                }
+                for when, f in self.metrics.by_hours
+            ],
+            "summary": {
+                "errors": self.count("error"),
+                "warnings": self.count("warning"),
+                "info": self.count("info"),
+            },
         }
 
 
@@ -83,9 +99,15 @@ def seconds(value: float | None) -> float | None:
     return round(value, 2)
 
 
-def audit_menu(menu: Menu, config: Config | None = None, *, timer: PromptTimer | None = None,
-               select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
-               reaction: float = REACTION) -> MenuAudit:
+def audit_menu(
+    menu: Menu,
+    config: Config | None = None,
+    *,
+    timer: PromptTimer | None = None,
+    select: tuple[str, ...] = (),
+    ignore: tuple[str, ...] = (),
+    reaction: float = REACTION,
+) -> MenuAudit:
     """Run the selected rules of ``config`` (default preset) on ``menu``.
 
     The cyclic garbage collector is paused meanwhile: the audit builds many
@@ -95,14 +117,28 @@ def audit_menu(menu: Menu, config: Config | None = None, *, timer: PromptTimer |
         return _audit_menu(menu, config, timer, select, ignore, reaction)
 
 
-def _audit_menu(menu: Menu, config: Config | None, timer: PromptTimer | None,
-                select: tuple[str, ...], ignore: tuple[str, ...], reaction: float) -> MenuAudit:
+def _audit_menu(
+    menu: Menu,
+    config: Config | None,
+    timer: PromptTimer | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    reaction: float,
+) -> MenuAudit:
     config = config or load_config()
     ctx = Context(menu, timer, reaction=reaction)
     rules = config.rules(select, ignore)
-    findings = sorted({f for rule in rules for f in rule.check(ctx)},
-                      key=lambda f: (f.file != menu.path, f.file, f.line, f.code, f.message))
+    findings = sorted(
+        {f for rule in rules for f in rule.check(ctx)},
+        key=lambda f: (f.file != menu.path, f.file, f.line, f.code, f.message),
+    )
     promised = menu.hotline.promise.time_to_human
-    return MenuAudit(menu, ctx.graph, ctx.metrics, findings,
-                     temperature(ctx.metrics, findings, promised),
-                     check_promise(menu, ctx.metrics), rules)
+    return MenuAudit(
+        menu,
+        ctx.graph,
+        ctx.metrics,
+        findings,
+        temperature(ctx.metrics, findings, promised),
+        check_promise(menu, ctx.metrics),
+        rules,
+    )

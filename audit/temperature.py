@@ -20,8 +20,9 @@ HOT_SECONDS = 30.0
 WARM_SECONDS = 120.0
 
 
-def temperature(metrics: Metrics, findings: Iterable[Finding],
-                promised_seconds: float | None = None) -> str:
+def temperature(
+    metrics: Metrics, findings: Iterable[Finding], promised_seconds: float | None = None
+) -> str:
     """``hot``, ``warm``, ``cold`` or ``frozen`` for the figures and findings of a menu."""
     nearest = metrics.nearest
     if nearest is None or math.isinf(nearest.first_time_s):
@@ -47,9 +48,13 @@ class PromiseCheck:
 
     def as_dict(self) -> dict:
         """As in the JSON report."""
-        return {"hours": self.hours, "time_to_human": self.time_to_human,
-                "hours_kept": self.hours_kept, "time_kept": self.time_kept,
-                "uncovered": self.uncovered}
+        return {
+            "hours": self.hours,
+            "time_to_human": self.time_to_human,
+            "hours_kept": self.hours_kept,
+            "time_kept": self.time_kept,
+            "uncovered": self.uncovered,
+        }
 
 
 def check_promise(menu: Menu, metrics: Metrics) -> PromiseCheck:

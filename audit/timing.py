@@ -117,8 +117,12 @@ MeasureOffset = Mapping[tuple[str, str, str], float] | Callable[[str, str, str],
 class MeasuredTimer:
     """Measured durations where known (rendered audio), estimates elsewhere."""
 
-    def __init__(self, measure: Measure, offsets: MeasureOffset | None = None,
-                 fallback: PromptTimer | None = None):
+    def __init__(
+        self,
+        measure: Measure,
+        offsets: MeasureOffset | None = None,
+        fallback: PromptTimer | None = None,
+    ):
         self.measure = measure
         self.offsets = offsets
         self.fallback = fallback or EstimatedTimer()
@@ -136,8 +140,11 @@ class MeasuredTimer:
     def option_offset(self, text: str, lang: str, key: str) -> float | None:
         """The measured offset, else the fallback's offset scaled to the measured length."""
         if self.offsets is not None:
-            found = (self.offsets(text, lang, key) if callable(self.offsets)
-                     else self.offsets.get((text, lang, key)))
+            found = (
+                self.offsets(text, lang, key)
+                if callable(self.offsets)
+                else self.offsets.get((text, lang, key))
+            )
             if found is not None:
                 return float(found)
         offset = self.fallback.option_offset(text, lang, key)

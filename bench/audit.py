@@ -51,40 +51,68 @@ def generated_menu(size: int) -> Menu:
     def at(i: int) -> Location:
         return Location("generated.yaml", i + 1, 3)
 
-    nodes["welcome"] = SayNode("welcome", at(0), Prompt({"*": "Welcome to the test line."}),
-                               next="n0")
-    nodes["agent"] = QueueNode("agent", at(1), name="agent", agents=30, handle_time=300,
-                               calls_per_hour=300, announce_wait=True, callback=True)
+    nodes["welcome"] = SayNode(
+        "welcome", at(0), Prompt({"*": "Welcome to the test line."}), next="n0"
+    )
+    nodes["agent"] = QueueNode(
+        "agent",
+        at(1),
+        name="agent",
+        agents=30,
+        handle_time=300,
+        calls_per_hour=300,
+        announce_wait=True,
+        callback=True,
+    )
     menus = max(1, (size - 2) // (BRANCHING + 1))
     count = 2
     for index in range(menus):
         children = [BRANCHING * index + k + 1 for k in range(BRANCHING)]
         prompt = " ".join(f"For topic {c}, press {k + 1}." for k, c in enumerate(children))
-        options = [Option("0", "agent")] + [Option(str(k + 1), f"n{c}")
-                                            for k, c in enumerate(children)]
-        nodes[f"n{index}"] = MenuNode(f"n{index}", at(count), Prompt(
-            {"*": prompt + " For an agent, press 0."}), on_fail="agent", options=tuple(options))
+        options = [Option("0", "agent")] + [
+            Option(str(k + 1), f"n{c}") for k, c in enumerate(children)
+        ]
+        nodes[f"n{index}"] = MenuNode(
+            f"n{index}",
+            at(count),
+            Prompt({"*": prompt + " For an agent, press 0."}),
+            on_fail="agent",
+            options=tuple(options),
+        )
         count += 1
     leaf = menus
     while count < size:
         node_id = f"n{leaf}"
         if leaf % 3 == 0:
-            nodes[node_id] = QueueNode(node_id, at(count), name=node_id, agents=4,
-                                       handle_time=240, calls_per_hour=30, announce_wait=True,
-                                       callback=True)
+            nodes[node_id] = QueueNode(
+                node_id,
+                at(count),
+                name=node_id,
+                agents=4,
+                handle_time=240,
+                calls_per_hour=30,
+                announce_wait=True,
+                callback=True,
+            )
         else:
-            nodes[node_id] = SayNode(node_id, at(count), Prompt(
-                {"*": f"Information about topic {leaf} is on our website."}), next="n0")
+            nodes[node_id] = SayNode(
+                node_id,
+                at(count),
+                Prompt({"*": f"Information about topic {leaf} is on our website."}),
+                next="n0",
+            )
         leaf += 1
         count += 1
-    for index in range(menus):   # options pointing past the last node go to the agent
+    for index in range(menus):  # options pointing past the last node go to the agent
         node = nodes[f"n{index}"]
         fixed = tuple(o if o.goto in nodes else Option(o.key, "agent") for o in node.options)
         if fixed != node.options:
-            nodes[node.id] = MenuNode(node.id, node.location, node.prompt, on_fail="agent",
-                                      options=fixed)
-    hotline = Hotline(name="Generated line", languages=("en",), timezone="UTC",
-                      promise=Promise("24/7", 60))
+            nodes[node.id] = MenuNode(
+                node.id, node.location, node.prompt, on_fail="agent", options=fixed
+            )
+    hotline = Hotline(
+        name="Generated line", languages=("en",), timezone="UTC", promise=Promise("24/7", 60)
+    )
     return Menu("generated.yaml", hotline, "welcome", nodes)
 
 
@@ -96,25 +124,40 @@ def measure(size: int) -> dict:
     report = FORMATS["json"]([result], frozenset({"error"}))
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"nodes": len(menu.nodes), "seconds": round(seconds, 2), "cpu": round(cpu, 2),
-            "peak_mib": round(peak_kib / 1024, 1), "findings": len(result.findings),
-            "humans": len(result.metrics.humans), "report_kib": len(report) // 1024,
-            "temperature": result.temperature}
+    return {
+        "nodes": len(menu.nodes),
+        "seconds": round(seconds, 2),
+        "cpu": round(cpu, 2),
+        "peak_mib": round(peak_kib / 1024, 1),
+        "findings": len(result.findings),
+        "humans": len(result.metrics.humans),
+        "report_kib": len(report) // 1024,
+        "temperature": result.temperature,
+    }
 
 
 def main(sizes: list[int]) -> None:
     """Run each size in a fresh process and print a table."""
-    print(f"{'nodes':>8} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} {'CPU us/(n log2 n)':>18} "
-          f"{'humans':>7} {'findings':>9}")
+    print(
+        f"{'nodes':>8} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} {'CPU us/(n log2 n)':>18} "
+        f"{'humans':>7} {'findings':>9}"
+    )
     for size in sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", str(size)], check=True,
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(size)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         row = json.loads(out)
         n = row["nodes"]
         per = row["cpu"] / (n * math.log2(n)) * 1e6
-        print(f"{n:>8} {row['seconds']:>8.2f} {row['cpu']:>8.2f} {row['peak_mib']:>9.1f} "
-              f"{per:>18.2f} "
-              f"{row['humans']:>7} {row['findings']:>9}", flush=True)
+        print(
+            f"{n:>8} {row['seconds']:>8.2f} {row['cpu']:>8.2f} {row['peak_mib']:>9.1f} "
+            f"{per:>18.2f} "
+            f"{row['humans']:>7} {row['findings']:>9}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -19,8 +19,14 @@ def twiml(response: VoiceResponse):
 def answer():
     response = VoiceResponse()
     response.say("Halo, ini ACME.", **VOICE)
-    menu = Gather(input="dtmf speech", action="/voice/gather", num_digits=1, timeout=5,
-                  language="id-ID", hints="agen, agent, operator, orang, pesanan, order")
+    menu = Gather(
+        input="dtmf speech",
+        action="/voice/gather",
+        num_digits=1,
+        timeout=5,
+        language="id-ID",
+        hints="agen, agent, operator, orang, pesanan, order",
+    )
     menu.say("Untuk agen, tekan 0. Untuk pesanan, tekan 1. For English, press 9.", **VOICE)
     response.append(menu)
     response.redirect("/voice/gather")

@@ -51,17 +51,23 @@ def node_text(i: int, total: int) -> str:
     children = [3 * i + k for k in (1, 2, 3) if 3 * i + k < total]
     if children:
         options = ", ".join(f'"{k}": m{c}' for k, c in enumerate(children, start=1))
-        return (f"  m{i}:\n    menu:\n"
-                f'      prompt: "For topic {i}, press 1. For more, press 2. '
-                f'For an agent, press 0."\n'
-                f'      options: {{{options}, "0": {{goto: agent, say: [agent]}}}}\n')
+        return (
+            f"  m{i}:\n    menu:\n"
+            f'      prompt: "For topic {i}, press 1. For more, press 2. '
+            f'For an agent, press 0."\n'
+            f'      options: {{{options}, "0": {{goto: agent, say: [agent]}}}}\n'
+        )
     kind = i % 4
     if kind == 0:
-        return (f"  m{i}:\n    queue: {{agents: 5, handle_time: 300, calls_per_hour: 40, "
-                f"hours: office, after_hours: voicemail}}\n")
+        return (
+            f"  m{i}:\n    queue: {{agents: 5, handle_time: 300, calls_per_hour: 40, "
+            f"hours: office, after_hours: voicemail}}\n"
+        )
     if kind == 1:
-        return f'  m{i}:\n    input: {{prompt: "Your 6 digit code.", var: c{i}, digits: 6}}\n' \
-               f"    next: agent\n"
+        return (
+            f'  m{i}:\n    input: {{prompt: "Your 6 digit code.", var: c{i}, digits: 6}}\n'
+            f"    next: agent\n"
+        )
     if kind == 2:
         return f"  m{i}:\n    branch: [{{when: {{hours: office}}, goto: agent}}, {{goto: bye}}]\n"
     return f'  m{i}:\n    say: "Leaf {i}: see our website."\n    next: m0\n'
@@ -90,14 +96,22 @@ def main(total: int = 10_000) -> None:
     errors = [p for p in problems if p.severity == "error"]
     print(f"menu: {len(menu.nodes):,} nodes, {size:,} bytes, {len(errors)} errors")
     print("                                    wall      CPU")
-    print(f"load_menu:                         {loaded - began:6.3f} s  "
-          f"{loaded_cpu - began_cpu:6.3f} s")
-    print(f"build_graph + structural_problems: {checked - loaded:6.3f} s  "
-          f"{checked_cpu - loaded_cpu:6.3f} s")
-    print(f"total:                             {checked - began:6.3f} s  "
-          f"{checked_cpu - began_cpu:6.3f} s  (target < 2 s)")
-    print(f"the same with {len(broken):,} misspelled targets (each with a did-you-mean): "
-          f"{checked_broken - began_broken:.3f} s")
+    print(
+        f"load_menu:                         {loaded - began:6.3f} s  "
+        f"{loaded_cpu - began_cpu:6.3f} s"
+    )
+    print(
+        f"build_graph + structural_problems: {checked - loaded:6.3f} s  "
+        f"{checked_cpu - loaded_cpu:6.3f} s"
+    )
+    print(
+        f"total:                             {checked - began:6.3f} s  "
+        f"{checked_cpu - began_cpu:6.3f} s  (target < 2 s)"
+    )
+    print(
+        f"the same with {len(broken):,} misspelled targets (each with a did-you-mean): "
+        f"{checked_broken - began_broken:.3f} s"
+    )
 
 
 def misspelled(text: str) -> str:

@@ -22,8 +22,12 @@ from ivr.web.phone_calls import MAX_EVENTS, CallLog, describe, replay  # noqa: E
 def main() -> None:
     menu = load_menu(ROOT / "menus" / "acme-cold.yaml")
     for size in (1, 50, MAX_EVENTS):
-        log = CallLog("acme-cold", "2026-11-23T10:00:00+07:00", None,
-                      (("press", "2"),) + (("press", "1"),) * (size - 1))
+        log = CallLog(
+            "acme-cold",
+            "2026-11-23T10:00:00+07:00",
+            None,
+            (("press", "2"),) + (("press", "1"),) * (size - 1),
+        )
         runs = 20
         started = time.perf_counter()
         for _ in range(runs):

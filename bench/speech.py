@@ -43,15 +43,20 @@ def bench_tts(cache: VoiceCache) -> None:
         took = time.perf_counter() - started
         print(f"  {path.name}: {len(jobs)} renderings, {seconds:.1f} s of audio in {took:.2f} s")
         spent, produced, count = spent + took, produced + seconds, count + len(jobs)
-    print(f"TTS (espeak-ng via pyttsx3): {count} renderings, {produced:.1f} s of audio in "
-          f"{spent:.2f} s = {spent / produced:.4f} s per audio second "
-          f"({produced / spent:.0f}x faster than real time)")
+    print(
+        f"TTS (espeak-ng via pyttsx3): {count} renderings, {produced:.1f} s of audio in "
+        f"{spent:.2f} s = {spent / produced:.4f} s per audio second "
+        f"({produced / spent:.0f}x faster than real time)"
+    )
 
 
 def bench_asr(cache: VoiceCache) -> None:
     """Recognise caller answers at every Korean menu node; print vosk's real-time factor."""
-    menu = next(m for m in map(load_menu, sorted((ROOT / "menus").glob("*.yaml")))
-                if m.hotline.languages == ("ko",))
+    menu = next(
+        m
+        for m in map(load_menu, sorted((ROOT / "menus").glob("*.yaml")))
+        if m.hotline.languages == ("ko",)
+    )
     started = time.perf_counter()
     model = load_model()
     print(f"  vosk model loaded in {time.perf_counter() - started:.2f} s (once per process)")
@@ -67,8 +72,10 @@ def bench_asr(cache: VoiceCache) -> None:
                 recognise(audio, grammars[node], model)
                 spent += time.perf_counter() - started
                 audio_seconds += audio.seconds
-    print(f"ASR (vosk, {Path(menu.path).name}, grammar per node): {audio_seconds:.1f} s of "
-          f"audio in {spent:.2f} s = real-time factor {spent / audio_seconds:.3f}")
+    print(
+        f"ASR (vosk, {Path(menu.path).name}, grammar per node): {audio_seconds:.1f} s of "
+        f"audio in {spent:.2f} s = real-time factor {spent / audio_seconds:.3f}"
+    )
 
 
 def main() -> None:

@@ -28,9 +28,15 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 URL_ATTRIBUTE = re.compile(r'(action|waitUrl)="([^"]+)"')
-FORM = {"CallSid": "CA" + "0" * 32, "AccountSid": "AC" + "0" * 32, "From": "+14155550100",
-        "To": "+14155550199", "CallStatus": "in-progress", "Direction": "inbound",
-        "ApiVersion": "2010-04-01"}
+FORM = {
+    "CallSid": "CA" + "0" * 32,
+    "AccountSid": "AC" + "0" * 32,
+    "From": "+14155550100",
+    "To": "+14155550199",
+    "CallStatus": "in-progress",
+    "Direction": "inbound",
+    "ApiVersion": "2010-04-01",
+}
 
 
 def serve(which: str, port: int, database: str) -> None:
@@ -41,11 +47,13 @@ def serve(which: str, port: int, database: str) -> None:
     if which == "ivr":
         from ivr.web import create_app
 
-        app = create_app({"MENU_DIR": str(ROOT / "menus"), "DATABASE_URL": database,
-                          "NOW": "2026-11-23T10:00"})
+        app = create_app(
+            {"MENU_DIR": str(ROOT / "menus"), "DATABASE_URL": database, "NOW": "2026-11-23T10:00"}
+        )
     else:
-        spec = importlib.util.spec_from_file_location("handwritten_app",
-                                                      ROOT / "bench" / "handwritten_app.py")
+        spec = importlib.util.spec_from_file_location(
+            "handwritten_app", ROOT / "bench" / "handwritten_app.py"
+        )
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         app = module.app
@@ -64,8 +72,12 @@ def post(port: int, path: str, fields: dict[str, str]) -> tuple[float, str]:
     """One request; its latency in seconds and the body."""
     began = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request("POST", path, urlencode({**FORM, **fields}),
-                       {"Content-Type": "application/x-www-form-urlencoded"})
+    connection.request(
+        "POST",
+        path,
+        urlencode({**FORM, **fields}),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
     answer = connection.getresponse()
     body = answer.read().decode()
     connection.close()
@@ -138,9 +150,22 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         database = f"sqlite:///{folder}/bench-calls.db"
         ports = {name: free_port() for name in apps}
-        servers = [subprocess.Popen([sys.executable, __file__, "--serve", name, "--port",
-                                     str(ports[name]), "--database", database], cwd=ROOT)
-                   for name in apps]
+        servers = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    __file__,
+                    "--serve",
+                    name,
+                    "--port",
+                    str(ports[name]),
+                    "--database",
+                    database,
+                ],
+                cwd=ROOT,
+            )
+            for name in apps
+        ]
         try:
             for name, start in apps.items():
                 wait_until_up(ports[name], start)
@@ -155,13 +180,17 @@ def main() -> int:
             for server in servers:
                 server.terminate()
                 server.wait(10)
-    print(f"{args.clients} clients, {args.rounds} rounds of {args.seconds:g} s per app, "
-          "werkzeug threaded server on 127.0.0.1")
+    print(
+        f"{args.clients} clients, {args.rounds} rounds of {args.seconds:g} s per app, "
+        "werkzeug threaded server on 127.0.0.1"
+    )
     for name in apps:
-        print(f"{name:12} {statistics.median(rates[name]):8.1f} req/s   "
-              f"p50 {percentile(latencies[name], 0.5) * 1000:6.2f} ms   "
-              f"p99 {percentile(latencies[name], 0.99) * 1000:6.2f} ms   "
-              f"({len(latencies[name])} requests)")
+        print(
+            f"{name:12} {statistics.median(rates[name]):8.1f} req/s   "
+            f"p50 {percentile(latencies[name], 0.5) * 1000:6.2f} ms   "
+            f"p99 {percentile(latencies[name], 0.99) * 1000:6.2f} ms   "
+            f"({len(latencies[name])} requests)"
+        )
     ratio = statistics.median(rates["ivr"]) / statistics.median(rates["handwritten"])
     print(f"ratio ivr / handwritten: {ratio:.2f} (target >= 0.80)")
     return 0

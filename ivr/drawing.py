@@ -15,8 +15,14 @@ from __future__ import annotations
 
 import networkx as nx
 
-SHAPES = {"menu": ("{{", "}}"), "input": ("[/", "/]"), "branch": ("{", "}"),
-          "hangup": ("((", "))"), "queue": ("[[", "]]"), "transfer": ("[[", "]]")}
+SHAPES = {
+    "menu": ("{{", "}}"),
+    "input": ("[/", "/]"),
+    "branch": ("{", "}"),
+    "hangup": ("((", "))"),
+    "queue": ("[[", "]]"),
+    "transfer": ("[[", "]]"),
+}
 
 
 def edge_label(ways: list[dict]) -> str:
@@ -61,11 +67,16 @@ def to_dot(graph: nx.DiGraph) -> str:
 
     lines = ["digraph ivr {", "  rankdir=TB;"]
     for node, data in graph.nodes(data=True):
-        shape = "doubleoctagon" if data["human"] else {"menu": "box", "hangup": "doublecircle",
-                                                       "branch": "diamond"}.get(data["kind"],
-                                                                                "ellipse")
-        lines.append(f"  {quote(node)} [label={quote(node + chr(10) + data['kind'])}, "
-                     f"shape={shape}];")
+        shape = (
+            "doubleoctagon"
+            if data["human"]
+            else {"menu": "box", "hangup": "doublecircle", "branch": "diamond"}.get(
+                data["kind"], "ellipse"
+            )
+        )
+        lines.append(
+            f"  {quote(node)} [label={quote(node + chr(10) + data['kind'])}, shape={shape}];"
+        )
     for src, dst, ways in graph.edges(data="ways"):
         lines.append(f"  {quote(src)} -> {quote(dst)} [label={quote(edge_label(ways))}];")
     return "\n".join(lines) + "\n}\n"
@@ -92,9 +103,11 @@ def layered_rows(graph: nx.DiGraph) -> list[list[str]]:
     rows = [row for row in rows if row]
     order: dict[str, float] = {}
     for row in rows:
+
         def centre(node: str) -> float:
             parents = [order[p] for p in graph.predecessors(node) if p in order and p != node]
             return sum(parents) / len(parents) if parents else float(len(order))
+
         row.sort(key=lambda n: (centre(n), lines[n]))
         for index, node in enumerate(row):
             order[node] = index

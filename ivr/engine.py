@@ -193,7 +193,8 @@ class Call:
         self._listen(node, answered=True)
         self._log("caller", f'said "{text}"', node.id)
         if "speech" not in getattr(node, "input_modes", ("speech",)) and not isinstance(
-                node, InputNode):
+            node, InputNode
+        ):
             return self._failure(node, "invalid")
         if isinstance(node, InputNode):
             return self._keys(node, digits_in(text, self.lang) or "?")
@@ -220,8 +221,10 @@ class Call:
     def _expect_waiting(self) -> Gathering:
         node = self.waiting_node
         if node is None:
-            raise CallOver("the call is not waiting for the caller" +
-                           (f": it {self.outcome.describe()}" if self.outcome else ""))
+            raise CallOver(
+                "the call is not waiting for the caller"
+                + (f": it {self.outcome.describe()}" if self.outcome else "")
+            )
         return node
 
     def _listen(self, node: Gathering, *, answered: bool) -> None:
@@ -273,8 +276,11 @@ class Call:
             self._say(node.prompt, node.id, actions)
             actions.append(Dial(node.id, node.to, node.ring, node.human))
             self.clock.advance(node.ring)
-            self._log("system", f"dialling {node.to}" + (", a person answers" if node.human
-                                                        else ""), node.id)
+            self._log(
+                "system",
+                f"dialling {node.to}" + (", a person answers" if node.human else ""),
+                node.id,
+            )
             kind = "human" if node.human else "system"
             self.outcome = Outcome(kind, node.id, self.elapsed, f"transfer to {node.to}")
             return None
@@ -305,14 +311,32 @@ class Call:
         if isinstance(node, MenuNode):
             hints = tuple(p for opt in node.options for p in opt.phrases)
             digits = max((len(opt.key) for opt in node.options), default=1)
-            gather = Gather(node.id, (say,) if say.text else (), node.timeout, node.input_modes,
-                            hints, digits, None, node.interruptible, self.lang,
-                            self.failures.get(node.id, 0))
+            gather = Gather(
+                node.id,
+                (say,) if say.text else (),
+                node.timeout,
+                node.input_modes,
+                hints,
+                digits,
+                None,
+                node.interruptible,
+                self.lang,
+                self.failures.get(node.id, 0),
+            )
         else:
             assert isinstance(node, InputNode)
-            gather = Gather(node.id, (say,) if say.text else (), node.timeout, ("dtmf", "speech"),
-                            (), node.max_digits, node.finish_on, node.interruptible, self.lang,
-                            self.failures.get(node.id, 0))
+            gather = Gather(
+                node.id,
+                (say,) if say.text else (),
+                node.timeout,
+                ("dtmf", "speech"),
+                (),
+                node.max_digits,
+                node.finish_on,
+                node.interruptible,
+                self.lang,
+                self.failures.get(node.id, 0),
+            )
         if actions and isinstance(actions[-1], Say) and actions[-1] == say:
             actions.pop()
         actions.append(gather)
@@ -341,7 +365,7 @@ class Call:
     def _input_keys(self, node: InputNode, keys: str) -> list[Action]:
         entered, _, rest = keys.partition(node.finish_on) if node.finish_on else (keys, "", "")
         if not node.finish_on or node.finish_on not in keys:
-            entered, rest = keys[:node.max_digits], keys[node.max_digits:]
+            entered, rest = keys[: node.max_digits], keys[node.max_digits :]
         if not entered.isdigit() or not node.min_digits <= len(entered) <= node.max_digits:
             return self._failure(node, "invalid")
         self._typeahead = rest
@@ -401,8 +425,11 @@ class Call:
     def _branch(self, node: BranchNode) -> str | None:
         for rule in node.rules:
             if rule.when is None or self._holds(rule.when):
-                self._log("system", f"branch: {rule.when.describe() if rule.when else 'otherwise'}"
-                                    f" -> {rule.goto}", node.id)
+                self._log(
+                    "system",
+                    f"branch: {rule.when.describe() if rule.when else 'otherwise'} -> {rule.goto}",
+                    node.id,
+                )
                 return rule.goto
         self._log("system", "branch: no rule holds", node.id)
         return self._end("hangup", node, [], "no branch rule holds")
@@ -428,24 +455,38 @@ class Call:
         for text in queue_announcements(node, self.lang):
             self._say(Prompt({self.lang: text}), node.id, actions)
         message = node.message.text(self.lang, self.menu.hotline.default_language)
-        actions.append(Enqueue(node.id, node.name, wait, node.callback, node.hold, message,
-                               self.lang))
+        actions.append(
+            Enqueue(node.id, node.name, wait, node.callback, node.hold, message, self.lang)
+        )
         self._log("system", f'waiting in queue "{node.name}"', node.id)
         self.outcome = Outcome("human", node.id, self.elapsed, f'queue "{node.name}"', wait)
         return None
 
     def snapshot(self) -> dict:
         """The state a stateless server needs to carry on the call (see ``resume``)."""
-        return {"node": self.node, "lang": self.lang, "variables": dict(self.variables),
-                "failures": dict(self.failures), "elapsed": self.elapsed}
+        return {
+            "node": self.node,
+            "lang": self.lang,
+            "variables": dict(self.variables),
+            "failures": dict(self.failures),
+            "elapsed": self.elapsed,
+        }
 
     @classmethod
-    def resume(cls, menu: Menu, node: str, *, lang: str | None = None,
-               variables: dict[str, str] | None = None, failures: dict[str, int] | None = None,
-               at: datetime | None = None) -> Call:
+    def resume(
+        cls,
+        menu: Menu,
+        node: str,
+        *,
+        lang: str | None = None,
+        variables: dict[str, str] | None = None,
+        failures: dict[str, int] | None = None,
+        at: datetime | None = None,
+    ) -> Call:
         """A call already waiting at ``node`` (a menu or input), as a webhook sees it."""
-        call = cls(menu, at=at, lang=lang, variables=dict(variables or {}),
-                   failures=dict(failures or {}))
+        call = cls(
+            menu, at=at, lang=lang, variables=dict(variables or {}), failures=dict(failures or {})
+        )
         if not isinstance(menu.nodes.get(node), Gathering):
             raise KeyError(node)
         call.node = node
@@ -454,4 +495,3 @@ class Call:
         call._pending_prompt = estimate_seconds(prompt)
         call.outcome = Outcome("waiting", node, 0.0)
         return call
-

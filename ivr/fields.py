@@ -41,17 +41,26 @@ class FieldReader:
         line, col = self.marks.at(where, key=key)
         return Location(self.marks.file, line, col)
 
-    def mapping(self, where: Where, value: Any, allowed: tuple[str, ...], what: str,
-                required: tuple[str, ...] = ()) -> dict[str, Any]:
+    def mapping(
+        self,
+        where: Where,
+        value: Any,
+        allowed: tuple[str, ...],
+        what: str,
+        required: tuple[str, ...] = (),
+    ) -> dict[str, Any]:
         """Check ``value`` is a mapping with only ``allowed`` keys; return it (or {})."""
         if not isinstance(value, dict):
             self.error(where, f"{what} must be a mapping, got {type_name(value)}")
             return {}
         for key in value:
             if key not in allowed:
-                self.error((*where, key),
-                           f'unknown key "{key}" in {what}{did_you_mean(key, allowed)}; '
-                           f"expected one of: {', '.join(allowed)}", key=True)
+                self.error(
+                    (*where, key),
+                    f'unknown key "{key}" in {what}{did_you_mean(key, allowed)}; '
+                    f"expected one of: {', '.join(allowed)}",
+                    key=True,
+                )
         for key in required:
             if key not in value:
                 self.error(where, f'{what} is missing required key "{key}"')
@@ -66,8 +75,16 @@ class FieldReader:
             return default
         return str(value)
 
-    def number(self, where: Where, value: Any, what: str, default: float | None = None,
-               *, minimum: float = 0, integer: bool = False) -> Any:
+    def number(
+        self,
+        where: Where,
+        value: Any,
+        what: str,
+        default: float | None = None,
+        *,
+        minimum: float = 0,
+        integer: bool = False,
+    ) -> Any:
         """``value`` as a number of at least ``minimum`` (an int when ``integer``)."""
         if value is None:
             return default
@@ -97,5 +114,11 @@ def type_name(value: Any) -> str:
     """How an error message names the type of ``value``."""
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
-            float: "a number"}.get(type(value), type(value).__name__)
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)

@@ -40,8 +40,14 @@ def build_graph(menu: Menu) -> nx.DiGraph:
 def _build(menu: Menu) -> nx.DiGraph:
     graph = nx.DiGraph(start=menu.start, menu=menu.path, hotline=menu.hotline.name)
     for node in menu.nodes.values():
-        graph.add_node(node.id, kind=node.kind, human=node.is_human, node=node,
-                       line=node.location.line, file=node.location.file)
+        graph.add_node(
+            node.id,
+            kind=node.kind,
+            human=node.is_human,
+            node=node,
+            line=node.location.line,
+            file=node.location.file,
+        )
     for node in menu.nodes.values():
         for kind, target, attrs in _edges(node):
             way = {"kind": kind, **{k: v for k, v in attrs.items() if v is not None}}
@@ -80,15 +86,20 @@ def unreachable_nodes(graph: nx.DiGraph) -> list[str]:
 
 def dead_ends(graph: nx.DiGraph) -> list[str]:
     """Non-terminal nodes with no way out (a record with no next, a branch with no rules...)."""
-    return [n for n in graph if graph.out_degree(n) == 0
-            and graph.nodes[n]["kind"] not in TERMINAL_KINDS
-            and not isinstance(graph.nodes[n]["node"], RecordNode)]
+    return [
+        n
+        for n in graph
+        if graph.out_degree(n) == 0
+        and graph.nodes[n]["kind"] not in TERMINAL_KINDS
+        and not isinstance(graph.nodes[n]["node"], RecordNode)
+    ]
 
 
 def exits(graph: nx.DiGraph) -> set[str]:
     """Nodes where a call leaves the menu: terminals, humans, and voicemail with no next."""
-    return {n for n in graph
-            if graph.nodes[n]["kind"] in TERMINAL_KINDS or graph.out_degree(n) == 0}
+    return {
+        n for n in graph if graph.nodes[n]["kind"] in TERMINAL_KINDS or graph.out_degree(n) == 0
+    }
 
 
 def traps(graph: nx.DiGraph) -> list[list[str]]:
@@ -102,9 +113,11 @@ def traps(graph: nx.DiGraph) -> list[list[str]]:
     can_leave = nx.ancestors(with_sink, _SINK) if ends else set()
     stuck = reachable(graph) - can_leave
     sub = graph.subgraph(stuck)
-    return [sorted(c, key=lambda n: graph.nodes[n]["line"])
-            for c in nx.strongly_connected_components(sub)
-            if len(c) > 1 or sub.has_edge(next(iter(c)), next(iter(c)))]
+    return [
+        sorted(c, key=lambda n: graph.nodes[n]["line"])
+        for c in nx.strongly_connected_components(sub)
+        if len(c) > 1 or sub.has_edge(next(iter(c)), next(iter(c)))
+    ]
 
 
 def structural_problems(menu: Menu, graph: nx.DiGraph | None = None) -> list[MenuError]:
@@ -116,14 +129,31 @@ def structural_problems(menu: Menu, graph: nx.DiGraph | None = None) -> list[Men
 def _structural_problems(menu: Menu, graph: nx.DiGraph) -> list[MenuError]:
     problems = []
     for node_id in unreachable_nodes(graph):
-        problems.append(_at(menu, node_id, f'node "{node_id}" cannot be reached from the start '
-                                           f'node "{menu.start}"', "warning"))
+        problems.append(
+            _at(
+                menu,
+                node_id,
+                f'node "{node_id}" cannot be reached from the start node "{menu.start}"',
+                "warning",
+            )
+        )
     for node_id in dead_ends(graph):
-        problems.append(_at(menu, node_id, f'node "{node_id}" is a dead end: it has no way out '
-                                           "and does not end the call"))
+        problems.append(
+            _at(
+                menu,
+                node_id,
+                f'node "{node_id}" is a dead end: it has no way out and does not end the call',
+            )
+        )
     for group in traps(graph):
-        problems.append(_at(menu, group[0], "callers are trapped in a loop with no way to a "
-                                            f"person or an end: {' -> '.join(group)}"))
+        problems.append(
+            _at(
+                menu,
+                group[0],
+                "callers are trapped in a loop with no way to a "
+                f"person or an end: {' -> '.join(group)}",
+            )
+        )
     return sorted(problems)
 
 

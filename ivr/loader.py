@@ -47,18 +47,25 @@ def _load(path: Path, reader: Callable[..., Any]) -> Menu:
         seen.add(str(file_path))
         if cause is not None and not file_path.is_file():
             ref_reader, ref = cause
-            errors.append(ref_reader.marks.error(
-                ref.where, f'{ref.what} reaches into "{ref.text}", but there is no file '
-                           f'"{file_path}"'))
+            errors.append(
+                ref_reader.marks.error(
+                    ref.where,
+                    f'{ref.what} reaches into "{ref.text}", but there is no file "{file_path}"',
+                )
+            )
             continue
         try:
             data, marks = reader(file_path)
         except MenuLoadError as exc:
             if cause is not None:
-                errors.append(cause[0].marks.error(
-                    cause[1].where, f'{cause[1].what} reaches into "{cause[1].text}", which '
-                                    f'cannot be loaded ({len(exc.errors)} error'
-                                    f'{"" if len(exc.errors) == 1 else "s"} in that file)'))
+                errors.append(
+                    cause[0].marks.error(
+                        cause[1].where,
+                        f'{cause[1].what} reaches into "{cause[1].text}", which '
+                        f"cannot be loaded ({len(exc.errors)} error"
+                        f"{'' if len(exc.errors) == 1 else 's'} in that file)",
+                    )
+                )
             errors.extend(exc.errors)
             continue
         file_reader = MenuFileReader(data, marks, qualifier, main.name)
@@ -98,16 +105,23 @@ def _load(path: Path, reader: Callable[..., Any]) -> Menu:
     return Menu(str(path), hotline, start, nodes)
 
 
-def _unresolved(file_reader: MenuFileReader, ref: Reference, nodes: dict[str, Node],
-                file_starts: dict[str, str | None], suggestions: _Suggestions) -> str | None:
+def _unresolved(
+    file_reader: MenuFileReader,
+    ref: Reference,
+    nodes: dict[str, Node],
+    file_starts: dict[str, str | None],
+    suggestions: _Suggestions,
+) -> str | None:
     """Why ``ref`` does not name a node (None when it does, or its file failed to load)."""
     qualified = file_reader.qualify(ref.text)
     if qualified.endswith("#"):  # a whole file: its start node
         if qualified not in file_starts:
             return None  # the file could not be loaded; already reported
         if file_starts[qualified] is None:
-            return (f'{ref.what} goes to the file "{ref.text}", which has no "start"; '
-                    f'name a node in it, like "{ref.text}#node"')
+            return (
+                f'{ref.what} goes to the file "{ref.text}", which has no "start"; '
+                f'name a node in it, like "{ref.text}#node"'
+            )
         return None
     if qualified in nodes:
         return None
@@ -122,7 +136,7 @@ def _unresolved(file_reader: MenuFileReader, ref: Reference, nodes: dict[str, No
 
 
 class _Suggestions:
-    """"Did you mean" hints among the node names of each file, fast for big menus.
+    """ "Did you mean" hints among the node names of each file, fast for big menus.
 
     ``did_you_mean`` compares a word with every name; with thousands of nodes
     and many misspellings that is quadratic. Above ``DIRECT`` names, a bigram
@@ -141,8 +155,10 @@ class _Suggestions:
         """The did-you-mean suffix for ``word`` among the nodes of ``file_part``."""
         if file_part not in self.names:
             self.names[file_part] = [
-                n.removeprefix(file_part) for n in self.nodes
-                if n.startswith(file_part) and "#" not in n.removeprefix(file_part)]
+                n.removeprefix(file_part)
+                for n in self.nodes
+                if n.startswith(file_part) and "#" not in n.removeprefix(file_part)
+            ]
         names = self.names[file_part]
         if len(names) <= self.DIRECT:
             return did_you_mean(word, names)
@@ -160,7 +176,7 @@ class _Suggestions:
 
 def _bigrams(word: str) -> set[str]:
     padded = f" {word.lower()} "
-    return {padded[i:i + 2] for i in range(len(padded) - 1)}
+    return {padded[i : i + 2] for i in range(len(padded) - 1)}
 
 
 def _resolve_file_starts(nodes: dict[str, Node], file_starts: dict[str, str | None]) -> dict:
@@ -180,9 +196,17 @@ def _resolve_file_starts(nodes: dict[str, Node], file_starts: dict[str, str | No
 
     if len(file_starts) == 1:
         return nodes
-    return {nid: replace(node, **{f.name: fix(getattr(node, f.name)) for f in fields(node)
-                                  if f.name not in ("id", "location")})
-            for nid, node in nodes.items()}
+    return {
+        nid: replace(
+            node,
+            **{
+                f.name: fix(getattr(node, f.name))
+                for f in fields(node)
+                if f.name not in ("id", "location")
+            },
+        )
+        for nid, node in nodes.items()
+    }
 
 
 def check_menu(path: str | Path) -> tuple[Menu | None, list[MenuError]]:

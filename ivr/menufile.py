@@ -43,12 +43,31 @@ NODE_KINDS = ("say", "menu", "input", "queue", "transfer", "record", "branch", "
 TOP_KEYS = ("hotline", "defaults", "start", "nodes")
 HOTLINE_KEYS = ("name", "number", "languages", "timezone", "promise", "hours", "voices")
 DEFAULT_KEYS = ("timeout", "retries", "on_fail", "interruptible")
-GATHER_KEYS = ("prompt", "timeout", "retries", "on_fail", "on_timeout", "on_invalid",
-               "interruptible")
+GATHER_KEYS = (
+    "prompt",
+    "timeout",
+    "retries",
+    "on_fail",
+    "on_timeout",
+    "on_invalid",
+    "interruptible",
+)
 MENU_KEYS = (*GATHER_KEYS, "options", "input")
 INPUT_KEYS = (*GATHER_KEYS, "var", "digits", "finish_on", "next")
-QUEUE_KEYS = ("name", "agents", "handle_time", "calls_per_hour", "wait", "hours",
-              "announce_wait", "callback", "hold", "message", "prompt", "after_hours")
+QUEUE_KEYS = (
+    "name",
+    "agents",
+    "handle_time",
+    "calls_per_hour",
+    "wait",
+    "hours",
+    "announce_wait",
+    "callback",
+    "hold",
+    "message",
+    "prompt",
+    "after_hours",
+)
 TRANSFER_KEYS = ("to", "human", "ring", "prompt", "on_no_answer")
 RECORD_KEYS = ("prompt", "max_length", "next")
 HOLD_KINDS = ("music", "message", "silence")
@@ -56,9 +75,21 @@ KEY_PATTERN = re.compile(r"^[0-9*#]{1,4}$")
 NODE_ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 ALWAYS_SCHEDULE = "24/7"
 # country codes (and the withdrawn "in") often written where a language code belongs
-COUNTRY_NOT_LANGUAGE = {"in": "id", "kr": "ko", "jp": "ja", "cn": "zh", "gr": "el", "se": "sv",
-                        "dk": "da", "cz": "cs", "ua": "uk", "vn": "vi", "br": "pt", "us": "en",
-                        "gb": "en"}
+COUNTRY_NOT_LANGUAGE = {
+    "in": "id",
+    "kr": "ko",
+    "jp": "ja",
+    "cn": "zh",
+    "gr": "el",
+    "se": "sv",
+    "dk": "da",
+    "cz": "cs",
+    "ua": "uk",
+    "vn": "vi",
+    "br": "pt",
+    "us": "en",
+    "gb": "en",
+}
 
 
 @dataclass(frozen=True)
@@ -83,8 +114,12 @@ class MenuFileReader(FieldReader):
         self.languages: tuple[str, ...] = ("en",)
         self.schedules: dict[str, Schedule] = {ALWAYS_SCHEDULE: Schedule.always()}
         self.hours_used: list[tuple[str, Where]] = []
-        self.defaults: dict[str, Any] = {"timeout": 5.0, "retries": 2, "on_fail": None,
-                                         "interruptible": True}
+        self.defaults: dict[str, Any] = {
+            "timeout": 5.0,
+            "retries": 2,
+            "on_fail": None,
+            "interruptible": True,
+        }
         self._current = ""
         self.declared: set[str] = set()  # every node id written, even of nodes with errors
         self.nodes_ok = True  # False when the "nodes" mapping itself is missing or broken
@@ -125,29 +160,41 @@ class MenuFileReader(FieldReader):
             texts = {}
             for lang, text in value.items():
                 if lang not in self.languages:
-                    self.error((*where, lang),
-                               f'{what} is in language "{lang}", which is not one of the '
-                               f"hotline's languages ({', '.join(self.languages)})"
-                               f"{did_you_mean(lang, self.languages)}", key=True)
+                    self.error(
+                        (*where, lang),
+                        f'{what} is in language "{lang}", which is not one of the '
+                        f"hotline's languages ({', '.join(self.languages)})"
+                        f"{did_you_mean(lang, self.languages)}",
+                        key=True,
+                    )
                 texts[lang] = self.text((*where, lang), text, f"{what} text")
             return Prompt(texts)
-        self.error(where, f"{what} must be text, a mapping of language to text, or "
-                          f"{{audio: file.wav, text: ...}}, got {type_name(value)}")
+        self.error(
+            where,
+            f"{what} must be text, a mapping of language to text, or "
+            f"{{audio: file.wav, text: ...}}, got {type_name(value)}",
+        )
         return NO_PROMPT
 
     # -- top level -------------------------------------------------------------
     def read(self) -> tuple[Hotline | None, str | None, dict[str, Node]]:
         if not isinstance(self.data, dict):
-            self.error((), f"a menu file must be a mapping with keys {', '.join(TOP_KEYS)}; "
-                           f"got {type_name(self.data)}")
+            self.error(
+                (),
+                f"a menu file must be a mapping with keys {', '.join(TOP_KEYS)}; "
+                f"got {type_name(self.data)}",
+            )
             return None, None, {}
         top = self.mapping((), self.data, TOP_KEYS, "the menu file")
         hotline = None
         if "hotline" in top:
             hotline = self.hotline(top["hotline"])
         elif self.is_main:
-            self.error((), 'the menu has no "hotline": give at least its name, like '
-                           "hotline: {name: ACME customer care}")
+            self.error(
+                (),
+                'the menu has no "hotline": give at least its name, like '
+                "hotline: {name: ACME customer care}",
+            )
             hotline = Hotline()
         self.read_defaults(top.get("defaults"))
         start = None
@@ -162,23 +209,33 @@ class MenuFileReader(FieldReader):
         nodes_spec = top["nodes"]
         if not isinstance(nodes_spec, dict) or not nodes_spec:
             self.nodes_ok = False
-            self.error(("nodes",), f'"nodes" must be a non-empty mapping of node ids to nodes, '
-                                   f"got {type_name(nodes_spec)}")
+            self.error(
+                ("nodes",),
+                f'"nodes" must be a non-empty mapping of node ids to nodes, '
+                f"got {type_name(nodes_spec)}",
+            )
             return hotline, start, {}
         nodes = {}
         self.declared.update(self.qualify(node_id) for node_id in nodes_spec)
         for node_id, spec in nodes_spec.items():
             if not NODE_ID_PATTERN.match(node_id):
-                self.error(("nodes", node_id), f'node id "{node_id}" must start with a letter '
-                           "and use only letters, digits, _ . -", key=True)
+                self.error(
+                    ("nodes", node_id),
+                    f'node id "{node_id}" must start with a letter '
+                    "and use only letters, digits, _ . -",
+                    key=True,
+                )
             node = self.node(node_id, spec)
             if node is not None:
                 nodes[node.id] = node
         for name, where in self.hours_used:
             if name not in self.schedules:
-                self.error(where, f'unknown schedule "{name}"'
-                                  f"{did_you_mean(name, self.schedules)}; defined schedules: "
-                                  f"{', '.join(self.schedules)}")
+                self.error(
+                    where,
+                    f'unknown schedule "{name}"'
+                    f"{did_you_mean(name, self.schedules)}; defined schedules: "
+                    f"{', '.join(self.schedules)}",
+                )
         return hotline, start, nodes
 
     def hotline(self, value: Any) -> Hotline:
@@ -188,17 +245,23 @@ class MenuFileReader(FieldReader):
         if isinstance(langs, str):
             langs = [langs]
         if not isinstance(langs, list) or not langs:
-            self.error((*where, "languages"), "hotline languages must be a non-empty list of "
-                                              "language codes like [id, en]")
+            self.error(
+                (*where, "languages"),
+                "hotline languages must be a non-empty list of language codes like [id, en]",
+            )
             langs = ["en"]
         good = []
         for i, lang in enumerate(langs):
             if lang not in LANGUAGES:
-                hint = (f' (did you mean "{COUNTRY_NOT_LANGUAGE[lang]}"?)'
-                        if lang in COUNTRY_NOT_LANGUAGE else did_you_mean(str(lang), LANGUAGES))
-                self.error((*where, "languages", str(i)),
-                           f'unknown language "{lang}"{hint}; '
-                           "use an ISO 639-1 code such as en, id, ko")
+                hint = (
+                    f' (did you mean "{COUNTRY_NOT_LANGUAGE[lang]}"?)'
+                    if lang in COUNTRY_NOT_LANGUAGE
+                    else did_you_mean(str(lang), LANGUAGES)
+                )
+                self.error(
+                    (*where, "languages", str(i)),
+                    f'unknown language "{lang}"{hint}; use an ISO 639-1 code such as en, id, ko',
+                )
             else:
                 good.append(lang)
         self.languages = tuple(good) or ("en",)
@@ -210,36 +273,53 @@ class MenuFileReader(FieldReader):
             timezone = "UTC"
         hours_spec = spec.get("hours", {})
         if not isinstance(hours_spec, dict):
-            self.error((*where, "hours"), "hours must be a mapping of schedule names to "
-                                          'schedules like {mon-fri: "08:00-17:00"}')
+            self.error(
+                (*where, "hours"),
+                "hours must be a mapping of schedule names to "
+                'schedules like {mon-fri: "08:00-17:00"}',
+            )
             hours_spec = {}
         for name, schedule in hours_spec.items():
             self.schedules[name] = self.schedule((*where, "hours", name), name, schedule)
         promise = Promise()
         if "promise" in spec:
-            pspec = self.mapping((*where, "promise"), spec["promise"], ("hours", "time_to_human"),
-                                 "promise")
+            pspec = self.mapping(
+                (*where, "promise"), spec["promise"], ("hours", "time_to_human"), "promise"
+            )
             hours = self.text((*where, "promise", "hours"), pspec.get("hours"), "promised hours")
             if hours:
                 self.hours_used.append((hours, (*where, "promise", "hours")))
-            promise = Promise(hours or None, self.number(
-                (*where, "promise", "time_to_human"), pspec.get("time_to_human"),
-                "promised time to human (seconds)"))
+            promise = Promise(
+                hours or None,
+                self.number(
+                    (*where, "promise", "time_to_human"),
+                    pspec.get("time_to_human"),
+                    "promised time to human (seconds)",
+                ),
+            )
         voices = {}
         for lang, vspec in (spec.get("voices") or {}).items():
             vwhere = (*where, "voices", lang)
             vspec = self.mapping(vwhere, vspec, ("voice", "rate"), f'voice for "{lang}"')
             if lang not in self.languages:
-                self.error(vwhere, f'voice for "{lang}", which is not one of the hotline\'s '
-                                   f"languages", key=True)
-            voices[lang] = Voice(self.text((*vwhere, "voice"), vspec.get("voice"), "voice") or None,
-                                 self.number((*vwhere, "rate"), vspec.get("rate"), "rate",
-                                             integer=True, minimum=40))
+                self.error(
+                    vwhere,
+                    f'voice for "{lang}", which is not one of the hotline\'s languages',
+                    key=True,
+                )
+            voices[lang] = Voice(
+                self.text((*vwhere, "voice"), vspec.get("voice"), "voice") or None,
+                self.number((*vwhere, "rate"), vspec.get("rate"), "rate", integer=True, minimum=40),
+            )
         return Hotline(
             name=self.text((*where, "name"), spec.get("name"), "hotline name"),
             number=self.text((*where, "number"), spec.get("number"), "hotline number"),
-            languages=self.languages, timezone=timezone, promise=promise,
-            hours=dict(self.schedules), voices=voices)
+            languages=self.languages,
+            timezone=timezone,
+            promise=promise,
+            hours=dict(self.schedules),
+            voices=voices,
+        )
 
     def schedule(self, where: Where, name: str, spec: Any) -> Schedule:
         """Parse one named schedule, reporting every bad day or time range in it."""
@@ -262,37 +342,54 @@ class MenuFileReader(FieldReader):
         where: Where = ("defaults",)
         spec = self.mapping(where, value, DEFAULT_KEYS, "defaults")
         self._current = ""
-        self.defaults["timeout"] = self.number((*where, "timeout"), spec.get("timeout"),
-                                               "timeout", self.defaults["timeout"])
-        self.defaults["retries"] = self.number((*where, "retries"), spec.get("retries"),
-                                               "retries", self.defaults["retries"], integer=True)
-        self.defaults["on_fail"] = self.target((*where, "on_fail"), spec.get("on_fail"),
-                                               "defaults on_fail")
-        self.defaults["interruptible"] = self.flag((*where, "interruptible"),
-                                                   spec.get("interruptible"), "interruptible",
-                                                   True)
+        self.defaults["timeout"] = self.number(
+            (*where, "timeout"), spec.get("timeout"), "timeout", self.defaults["timeout"]
+        )
+        self.defaults["retries"] = self.number(
+            (*where, "retries"),
+            spec.get("retries"),
+            "retries",
+            self.defaults["retries"],
+            integer=True,
+        )
+        self.defaults["on_fail"] = self.target(
+            (*where, "on_fail"), spec.get("on_fail"), "defaults on_fail"
+        )
+        self.defaults["interruptible"] = self.flag(
+            (*where, "interruptible"), spec.get("interruptible"), "interruptible", True
+        )
 
     # -- nodes -------------------------------------------------------------------
     def node(self, node_id: str, spec: Any) -> Node | None:
         where: Where = ("nodes", node_id)
         self._current = self.qualify(node_id)
         if not isinstance(spec, dict):
-            self.error(where, f'node "{node_id}" must be a mapping with one of: '
-                              f"{', '.join(NODE_KINDS)}; got {type_name(spec)}")
+            self.error(
+                where,
+                f'node "{node_id}" must be a mapping with one of: '
+                f"{', '.join(NODE_KINDS)}; got {type_name(spec)}",
+            )
             return None
         kinds = [k for k in spec if k in NODE_KINDS]
         extra = [k for k in spec if k not in NODE_KINDS and k != "next"]
         for key in extra:
-            self.error((*where, key), f'unknown key "{key}" in node "{node_id}"'
-                                      f"{did_you_mean(key, (*NODE_KINDS, 'next'))}; a node has "
-                                      f"one of: {', '.join(NODE_KINDS)}", key=True)
+            self.error(
+                (*where, key),
+                f'unknown key "{key}" in node "{node_id}"'
+                f"{did_you_mean(key, (*NODE_KINDS, 'next'))}; a node has "
+                f"one of: {', '.join(NODE_KINDS)}",
+                key=True,
+            )
         if len(kinds) != 1:
             if not kinds and not extra:
-                self.error(where, f'node "{node_id}" has no kind: give one of '
-                                  f"{', '.join(NODE_KINDS)}")
+                self.error(
+                    where, f'node "{node_id}" has no kind: give one of {", ".join(NODE_KINDS)}'
+                )
             elif len(kinds) > 1:
-                self.error(where, f'node "{node_id}" has several kinds ({", ".join(kinds)}); '
-                                  "give exactly one")
+                self.error(
+                    where,
+                    f'node "{node_id}" has several kinds ({", ".join(kinds)}); give exactly one',
+                )
             return None
         kind = kinds[0]
         body = spec[kind]
@@ -303,24 +400,38 @@ class MenuFileReader(FieldReader):
         return getattr(self, f"_{kind}")((*where, kind), body, common, sibling_next)
 
     def _say(self, where: Where, body: Any, common: dict, sibling_next: Any) -> Node:
-        return SayNode(**common, prompt=self.prompt(where, body, "say"),
-                       next=self.target((*where[:-1], "next"), sibling_next, "next"))
+        return SayNode(
+            **common,
+            prompt=self.prompt(where, body, "say"),
+            next=self.target((*where[:-1], "next"), sibling_next, "next"),
+        )
 
     def _gather_common(self, where: Where, spec: dict) -> dict[str, Any]:
         return {
             "prompt": self.prompt((*where, "prompt"), spec.get("prompt")),
-            "timeout": self.number((*where, "timeout"), spec.get("timeout"), "timeout",
-                                   self.defaults["timeout"]),
-            "retries": self.number((*where, "retries"), spec.get("retries"), "retries",
-                                   self.defaults["retries"], integer=True),
-            "on_fail": (self.target((*where, "on_fail"), spec.get("on_fail"), "on_fail")
-                        if "on_fail" in spec else self.defaults["on_fail"]),
-            "on_timeout": self.target((*where, "on_timeout"), spec.get("on_timeout"),
-                                      "on_timeout"),
-            "on_invalid": self.target((*where, "on_invalid"), spec.get("on_invalid"),
-                                      "on_invalid"),
-            "interruptible": self.flag((*where, "interruptible"), spec.get("interruptible"),
-                                       "interruptible", self.defaults["interruptible"]),
+            "timeout": self.number(
+                (*where, "timeout"), spec.get("timeout"), "timeout", self.defaults["timeout"]
+            ),
+            "retries": self.number(
+                (*where, "retries"),
+                spec.get("retries"),
+                "retries",
+                self.defaults["retries"],
+                integer=True,
+            ),
+            "on_fail": (
+                self.target((*where, "on_fail"), spec.get("on_fail"), "on_fail")
+                if "on_fail" in spec
+                else self.defaults["on_fail"]
+            ),
+            "on_timeout": self.target((*where, "on_timeout"), spec.get("on_timeout"), "on_timeout"),
+            "on_invalid": self.target((*where, "on_invalid"), spec.get("on_invalid"), "on_invalid"),
+            "interruptible": self.flag(
+                (*where, "interruptible"),
+                spec.get("interruptible"),
+                "interruptible",
+                self.defaults["interruptible"],
+            ),
         }
 
     def _menu(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
@@ -330,45 +441,69 @@ class MenuFileReader(FieldReader):
         if isinstance(modes, str) and set(modes.split()) <= {"dtmf", "speech"} and modes.split():
             modes_t = tuple(m for m in ("dtmf", "speech") if m in modes.split())
         elif "input" in spec:
-            self.error((*where, "input"), f'menu input must be "dtmf", "speech" or '
-                                          f'"dtmf speech", got {modes!r}')
+            self.error(
+                (*where, "input"),
+                f'menu input must be "dtmf", "speech" or "dtmf speech", got {modes!r}',
+            )
         options = []
         raw_options = spec.get("options")
         if raw_options is not None and (not isinstance(raw_options, dict) or not raw_options):
-            self.error((*where, "options"), "options must be a non-empty mapping of keys to "
-                                            f"targets, got {type_name(raw_options)}")
+            self.error(
+                (*where, "options"),
+                "options must be a non-empty mapping of keys to "
+                f"targets, got {type_name(raw_options)}",
+            )
             raw_options = {}
         for key, value in (raw_options or {}).items():
             options.append(self.option((*where, "options", key), key, value))
-        return MenuNode(**common, **self._gather_common(where, spec), options=tuple(options),
-                        input_modes=modes_t)
+        return MenuNode(
+            **common,
+            **self._gather_common(where, spec),
+            options=tuple(options),
+            input_modes=modes_t,
+        )
 
     def option(self, where: Where, key: str, value: Any) -> Option:
         if not KEY_PATTERN.match(key):
-            self.error(where, f'option key "{key}" must be keypad keys: 0-9, * or # '
-                              "(quote it in YAML: \"1\")", key=True)
+            self.error(
+                where,
+                f'option key "{key}" must be keypad keys: 0-9, * or # (quote it in YAML: "1")',
+                key=True,
+            )
         what = f'option "{key}"'
         if isinstance(value, str):
-            return Option(key, self.target(where, value, what) or "",
-                          location=self.location(where, key=True))
+            return Option(
+                key, self.target(where, value, what) or "", location=self.location(where, key=True)
+            )
         if not isinstance(value, dict):
-            self.error(where, f"{what} must name a node or be a mapping like "
-                              f"{{goto: node, say: [words]}}, got {type_name(value)}")
+            self.error(
+                where,
+                f"{what} must name a node or be a mapping like "
+                f"{{goto: node, say: [words]}}, got {type_name(value)}",
+            )
             return Option(key, "", location=self.location(where, key=True))
         spec = self.mapping(where, value, ("goto", "lang", "say"), what, required=("goto",))
         lang = self.text((*where, "lang"), spec.get("lang"), "lang") or None
         if lang is not None and lang not in self.languages:
-            self.error((*where, "lang"), f'{what} switches to language "{lang}", which is not '
-                                         f"one of the hotline's languages "
-                                         f"({', '.join(self.languages)})")
+            self.error(
+                (*where, "lang"),
+                f'{what} switches to language "{lang}", which is not '
+                f"one of the hotline's languages "
+                f"({', '.join(self.languages)})",
+            )
         phrases = spec.get("say", [])
         if isinstance(phrases, str):
             phrases = [phrases]
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
             self.error((*where, "say"), f"{what} say must be a list of phrases")
             phrases = []
-        return Option(key, self.target((*where, "goto"), spec.get("goto"), what) or "",
-                      tuple(phrases), lang, self.location(where, key=True))
+        return Option(
+            key,
+            self.target((*where, "goto"), spec.get("goto"), what) or "",
+            tuple(phrases),
+            lang,
+            self.location(where, key=True),
+        )
 
     def _input(self, where: Where, body: Any, common: dict, sibling_next: Any) -> Node:
         spec = self.mapping(where, body, INPUT_KEYS, "input", required=("prompt", "var"))
@@ -376,14 +511,24 @@ class MenuFileReader(FieldReader):
         if isinstance(digits, int) and not isinstance(digits, bool):
             digits = {"min": digits, "max": digits}
         if not isinstance(digits, dict):
-            self.error((*where, "digits"), "digits must be a number or a mapping like "
-                                           f"{{min: 4, max: 6}}, got {type_name(digits)}")
+            self.error(
+                (*where, "digits"),
+                "digits must be a number or a mapping like "
+                f"{{min: 4, max: 6}}, got {type_name(digits)}",
+            )
             digits = {}
         dspec = self.mapping((*where, "digits"), digits, ("min", "max"), "digits")
-        low = self.number((*where, "digits", "min"), dspec.get("min"), "digits min", 1,
-                          integer=True, minimum=1)
-        high = self.number((*where, "digits", "max"), dspec.get("max"), "digits max", max(low, 20),
-                           integer=True, minimum=1)
+        low = self.number(
+            (*where, "digits", "min"), dspec.get("min"), "digits min", 1, integer=True, minimum=1
+        )
+        high = self.number(
+            (*where, "digits", "max"),
+            dspec.get("max"),
+            "digits max",
+            max(low, 20),
+            integer=True,
+            minimum=1,
+        )
         if high < low:
             self.error((*where, "digits"), f"digits max ({high}) is below min ({low})")
         finish_on = self.text((*where, "finish_on"), spec.get("finish_on"), "finish_on", "#")
@@ -392,81 +537,114 @@ class MenuFileReader(FieldReader):
         if "next" in spec and sibling_next is not None:
             self.error((*where[:-1], "next"), 'give "next" once, inside the input', key=True)
         next_where = (*where, "next") if "next" in spec else (*where[:-1], "next")
-        return InputNode(**common, **self._gather_common(where, spec),
-                         var=self.text((*where, "var"), spec.get("var"), "var", "input"),
-                         min_digits=low, max_digits=high, finish_on=finish_on,
-                         next=self.target(next_where, spec.get("next", sibling_next), "next"))
+        return InputNode(
+            **common,
+            **self._gather_common(where, spec),
+            var=self.text((*where, "var"), spec.get("var"), "var", "input"),
+            min_digits=low,
+            max_digits=high,
+            finish_on=finish_on,
+            next=self.target(next_where, spec.get("next", sibling_next), "next"),
+        )
 
     def _queue(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
         spec = self.mapping(where, body, QUEUE_KEYS, "queue")
         hold = self.text((*where, "hold"), spec.get("hold"), "hold", "music")
         if hold not in HOLD_KINDS:
-            self.error((*where, "hold"), f'hold must be one of {", ".join(HOLD_KINDS)}, '
-                                         f'got "{hold}"{did_you_mean(hold, HOLD_KINDS)}')
+            self.error(
+                (*where, "hold"),
+                f"hold must be one of {', '.join(HOLD_KINDS)}, "
+                f'got "{hold}"{did_you_mean(hold, HOLD_KINDS)}',
+            )
         hours = self.text((*where, "hours"), spec.get("hours"), "hours") or None
         if hours:
             self.hours_used.append((hours, (*where, "hours")))
         staffing = [k for k in ("agents", "handle_time", "calls_per_hour") if k in spec]
         if staffing and len(staffing) < 3:
             missing = [k for k in ("agents", "handle_time", "calls_per_hour") if k not in spec]
-            self.error(where, f"queue staffing needs agents, handle_time and calls_per_hour "
-                              f"together; missing {', '.join(missing)}")
+            self.error(
+                where,
+                f"queue staffing needs agents, handle_time and calls_per_hour "
+                f"together; missing {', '.join(missing)}",
+            )
         return QueueNode(
             **common,
             name=self.text((*where, "name"), spec.get("name"), "name", common["id"]),
             agents=self.number((*where, "agents"), spec.get("agents"), "agents", integer=True),
-            handle_time=self.number((*where, "handle_time"), spec.get("handle_time"),
-                                    "handle_time", minimum=1),
-            calls_per_hour=self.number((*where, "calls_per_hour"), spec.get("calls_per_hour"),
-                                       "calls_per_hour"),
+            handle_time=self.number(
+                (*where, "handle_time"), spec.get("handle_time"), "handle_time", minimum=1
+            ),
+            calls_per_hour=self.number(
+                (*where, "calls_per_hour"), spec.get("calls_per_hour"), "calls_per_hour"
+            ),
             wait=self.number((*where, "wait"), spec.get("wait"), "wait"),
             hours=hours,
-            announce_wait=self.flag((*where, "announce_wait"), spec.get("announce_wait"),
-                                    "announce_wait"),
+            announce_wait=self.flag(
+                (*where, "announce_wait"), spec.get("announce_wait"), "announce_wait"
+            ),
             callback=self.flag((*where, "callback"), spec.get("callback"), "callback"),
             hold=hold if hold in HOLD_KINDS else "music",
             message=self.prompt((*where, "message"), spec.get("message"), "hold message"),
             prompt=self.prompt((*where, "prompt"), spec.get("prompt")),
-            after_hours=self.target((*where, "after_hours"), spec.get("after_hours"),
-                                    "after_hours"))
+            after_hours=self.target(
+                (*where, "after_hours"), spec.get("after_hours"), "after_hours"
+            ),
+        )
 
     def _transfer(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
         spec = self.mapping(where, body, TRANSFER_KEYS, "transfer", required=("to",))
         return TransferNode(
-            **common, to=self.text((*where, "to"), spec.get("to"), "to"),
+            **common,
+            to=self.text((*where, "to"), spec.get("to"), "to"),
             human=self.flag((*where, "human"), spec.get("human"), "human", True),
             ring=self.number((*where, "ring"), spec.get("ring"), "ring", 0.0),
             prompt=self.prompt((*where, "prompt"), spec.get("prompt")),
-            on_no_answer=self.target((*where, "on_no_answer"), spec.get("on_no_answer"),
-                                     "on_no_answer"))
+            on_no_answer=self.target(
+                (*where, "on_no_answer"), spec.get("on_no_answer"), "on_no_answer"
+            ),
+        )
 
     def _record(self, where: Where, body: Any, common: dict, sibling_next: Any) -> Node:
         spec = self.mapping(where, body, RECORD_KEYS, "record")
         next_where = (*where, "next") if "next" in spec else (*where[:-1], "next")
         return RecordNode(
-            **common, prompt=self.prompt((*where, "prompt"), spec.get("prompt")),
-            max_length=self.number((*where, "max_length"), spec.get("max_length"),
-                                   "max_length", 120.0, minimum=1),
-            next=self.target(next_where, spec.get("next", sibling_next), "next"))
+            **common,
+            prompt=self.prompt((*where, "prompt"), spec.get("prompt")),
+            max_length=self.number(
+                (*where, "max_length"), spec.get("max_length"), "max_length", 120.0, minimum=1
+            ),
+            next=self.target(next_where, spec.get("next", sibling_next), "next"),
+        )
 
     def _branch(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
         if not isinstance(body, list) or not body:
-            self.error(where, "branch must be a list of rules like "
-                              "[{when: {hours: office}, goto: open}, {goto: closed}]")
+            self.error(
+                where,
+                "branch must be a list of rules like "
+                "[{when: {hours: office}, goto: open}, {goto: closed}]",
+            )
             return BranchNode(**common)
         rules = []
         for i, item in enumerate(body):
             rwhere = (*where, str(i))
-            spec = self.mapping(rwhere, item, ("when", "goto"), f"branch rule {i + 1}",
-                                required=("goto",))
+            spec = self.mapping(
+                rwhere, item, ("when", "goto"), f"branch rule {i + 1}", required=("goto",)
+            )
             when = None
             if "when" in spec:
                 when = self.condition((*rwhere, "when"), spec["when"])
             elif i != len(body) - 1:
-                self.error(rwhere, f"branch rule {i + 1} has no \"when\", so the rules after "
-                                   "it can never be taken; put it last")
-            rules.append(BranchRule(self.target((*rwhere, "goto"), spec.get("goto"),
-                                                f"branch rule {i + 1}") or "", when))
+                self.error(
+                    rwhere,
+                    f'branch rule {i + 1} has no "when", so the rules after '
+                    "it can never be taken; put it last",
+                )
+            rules.append(
+                BranchRule(
+                    self.target((*rwhere, "goto"), spec.get("goto"), f"branch rule {i + 1}") or "",
+                    when,
+                )
+            )
         return BranchNode(**common, rules=tuple(rules))
 
     def condition(self, where: Where, value: Any) -> Condition:
@@ -476,14 +654,21 @@ class MenuFileReader(FieldReader):
             self.hours_used.append((hours, (*where, "hours")))
         lang = self.text((*where, "lang"), spec.get("lang"), "lang") or None
         if lang and lang not in self.languages:
-            self.error((*where, "lang"), f'branch on language "{lang}", which is not one of the '
-                                         f"hotline's languages ({', '.join(self.languages)})")
+            self.error(
+                (*where, "lang"),
+                f'branch on language "{lang}", which is not one of the '
+                f"hotline's languages ({', '.join(self.languages)})",
+            )
         equals = spec.get("equals", {})
         if not isinstance(equals, dict):
             self.error((*where, "equals"), "equals must be a mapping of variable to value")
             equals = {}
-        return Condition(hours, lang, self.text((*where, "var"), spec.get("var"), "var") or None,
-                         {str(k): str(v) for k, v in equals.items()})
+        return Condition(
+            hours,
+            lang,
+            self.text((*where, "var"), spec.get("var"), "var") or None,
+            {str(k): str(v) for k, v in equals.items()},
+        )
 
     def _hangup(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
         if body is None or body is True:
@@ -491,9 +676,10 @@ class MenuFileReader(FieldReader):
         if isinstance(body, str):
             return HangupNode(**common, prompt=self.prompt(where, body, "goodbye"))
         if not isinstance(body, dict):
-            self.error(where, "hangup must be empty, a goodbye text, or {say: ...}, got "
-                              f"{type_name(body)}")
+            self.error(
+                where,
+                f"hangup must be empty, a goodbye text, or {{say: ...}}, got {type_name(body)}",
+            )
             return HangupNode(**common)
         spec = self.mapping(where, body, ("say",), "hangup")
-        return HangupNode(**common, prompt=self.prompt((*where, "say"), spec.get("say"),
-                                                       "goodbye"))
+        return HangupNode(**common, prompt=self.prompt((*where, "say"), spec.get("say"), "goodbye"))

@@ -255,9 +255,14 @@ class BranchNode(Node):
     kind = "branch"
 
     def targets(self) -> list[tuple[str, str, dict]]:
-        return [("branch", rule.goto,
-                 {"when": rule.when.describe() if rule.when else "otherwise", "rule": i})
-                for i, rule in enumerate(self.rules)]
+        return [
+            (
+                "branch",
+                rule.goto,
+                {"when": rule.when.describe() if rule.when else "otherwise", "rule": i},
+            )
+            for i, rule in enumerate(self.rules)
+        ]
 
 
 @dataclass(frozen=True)

@@ -148,5 +148,6 @@ def check_timezone(name: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ScheduleError(f'unknown timezone "{name}" (expected an IANA name like '
-                            '"Asia/Jakarta")') from None
+        raise ScheduleError(
+            f'unknown timezone "{name}" (expected an IANA name like "Asia/Jakarta")'
+        ) from None

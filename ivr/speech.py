@@ -65,4 +65,4 @@ def phrase_in(phrase: str, utterance: str) -> bool:
     said = normalize(utterance).split()
     if not wanted:
         return False
-    return any(said[i:i + len(wanted)] == wanted for i in range(len(said) - len(wanted) + 1))
+    return any(said[i : i + len(wanted)] == wanted for i in range(len(said) - len(wanted) + 1))

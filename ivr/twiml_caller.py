@@ -100,10 +100,17 @@ def urllib_transport(timeout: float = 30.0) -> Transport:
 class TwimlCaller:
     """Places calls to the TwiML webhook at ``url`` (see the module docstring)."""
 
-    def __init__(self, url: str, *, transport: Transport | None = None,
-                 auth_token: str | None = None, caller: str = "+14155550100",
-                 called: str = "+14155550199", dial_status: str = "completed",
-                 max_requests: int = MAX_REQUESTS):
+    def __init__(
+        self,
+        url: str,
+        *,
+        transport: Transport | None = None,
+        auth_token: str | None = None,
+        caller: str = "+14155550100",
+        called: str = "+14155550199",
+        dial_status: str = "completed",
+        max_requests: int = MAX_REQUESTS,
+    ):
         self.url = url
         self.transport = transport or urllib_transport()
         self.validator = RequestValidator(auth_token) if auth_token else None
@@ -127,16 +134,26 @@ class TwimlCaller:
 
     # -- HTTP --------------------------------------------------------------------------
     def _fetch(self, method: str, url: str, extra: dict[str, str]) -> ET.Element | None:
-        form = {"CallSid": self._result.sid, "AccountSid": "AC" + "0" * 32,
-                "From": self.caller, "To": self.called, "Caller": self.caller,
-                "Called": self.called, "CallStatus": "in-progress", "Direction": "inbound",
-                "ApiVersion": "2010-04-01", **extra}
+        form = {
+            "CallSid": self._result.sid,
+            "AccountSid": "AC" + "0" * 32,
+            "From": self.caller,
+            "To": self.called,
+            "Caller": self.caller,
+            "Called": self.called,
+            "CallStatus": "in-progress",
+            "Direction": "inbound",
+            "ApiVersion": "2010-04-01",
+            **extra,
+        }
         headers = {}
         if self.validator:
-            signed_url = url if method == "POST" else url + ("&" if "?" in url else "?") + \
-                urlencode(form)
+            signed_url = (
+                url if method == "POST" else url + ("&" if "?" in url else "?") + urlencode(form)
+            )
             headers[SIGNATURE_HEADER] = self.validator.compute_signature(
-                signed_url, form if method == "POST" else {})
+                signed_url, form if method == "POST" else {}
+            )
         self._result.urls.append(url)
         status, answer_headers, body = self.transport(method, url, form, headers)
         nodes = _header(answer_headers, PATH_HEADER)
@@ -175,13 +192,19 @@ class TwimlCaller:
                 result.transcript.append(f"-- dialling {number}")
                 if not verb.get("action"):
                     continue  # Twilio goes on with the next verb
-                return "POST", urljoin(here, verb.get("action")), {
-                    "DialCallStatus": self.dial_status, "DialCallDuration": "30"}
+                return (
+                    "POST",
+                    urljoin(here, verb.get("action")),
+                    {"DialCallStatus": self.dial_status, "DialCallDuration": "30"},
+                )
             elif verb.tag == "Record":
                 result.transcript.append("-- recording a message")
                 url = urljoin(here, verb.get("action") or here)
-                return "POST", url, {"RecordingUrl": "https://example.invalid/recording",
-                                     "RecordingDuration": "5"}
+                return (
+                    "POST",
+                    url,
+                    {"RecordingUrl": "https://example.invalid/recording", "RecordingDuration": "5"},
+                )
             elif verb.tag in ("Hangup", "Reject", "Leave"):
                 result.end = "hangup"
                 return None
@@ -219,8 +242,11 @@ class TwimlCaller:
         if event.kind == "say" and "speech" in modes:
             result.transcript.append(f'caller: said "{event.value}"')
             return method, action, {"SpeechResult": event.value, "Confidence": "0.9"}
-        result.transcript.append("caller: (silence)" if event.kind == "silence"
-                                 else f"caller: {event.kind} {event.value} (not listened for)")
+        result.transcript.append(
+            "caller: (silence)"
+            if event.kind == "silence"
+            else f"caller: {event.kind} {event.value} (not listened for)"
+        )
         if verb.get("actionOnEmptyResult") == "true":
             return method, action, {}
         return None
@@ -235,9 +261,17 @@ class TwimlCaller:
         queue_result = "bridged"
         if verb.get("waitUrl"):
             wait_url = urljoin(here, verb.get("waitUrl"))
-            hold = self._fetch(verb.get("waitUrlMethod", "POST").upper(), wait_url, {
-                "QueuePosition": "1", "QueueTime": "0", "AvgQueueTime": "0",
-                "CurrentQueueSize": "1", "MaxQueueSize": "100"})
+            hold = self._fetch(
+                verb.get("waitUrlMethod", "POST").upper(),
+                wait_url,
+                {
+                    "QueuePosition": "1",
+                    "QueueTime": "0",
+                    "AvgQueueTime": "0",
+                    "CurrentQueueSize": "1",
+                    "MaxQueueSize": "100",
+                },
+            )
             if hold is None:
                 return None
             queue_result = self._hold(hold, wait_url)
@@ -259,8 +293,9 @@ class TwimlCaller:
                 if self._pending and self._pending[0].kind == "press":
                     keys = self._pending.pop(0).value
                     self._result.transcript.append(f"caller: pressed {keys}")
-                    choice = self._fetch("POST", urljoin(here, verb.get("action") or here),
-                                         {"Digits": keys})
+                    choice = self._fetch(
+                        "POST", urljoin(here, verb.get("action") or here), {"Digits": keys}
+                    )
                     if choice is not None and any(v.tag == "Leave" for v in choice):
                         return "leave"
         return "bridged"

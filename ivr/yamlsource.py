@@ -50,8 +50,9 @@ class Marks:
             probe = probe[:-1]
         return self.values.get((), (1, 1))
 
-    def error(self, path: Path_, message: str, *, key: bool = False,
-              severity: str = "error") -> MenuError:
+    def error(
+        self, path: Path_, message: str, *, key: bool = False, severity: str = "error"
+    ) -> MenuError:
         """A ``MenuError`` located at ``path``."""
         line, col = self.at(path, key=key)
         return MenuError(self.file, line, col, message, severity)
@@ -91,8 +92,11 @@ class _Expander:
         self.marks.values.setdefault(path, _pos(node.start_mark))
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in PLAIN_TAGS:
             raise yaml.constructor.ConstructorError(
-                None, None, f"could not determine a constructor for the tag {node.tag!r}",
-                node.start_mark)
+                None,
+                None,
+                f"could not determine a constructor for the tag {node.tag!r}",
+                node.start_mark,
+            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -109,8 +113,9 @@ class _Expander:
         for index, (key_node, value_node) in enumerate(node.value):
             if not isinstance(key_node, yaml.ScalarNode):
                 line, col = _pos(key_node.start_mark)
-                self.errors.append(MenuError(self.marks.file, line, col,
-                                             "mapping keys must be plain text"))
+                self.errors.append(
+                    MenuError(self.marks.file, line, col, "mapping keys must be plain text")
+                )
                 continue
             key = str(key_node.value)
             child = (*path, key)
@@ -119,9 +124,14 @@ class _Expander:
             elif key in result:
                 line, col = _pos(key_node.start_mark)
                 first = self.marks.keys[child]
-                self.errors.append(MenuError(
-                    self.marks.file, line, col,
-                    f'duplicate key "{key}" (first defined at line {first[0]})'))
+                self.errors.append(
+                    MenuError(
+                        self.marks.file,
+                        line,
+                        col,
+                        f'duplicate key "{key}" (first defined at line {first[0]})',
+                    )
+                )
                 continue
             if index < merged:
                 self.merged_keys.add(child)
@@ -139,16 +149,24 @@ def _pos(mark: yaml.Mark) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-def read_yaml(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES,
-              display_name: str | None = None) -> tuple[Any, Marks]:
+def read_yaml(
+    path: str | Path, *, max_bytes: int = MAX_FILE_BYTES, display_name: str | None = None
+) -> tuple[Any, Marks]:
     """Read one YAML document safely; raise ``MenuLoadError`` with located errors."""
     name = display_name or str(path)
     try:
         size = Path(path).stat().st_size
         if size > max_bytes:
-            raise MenuLoadError([MenuError(
-                name, 1, 1,
-                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit for a menu")])
+            raise MenuLoadError(
+                [
+                    MenuError(
+                        name,
+                        1,
+                        1,
+                        f"file is {size:,} bytes, over the {max_bytes:,}-byte limit for a menu",
+                    )
+                ]
+            )
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise MenuLoadError([MenuError(name, 1, 1, f"cannot read file: {exc.strerror}")]) from exc
@@ -189,12 +207,20 @@ def parse_yaml(text: str, name: str = "<string>") -> tuple[Any, Marks]:
         raise MenuLoadError([MenuError(name, 1, 1, f"invalid YAML: {exc}")]) from exc
     except _TooBig as exc:
         line, col = _pos(exc.node.start_mark)
-        raise MenuLoadError([MenuError(
-            name, line, col,
-            f"document expands to more than {MAX_NODES:,} values (alias bomb?); refused")]) from exc
+        raise MenuLoadError(
+            [
+                MenuError(
+                    name,
+                    line,
+                    col,
+                    f"document expands to more than {MAX_NODES:,} values (alias bomb?); refused",
+                )
+            ]
+        ) from exc
     except RecursionError as exc:
-        raise MenuLoadError([MenuError(name, 1, 1, "document is nested too deeply; refused")]
-                            ) from exc
+        raise MenuLoadError(
+            [MenuError(name, 1, 1, "document is nested too deeply; refused")]
+        ) from exc
     finally:
         loader.dispose()
     if expander.errors:

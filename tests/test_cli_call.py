@@ -12,8 +12,10 @@ COLD = "menus/acme-cold.yaml"
 MONDAY_10 = "2026-11-23T10:00"
 MONDAY_21 = "2026-11-23T21:00"
 
-WELCOME_ID = ("[    0.0 s] IVR: Terima kasih telah menghubungi ACME. Panggilan Anda sangat penting "
-              "bagi kami. Pilihan menu kami telah berubah, dengarkan baik-baik.")
+WELCOME_ID = (
+    "[    0.0 s] IVR: Terima kasih telah menghubungi ACME. Panggilan Anda sangat penting "
+    "bagi kami. Pilihan menu kami telah berubah, dengarkan baik-baik."
+)
 LANGUAGE = "[    9.0 s] IVR: Untuk Bahasa Indonesia, tekan 1. For English, press 2."
 TO_THE_QUEUE = [
     WELCOME_ID,
@@ -36,8 +38,9 @@ def run(*args: str, stdin: str | None = None) -> tuple[int, list[str]]:
 
 
 def test_scripted_keys_reach_the_cold_queue_in_english() -> None:
-    code, lines = run(COLD, "--press", "2", "--press", "4", "--press", "2", "--press", "1",
-                      "--at", MONDAY_10)
+    code, lines = run(
+        COLD, "--press", "2", "--press", "4", "--press", "2", "--press", "1", "--at", MONDAY_10
+    )
     assert code == 0
     assert lines == [
         *TO_THE_QUEUE,
@@ -46,9 +49,10 @@ def test_scripted_keys_reach_the_cold_queue_in_english() -> None:
         "an agent: never (queue overloaded)",
     ]
     menu = load_menu(COLD)
-    english = {node.prompt.texts.get("en") for node in menu.nodes.values()
-               if hasattr(node, "prompt")}
-    after_choice = lines[lines.index("[   15.2 s] caller: pressed 2"):]
+    english = {
+        node.prompt.texts.get("en") for node in menu.nodes.values() if hasattr(node, "prompt")
+    }
+    after_choice = lines[lines.index("[   15.2 s] caller: pressed 2") :]
     prompts = [line.split("IVR: ", 1)[1] for line in after_choice if "IVR: " in line]
     assert len(prompts) == 3 and all(prompt in english for prompt in prompts)
 
@@ -74,8 +78,9 @@ def test_three_silences_escalate_to_on_fail() -> None:
 
 
 def test_outside_hours_the_after_hours_route_is_taken() -> None:
-    code, lines = run(COLD, "--press", "2", "--press", "4", "--press", "2", "--press", "1",
-                      "--at", MONDAY_21)
+    code, lines = run(
+        COLD, "--press", "2", "--press", "4", "--press", "2", "--press", "1", "--at", MONDAY_21
+    )
     assert code == 0
     assert lines == [
         *TO_THE_QUEUE,
@@ -89,15 +94,19 @@ def test_outside_hours_the_after_hours_route_is_taken() -> None:
 def test_at_with_an_offset_is_converted_to_the_hotline_time() -> None:
     # 14:00 UTC is 21:00 in Jakarta: closed
     _, lines = run(COLD, "--press", "2421", "--at", "2026-11-23T14:00+00:00")
-    assert lines[2:5] == ["[   15.2 s] caller: pressed 2421", lines[3],
-                          "[   16.7 s] caller: typed ahead 421"]
+    assert lines[2:5] == [
+        "[   15.2 s] caller: pressed 2421",
+        lines[3],
+        "[   16.7 s] caller: typed ahead 421",
+    ]
     assert lines[-4] == '[   19.7 s] --: queue "complaints" is closed now'
     assert lines[-1] == 'Call ended at hangup "closed" after 25.5 s'
 
 
 def test_say_and_lang_flags() -> None:
-    code, lines = run("menus/acme-hot.yaml", "--lang", "en", "--say", "I want an agent",
-                      "--at", MONDAY_10)
+    code, lines = run(
+        "menus/acme-hot.yaml", "--lang", "en", "--say", "I want an agent", "--at", MONDAY_10
+    )
     assert code == 0
     assert lines[:3] == [
         "[    0.0 s] IVR: Hello, this is ACME.",
@@ -109,8 +118,9 @@ def test_say_and_lang_flags() -> None:
 
 
 def test_korean_speech() -> None:
-    code, lines = run("menus/ko-clinic.yaml", "--say", "결과", "--press", "900101",
-                      "--at", MONDAY_10)
+    code, lines = run(
+        "menus/ko-clinic.yaml", "--say", "결과", "--press", "900101", "--at", MONDAY_10
+    )
     assert code == 0
     assert lines[2] == '[   12.9 s] caller: said "결과"'
     assert "[   12.9 s] IVR: 본인 확인을 위해 생년월일 여섯 자리를 눌러 주세요." in lines
@@ -119,23 +129,33 @@ def test_korean_speech() -> None:
 
 
 def test_events_after_the_end_are_ignored_with_a_note() -> None:
-    _, lines = run("menus/acme-hot.yaml", "--press", "0", "--say", "hello", "--press", "1",
-                   "--at", MONDAY_10)
+    _, lines = run(
+        "menus/acme-hot.yaml", "--press", "0", "--say", "hello", "--press", "1", "--at", MONDAY_10
+    )
     assert lines[-2] == "(the call has ended; ignoring --say and what follows)"
 
 
 def test_caller_hang_up_flag() -> None:
     _, lines = run(COLD, "--press", "1", "--hangup", "--at", MONDAY_10)
-    assert lines[-2:] == ["[   15.2 s] caller: (hung up)",
-                          'Call ended at caller-hangup "main" after 15.2 s']
+    assert lines[-2:] == [
+        "[   15.2 s] caller: (hung up)",
+        'Call ended at caller-hangup "main" after 15.2 s',
+    ]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--at", "2026-11-23T25:00"],
-     'Error: Invalid value for --at: "2026-11-23T25:00" is not a time like 2026-11-23T21:00'),
-    (["--lang", "fr"],
-     "Error: Invalid value for --lang: \"fr\" is not one of this hotline's languages (id, en)"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--at", "2026-11-23T25:00"],
+            'Error: Invalid value for --at: "2026-11-23T25:00" is not a time like 2026-11-23T21:00',
+        ),
+        (
+            ["--lang", "fr"],
+            'Error: Invalid value for --lang: "fr" is not one of this hotline\'s languages (id, en)',
+        ),
+    ],
+)
 def test_bad_flags_are_usage_errors(args: list[str], message: str) -> None:
     code, lines = run(COLD, *args)
     assert code == 2 and lines[-1] == message
@@ -143,8 +163,9 @@ def test_bad_flags_are_usage_errors(args: list[str], message: str) -> None:
 
 def test_a_broken_menu_prints_its_errors(tmp_path) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("hotline: {name: X}\nstart: a\nnodes:\n  a:\n    say: Hi\n    next: b\n",
-                    encoding="utf-8")
+    path.write_text(
+        "hotline: {name: X}\nstart: a\nnodes:\n  a:\n    say: Hi\n    next: b\n", encoding="utf-8"
+    )
     code, lines = run(str(path))
     assert code == 1 and lines == [f'{path}:6:11: next goes to unknown node "b"']
 
@@ -162,8 +183,10 @@ def test_interactive_call_reads_keys_speech_and_silence() -> None:
     assert lines[5] == PROMPT + '[   26.7 s] caller: said "customer service"'
     assert lines[6] == "[   26.7 s] IVR: Sorry, that is not a valid choice."
     assert PROMPT + "[   53.4 s] caller: (silence, 5 s)" in lines
-    assert lines[-1] == ('Call ended at human "agents" (queue "complaints") after 70.5 s; '
-                         "estimated wait for an agent: never (queue overloaded)")
+    assert lines[-1] == (
+        'Call ended at human "agents" (queue "complaints") after 70.5 s; '
+        "estimated wait for an agent: never (queue overloaded)"
+    )
 
 
 def test_interactive_end_of_input_hangs_up() -> None:
@@ -175,5 +198,7 @@ def test_interactive_end_of_input_hangs_up() -> None:
 
 def test_interactive_hangup_command() -> None:
     _, lines = run(COLD, "--at", MONDAY_10, stdin="hangup\n")
-    assert lines[-2:] == [PROMPT + "[    9.0 s] caller: (hung up)",
-                          'Call ended at caller-hangup "language" after 9.0 s']
+    assert lines[-2:] == [
+        PROMPT + "[    9.0 s] caller: (hung up)",
+        'Call ended at caller-hangup "language" after 9.0 s',
+    ]

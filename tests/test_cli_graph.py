@@ -43,9 +43,12 @@ def test_dot() -> None:
     result = CliRunner().invoke(main, ["graph", "--format", "dot", HOT])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[:4] == ["digraph ivr {", "  rankdir=TB;",
-                         '  "welcome" [label="welcome\\nsay", shape=ellipse];',
-                         '  "main" [label="main\\nmenu", shape=box];']
+    assert lines[:4] == [
+        "digraph ivr {",
+        "  rankdir=TB;",
+        '  "welcome" [label="welcome\\nsay", shape=ellipse];',
+        '  "main" [label="main\\nmenu", shape=box];',
+    ]
     assert '  "care" [label="care\\nqueue", shape=doubleoctagon];' in lines
     assert '  "main" -> "care" [label="0, say agen/agent, fail"];' in lines
     assert lines[-1] == "}"
@@ -62,4 +65,5 @@ def test_unknown_format_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["graph", "--format", "png", HOT])
     assert result.exit_code == 2
     assert "Invalid value for '--format': 'png' is not one of 'mermaid', 'dot'" in (
-        result.output.replace(", 'html'", ""))  # html may be added by the browser views
+        result.output.replace(", 'html'", "")
+    )  # html may be added by the browser views

@@ -40,9 +40,9 @@ def test_bundled_menus_are_ok() -> None:
     ]
 
 
-def test_every_error_of_the_file_is_listed_with_suggestions(tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch
-                                                            ) -> None:
+def test_every_error_of_the_file_is_listed_with_suggestions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path("typo.yaml").write_text(BROKEN, encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", "typo.yaml"])
@@ -69,24 +69,32 @@ def test_good_and_bad_files_together_exit_1(tmp_path: Path) -> None:
 
 def test_warnings_do_not_fail(tmp_path: Path) -> None:
     path = tmp_path / "spare.yaml"
-    path.write_text(BROKEN.replace("biling", "billing").replace("agnet", "agent")
-                    .replace("      timout: 5\n", "").replace(", hold: musik", "")
-                    + '  spare:\n    hangup: {say: "Unused."}\n', encoding="utf-8")
+    path.write_text(
+        BROKEN.replace("biling", "billing")
+        .replace("agnet", "agent")
+        .replace("      timout: 5\n", "")
+        .replace(", hold: musik", "")
+        + '  spare:\n    hangup: {say: "Unused."}\n',
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 0
     assert result.output.splitlines() == [
         f'{path}:16:3: warning: node "spare" cannot be reached from the start node "main"',
-        f"{path}: ok, 4 nodes, 2 human endpoints"]
+        f"{path}: ok, 4 nodes, 2 human endpoints",
+    ]
 
 
 def test_structural_errors_fail(tmp_path: Path) -> None:
     path = tmp_path / "dead.yaml"
-    path.write_text('hotline: {name: D}\nstart: hi\nnodes:\n  hi:\n    say: "Hello."\n',
-                    encoding="utf-8")
+    path.write_text(
+        'hotline: {name: D}\nstart: hi\nnodes:\n  hi:\n    say: "Hello."\n', encoding="utf-8"
+    )
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f'{path}:4:3: node "hi" is a dead end: it has no way out and does not end the call']
+        f'{path}:4:3: node "hi" is a dead end: it has no way out and does not end the call'
+    ]
 
 
 def test_a_missing_path_is_a_usage_error() -> None:

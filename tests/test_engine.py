@@ -132,6 +132,7 @@ def ivr_lines(call: Call) -> list[str]:
 
 # -- start, say, menus -------------------------------------------------------------------
 
+
 def test_start_says_the_greeting_and_waits_at_the_first_menu(menu: Menu) -> None:
     call = Call(menu, at=MONDAY_10)
     actions = call.start()
@@ -159,11 +160,18 @@ def test_several_keys_at_once_are_typed_ahead(menu: Menu) -> None:
     assert call.path == ["welcome", "main", "account", "check", "billing"]
     assert call.variables == {"account": "1234"}
     assert [line.text for line in call.transcript if line.who == "caller"] == [
-        "pressed 11234#", "typed ahead 1234#"]
+        "pressed 11234#",
+        "typed ahead 1234#",
+    ]
     # the expert does not wait for the input prompt: it is interrupted
     assert call.elapsed == round(
-        est(WELCOME) + est(MAIN) + 2 * REACTION_SECONDS
-        + est(phrase("wait_short", "en")) + est(phrase("callback", "en")), 2)
+        est(WELCOME)
+        + est(MAIN)
+        + 2 * REACTION_SECONDS
+        + est(phrase("wait_short", "en"))
+        + est(phrase("callback", "en")),
+        2,
+    )
 
 
 def test_unknown_key_is_invalid_and_reprompts(menu: Menu) -> None:
@@ -175,16 +183,20 @@ def test_unknown_key_is_invalid_and_reprompts(menu: Menu) -> None:
 
 # -- speech ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("said, node", [
-    ("billing", "account"),
-    ("BILLING please", "account"),
-    ("I need technical help", "support_menu"),
-    ("Ágent!", "agent"),
-    ("operator", "agent"),
-    ("one", "account"),
-    ("press two", "support_menu"),
-    ("0", "agent"),
-])
+
+@pytest.mark.parametrize(
+    "said, node",
+    [
+        ("billing", "account"),
+        ("BILLING please", "account"),
+        ("I need technical help", "support_menu"),
+        ("Ágent!", "agent"),
+        ("operator", "agent"),
+        ("one", "account"),
+        ("press two", "support_menu"),
+        ("0", "agent"),
+    ],
+)
 def test_speech_matches_phrases_and_digit_words(menu: Menu, said: str, node: str) -> None:
     call = started(menu)
     call.speak(said)
@@ -195,8 +207,7 @@ def test_speech_that_matches_nothing_is_invalid(menu: Menu) -> None:
     call = started(menu)
     call.speak("bananas")
     assert call.node == "main" and call.failures == {"main": 1}
-    assert [line.text for line in call.transcript if line.who == "caller"] == [
-        'said "bananas"']
+    assert [line.text for line in call.transcript if line.who == "caller"] == ['said "bananas"']
 
 
 def test_speech_in_the_chosen_language(menu: Menu) -> None:
@@ -210,6 +221,7 @@ def test_speech_in_the_chosen_language(menu: Menu) -> None:
 
 # -- silence, retries, on_fail, on_timeout, on_invalid --------------------------------------
 
+
 def test_three_silences_with_two_retries_go_to_on_fail(menu: Menu) -> None:
     call = started(menu)
     call.silence()
@@ -221,8 +233,7 @@ def test_three_silences_with_two_retries_go_to_on_fail(menu: Menu) -> None:
     no_input = phrase("no_input", "en")
     assert ivr_lines(call) == [WELCOME, MAIN, no_input, MAIN, no_input, MAIN]
     assert call.transcript[-2].text == "retries used up, going to agent"
-    assert call.elapsed == round(
-        est(WELCOME) + 3 * (est(MAIN) + 5) + 2 * est(no_input), 2)
+    assert call.elapsed == round(est(WELCOME) + 3 * (est(MAIN) + 5) + 2 * est(no_input), 2)
 
 
 def test_a_good_answer_resets_the_retry_count(menu: Menu) -> None:
@@ -266,14 +277,18 @@ def test_without_on_fail_the_call_is_hung_up_politely(tmp_path: Path) -> None:
 
 # -- input -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("keys, ok", [
-    ("1234#", True),
-    ("123456#", True),
-    ("123456", True),      # max digits reached: no need for the finish key
-    ("12#", False),        # too few
-    ("1234567#", False),   # too many
-    ("12*4#", False),      # not digits
-])
+
+@pytest.mark.parametrize(
+    "keys, ok",
+    [
+        ("1234#", True),
+        ("123456#", True),
+        ("123456", True),  # max digits reached: no need for the finish key
+        ("12#", False),  # too few
+        ("1234567#", False),  # too many
+        ("12*4#", False),  # not digits
+    ],
+)
 def test_input_checks_the_number_of_digits(menu: Menu, keys: str, ok: bool) -> None:
     call = started(menu)
     call.press("1")
@@ -302,6 +317,7 @@ def test_input_gather_carries_digits_and_finish_key(menu: Menu) -> None:
 
 
 # -- branch ----------------------------------------------------------------------------------
+
 
 def test_branch_on_a_variable_value(menu: Menu) -> None:
     call = started(menu)
@@ -346,6 +362,7 @@ def test_branch_on_language(menu: Menu) -> None:
 
 # -- queues ------------------------------------------------------------------------------------
 
+
 def test_open_queue_announces_wait_and_call_back(menu: Menu) -> None:
     call = started(menu)
     call.press("1")
@@ -353,8 +370,9 @@ def test_open_queue_announces_wait_and_call_back(menu: Menu) -> None:
     enqueue = actions[-1]
     assert isinstance(enqueue, Enqueue)
     billing = menu.nodes["billing"]
-    assert enqueue == Enqueue("billing", "billing", expected_wait(billing), True, "message",
-                              "Thanks for holding.", "en")
+    assert enqueue == Enqueue(
+        "billing", "billing", expected_wait(billing), True, "message", "Thanks for holding.", "en"
+    )
     assert ivr_lines(call)[-2:] == [phrase("wait_short", "en"), phrase("callback", "en")]
     assert call.outcome.kind == "human" and call.outcome.wait == expected_wait(billing)
     assert call.ended
@@ -366,7 +384,8 @@ def test_overloaded_queue_waits_forever(menu: Menu) -> None:
     assert call.outcome.kind == "human" and math.isinf(call.outcome.wait)
     assert call.outcome.describe() == (
         f'ended at human "agent" (queue "care") after {call.elapsed:.1f} s; estimated wait for '
-        "an agent: never (queue overloaded)")
+        "an agent: never (queue overloaded)"
+    )
 
 
 def test_closed_queue_takes_its_after_hours_route(menu: Menu) -> None:
@@ -394,6 +413,7 @@ def test_queue_with_a_fixed_wait(menu: Menu) -> None:
 
 # -- transfer, record, hang-up ---------------------------------------------------------------
 
+
 def test_transfer_rings_then_a_person_answers(menu: Menu) -> None:
     call = started(menu)
     call.press("1")
@@ -420,8 +440,7 @@ def test_record_then_next(menu: Menu) -> None:
     assert actions[2] == Record("voicemail", 60.0)
     assert actions[-1] == Hangup("bye")
     assert call.outcome.kind == "voicemail" and call.outcome.node == "voicemail"
-    assert ivr_lines(call)[-3:] == ["We are closed.", "Leave a message after the tone.",
-                                    "Goodbye."]
+    assert ivr_lines(call)[-3:] == ["We are closed.", "Leave a message after the tone.", "Goodbye."]
 
 
 def test_hangup_node_ends_the_call(menu: Menu) -> None:
@@ -445,6 +464,7 @@ def test_caller_hangs_up(menu: Menu) -> None:
 
 # -- language switch and the whole time line -------------------------------------------------
 
+
 def test_language_switch_changes_every_later_prompt(menu: Menu) -> None:
     call = started(menu)
     call.press("9")
@@ -452,14 +472,23 @@ def test_language_switch_changes_every_later_prompt(menu: Menu) -> None:
     call.silence()
     assert ivr_lines(call)[2:] == [
         "Untuk tagihan, tekan 1. Untuk bantuan, tekan 2. Untuk agen, tekan 0.",
-        "Masukkan nomor rekening.", phrase("no_input", "id"), "Masukkan nomor rekening."]
+        "Masukkan nomor rekening.",
+        phrase("no_input", "id"),
+        "Masukkan nomor rekening.",
+    ]
 
 
 def test_elapsed_is_the_sum_of_the_estimated_durations(menu: Menu) -> None:
     call = started(menu, at=MONDAY_21)
-    call.press("2")       # support -> closed -> voicemail -> bye
-    expected = (est(WELCOME) + est(MAIN) + REACTION_SECONDS + est("We are closed.")
-                + est("Leave a message after the tone.") + est("Goodbye."))
+    call.press("2")  # support -> closed -> voicemail -> bye
+    expected = (
+        est(WELCOME)
+        + est(MAIN)
+        + REACTION_SECONDS
+        + est("We are closed.")
+        + est("Leave a message after the tone.")
+        + est("Goodbye.")
+    )
     assert call.elapsed == round(expected, 2)
     assert call.transcript[-1].seconds == call.elapsed
     seconds = [line.seconds for line in call.transcript]
@@ -474,19 +503,28 @@ def test_snapshot_and_resume_carry_the_call_on(menu: Menu) -> None:
     state = call.snapshot()
     assert state["node"] == "account" and state["lang"] == "id"
     assert state["failures"] == {"account": 1}
-    again = Call.resume(menu, state["node"], lang=state["lang"], variables=state["variables"],
-                        failures=state["failures"], at=MONDAY_10)
+    again = Call.resume(
+        menu,
+        state["node"],
+        lang=state["lang"],
+        variables=state["variables"],
+        failures=state["failures"],
+        at=MONDAY_10,
+    )
     again.press("34#")  # the second failure with retries 1 goes to on_fail
     assert again.path == ["account", "bye"]
     with pytest.raises(KeyError):
         Call.resume(menu, "billing")
 
 
-@pytest.mark.parametrize(("seconds", "wanted"), [
-    (30, "Your estimated wait is under a minute."),
-    (70, "Your estimated wait is about one minute."),
-    (600, "Your estimated wait is about 10 minutes."),
-])
+@pytest.mark.parametrize(
+    ("seconds", "wanted"),
+    [
+        (30, "Your estimated wait is under a minute."),
+        (70, "Your estimated wait is about one minute."),
+        (600, "Your estimated wait is about 10 minutes."),
+    ],
+)
 def test_announced_wait_reads_naturally(seconds: float, wanted: str) -> None:
     from ivr.engine import queue_announcements
     from ivr.model import Location, QueueNode

@@ -75,14 +75,18 @@ def test_edges_carry_kind_key_and_phrases(line: Menu) -> None:
     graph = build_graph(line)
     assert graph.edges["main", "billing"]["ways"] == [
         {"kind": "key", "key": "1"},
-        {"kind": "speech", "key": "1", "phrases": ["billing", "bill"]}]
+        {"kind": "speech", "key": "1", "phrases": ["billing", "bill"]},
+    ]
     assert [w["kind"] for w in graph.edges["main", "agent"]["ways"]] == ["key", "fail"]
     assert graph.edges["main", "main"]["ways"] == [
-        {"kind": "timeout"}, {"kind": "invalid", "reprompt": True}]
+        {"kind": "timeout"},
+        {"kind": "invalid", "reprompt": True},
+    ]
     assert graph.edges["billing", "voicemail"]["kind"] == "after_hours"
     assert graph.edges["voicemail", "bye"]["kind"] == "next"
     assert graph.edges["agent", "person"]["ways"] == [
-        {"kind": "branch", "when": "hours=office", "rule": 0}]
+        {"kind": "branch", "when": "hours=office", "rule": 0}
+    ]
     assert graph.edges["agent", "voicemail"]["when"] == "otherwise"
 
 
@@ -94,7 +98,9 @@ def test_a_sound_menu_has_no_structural_problems(line: Menu) -> None:
 
 
 def test_unreachable_dead_end_and_trap_are_reported(tmp_path: Path) -> None:
-    text = LINE.replace('"0": agent', '"0": agent\n        "2": promo\n        "3": loop_a') + """\
+    text = (
+        LINE.replace('"0": agent', '"0": agent\n        "2": promo\n        "3": loop_a')
+        + """\
   orphan:
     say: "Nobody hears this."
     next: bye
@@ -108,6 +114,7 @@ def test_unreachable_dead_end_and_trap_are_reported(tmp_path: Path) -> None:
     say: "Round we go."
     next: loop_a
 """
+    )
     menu = menu_from(tmp_path, text)
     graph = build_graph(menu)
     assert unreachable_nodes(graph) == ["orphan"]
@@ -118,11 +125,14 @@ def test_unreachable_dead_end_and_trap_are_reported(tmp_path: Path) -> None:
         f'{menu.path}:33:3: node "promo" is a dead end: it has no way out and does not end the '
         "call",
         f"{menu.path}:35:3: callers are trapped in a loop with no way to a person or an end: "
-        "loop_a -> loop_b"]
+        "loop_a -> loop_b",
+    ]
 
 
 def test_a_menu_with_no_exit_at_all_is_one_trap(tmp_path: Path) -> None:
-    menu = menu_from(tmp_path, """\
+    menu = menu_from(
+        tmp_path,
+        """\
 hotline: {name: Maze}
 start: a
 nodes:
@@ -130,7 +140,8 @@ nodes:
     menu: {prompt: "Press 1.", options: {"1": b}}
   b:
     menu: {prompt: "Press 1.", options: {"1": a}}
-""")
+""",
+    )
     assert traps(build_graph(menu)) == [["a", "b"]]
 
 

@@ -33,18 +33,23 @@ def at(menu, *args: int) -> datetime:
 
 @pytest.mark.parametrize("path", MENUS, ids=str)
 def test_every_menu_is_commented(path: Path) -> None:
-    comments = [line for line in path.read_text(encoding="utf-8").splitlines()
-                if line.lstrip().startswith("#")]
+    comments = [
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.lstrip().startswith("#")
+    ]
     assert len(comments) >= 8, "explain the design choices in YAML comments"
 
 
 # -- the cold line -----------------------------------------------------------------------
 
+
 def test_cold_line_keeps_its_story() -> None:
     menu = load_menu("menus/acme-cold.yaml")
     graph = build_graph(menu)
-    first_menu = next(n for n in nx.dfs_preorder_nodes(graph, menu.start)
-                      if isinstance(menu.nodes[n], MenuNode))
+    first_menu = next(
+        n for n in nx.dfs_preorder_nodes(graph, menu.start) if isinstance(menu.nodes[n], MenuNode)
+    )
     assert {opt.lang for opt in menu.nodes[first_menu].options} == {"id", "en"}  # forced
     assert menu.hotline.default_language == "id"
     menus = [n for n in menu.nodes.values() if isinstance(n, MenuNode)]
@@ -68,6 +73,7 @@ def test_cold_line_hangs_up_after_hours() -> None:
 
 # -- the hot line ------------------------------------------------------------------------------
 
+
 def test_hot_line_reaches_a_person_within_30_seconds() -> None:
     menu = load_menu("menus/acme-hot.yaml")
     call = Call(menu, at=at(menu, 2026, 11, 23, 10, 0))
@@ -89,6 +95,7 @@ def test_hot_line_language_keys_go_both_ways() -> None:
 
 # -- the bank -------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def bank():
     return load_menu("menus/nusantara-bank.yaml")
@@ -100,8 +107,9 @@ def test_bank_is_a_big_realistic_tree(bank) -> None:
     inputs = {n.var: n for n in nodes if isinstance(n, InputNode)}
     assert inputs["account"].min_digits == inputs["account"].max_digits == 10
     assert inputs["pin"].max_digits == 6
-    assert any(isinstance(n, BranchNode) and any(r.when and r.when.hours for r in n.rules)
-               for n in nodes)
+    assert any(
+        isinstance(n, BranchNode) and any(r.when and r.when.hours for r in n.rules) for n in nodes
+    )
     queues = [n for n in nodes if isinstance(n, QueueNode)]
     assert len(queues) >= 4 and sum(1 for q in queues if q.hours) >= 3
     assert sum(1 for n in nodes if isinstance(n, TransferNode)) >= 2
@@ -120,17 +128,21 @@ def test_bank_balance_after_account_and_pin(bank) -> None:
     call.press("1234567890#")
     call.press("123456#")
     assert call.variables == {"account": "1234567890", "pin": "123456"}
-    assert "Thank you. Your balance has been sent by text message to your registered " \
-           "number." in [line.text for line in call.transcript]
+    assert "Thank you. Your balance has been sent by text message to your registered number." in [
+        line.text for line in call.transcript
+    ]
     call.press("0")
     assert call.outcome.kind == "human" and call.outcome.node == "care_en"
 
 
-@pytest.mark.parametrize("when, node", [
-    ((2026, 11, 23, 10, 0), "care_id"),      # Monday morning
-    ((2026, 11, 23, 19, 0), "night_care"),   # Monday evening
-    ((2026, 11, 24, 23, 30), "after_hours"),  # Tuesday night: the after-hours menu
-])
+@pytest.mark.parametrize(
+    "when, node",
+    [
+        ((2026, 11, 23, 10, 0), "care_id"),  # Monday morning
+        ((2026, 11, 23, 19, 0), "night_care"),  # Monday evening
+        ((2026, 11, 24, 23, 30), "after_hours"),  # Tuesday night: the after-hours menu
+    ],
+)
 def test_bank_agent_route_follows_the_clock(bank, when, node) -> None:
     call = Call(bank, at=at(bank, *when))
     call.start()
@@ -147,6 +159,7 @@ def test_bank_lost_card_reaches_the_fraud_desk_at_night(bank) -> None:
 
 
 # -- the Korean clinic ---------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def clinic():

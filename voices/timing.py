@@ -99,16 +99,20 @@ def render_jobs(menu: Menu) -> list[Job]:
     jobs: dict[tuple[str, VoiceSettings], Job] = {}
     for item in menu_prompts(menu):
         settings = voice_for(menu.hotline, item.lang)
-        jobs.setdefault((item.text, settings),
-                        Job(item.text, settings, f"{', '.join(item.nodes)} [{item.lang}]"))
+        jobs.setdefault(
+            (item.text, settings),
+            Job(item.text, settings, f"{', '.join(item.nodes)} [{item.lang}]"),
+        )
     for node in menu.nodes.values():
         if not isinstance(node, MenuNode):
             continue
         for lang, text in prompt_texts(node.prompt, menu.hotline).items():
             settings = voice_for(menu.hotline, lang)
             for key, prefix in option_prefixes(text, [o.key for o in node.options]).items():
-                jobs.setdefault((prefix, settings),
-                                Job(prefix, settings, f"{node.id} [{lang}] up to option {key}"))
+                jobs.setdefault(
+                    (prefix, settings),
+                    Job(prefix, settings, f"{node.id} [{lang}] up to option {key}"),
+                )
     return list(jobs.values())
 
 
@@ -136,7 +140,8 @@ class TtsTimer:
         if (text, lang) not in self.measured:
             recording = self.recordings.get((text, lang))
             self.measured[text, lang] = round(
-                recording if recording is not None else self._render(text, lang).seconds, 2)
+                recording if recording is not None else self._render(text, lang).seconds, 2
+            )
         return self.measured[text, lang]
 
     def notes(self, audit) -> list[str]:
@@ -148,14 +153,18 @@ class TtsTimer:
         nearest = audit.metrics.nearest
         lines = [f"{self.menu.path}: timing from rendered audio (tts) against the text estimate"]
         if nearest and estimated:
-            lines.append(f"  first-time caller to a person: {nearest.first_time_s:.1f} s measured, "
-                         f"{estimated.first_time_s:.1f} s estimated "
-                         f"({_change(nearest.first_time_s, estimated.first_time_s)})")
+            lines.append(
+                f"  first-time caller to a person: {nearest.first_time_s:.1f} s measured, "
+                f"{estimated.first_time_s:.1f} s estimated "
+                f"({_change(nearest.first_time_s, estimated.first_time_s)})"
+            )
         for (text, lang), measured in self.measured.items():
             guess = estimate_seconds(text)
             if guess and abs(measured - guess) > DIFFERENCE_NOTED * guess:
-                lines.append(f"  [{lang}] {measured:.1f} s measured, {guess:.1f} s estimated "
-                             f"({_change(measured, guess)}): {_short(text)}")
+                lines.append(
+                    f"  [{lang}] {measured:.1f} s measured, {guess:.1f} s estimated "
+                    f"({_change(measured, guess)}): {_short(text)}"
+                )
         return lines
 
     def option_offset(self, text: str, lang: str, key: str) -> float | None:
@@ -190,7 +199,7 @@ def _change(measured: float, estimated: float) -> str:
 
 
 def _short(text: str, width: int = 50) -> str:
-    return f'"{text}"' if len(text) <= width else f'"{text[:width - 1]}…"'
+    return f'"{text}"' if len(text) <= width else f'"{text[: width - 1]}…"'
 
 
 def tts_timer(menu: Menu) -> TtsTimer:
@@ -198,8 +207,9 @@ def tts_timer(menu: Menu) -> TtsTimer:
     return TtsTimer(menu)
 
 
-def measure_menu(menu: Menu,
-                 cache: VoiceCache | None = None) -> dict[tuple[str, str], PromptTiming]:
+def measure_menu(
+    menu: Menu, cache: VoiceCache | None = None
+) -> dict[tuple[str, str], PromptTiming]:
     """Estimated and measured timing of every node prompt of ``menu`` by (node, language)."""
     measured, estimated = TtsTimer(menu, cache), EstimatedTimer()
     timings = {}
@@ -212,7 +222,12 @@ def measure_menu(menu: Menu,
             offsets = {key: measured.option_offset(text, lang, key) for key in keys}
             guesses = {key: estimated.option_offset(text, lang, key) for key in keys}
             timings[node_id, lang] = PromptTiming(
-                node_id, lang, text, estimated.seconds(text, lang), measured.seconds(text, lang),
+                node_id,
+                lang,
+                text,
+                estimated.seconds(text, lang),
+                measured.seconds(text, lang),
                 {k: v for k, v in offsets.items() if v is not None},
-                {k: v for k, v in guesses.items() if v is not None})
+                {k: v for k, v in guesses.items() if v is not None},
+            )
     return timings

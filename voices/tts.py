@@ -96,8 +96,7 @@ class VoiceCache:
     @staticmethod
     def key(text: str, settings: VoiceSettings) -> str:
         """The content address of a rendering: sha256 of text, language, voice and rate."""
-        spec = json.dumps([text, settings.lang, settings.voice, settings.rate],
-                          ensure_ascii=False)
+        spec = json.dumps([text, settings.lang, settings.voice, settings.rate], ensure_ascii=False)
         return hashlib.sha256(spec.encode("utf-8")).hexdigest()
 
     def path_for(self, text: str, settings: VoiceSettings) -> Path:
@@ -145,8 +144,10 @@ def _tts_engine():
             _engine = pyttsx3.init("espeak")
             atexit.register(_drop_engine)
         except (ImportError, OSError, RuntimeError) as exc:
-            raise SpeechError(f"text-to-speech needs espeak-ng (Debian: apt-get install "
-                              f"espeak-ng) and pyttsx3: {exc}") from exc
+            raise SpeechError(
+                f"text-to-speech needs espeak-ng (Debian: apt-get install "
+                f"espeak-ng) and pyttsx3: {exc}"
+            ) from exc
     return _engine
 
 
@@ -159,8 +160,9 @@ def known_voice(voice: str) -> bool:
 def _voice_names() -> frozenset[str]:
     names = set()
     for entry in _tts_engine().getProperty("voices"):
-        names.update({entry.id.lower(), entry.id.lower().rsplit("/", 1)[-1],
-                      str(entry.name).lower()})
+        names.update(
+            {entry.id.lower(), entry.id.lower().rsplit("/", 1)[-1], str(entry.name).lower()}
+        )
     return frozenset(names)
 
 
@@ -178,9 +180,11 @@ def synthesise(text: str, settings: VoiceSettings, path: Path) -> None:
     now and then hands back a file without samples; that is retried.
     """
     if not known_voice(settings.voice):
-        raise SpeechError(f'espeak-ng has no voice "{settings.voice}" (language '
-                          f'"{settings.lang}"); list voices with `espeak-ng --voices` and '
-                          f"set hotline.voices.{settings.lang}.voice")
+        raise SpeechError(
+            f'espeak-ng has no voice "{settings.voice}" (language '
+            f'"{settings.lang}"); list voices with `espeak-ng --voices` and '
+            f"set hotline.voices.{settings.lang}.voice"
+        )
     from pyttsx3.drivers import _espeak
 
     with _engine_lock:

@@ -28,14 +28,20 @@ def headline(audit: MenuAudit) -> dict[str, str]:
     nearest = metrics.nearest
     return {
         "temperature": audit.temperature,
-        "depth": "-" if nearest is None else f"{nearest.depth} menu{'s' * (nearest.depth != 1)} "
-                                              f"(worst case {metrics.worst_case_depth})",
-        "first_time": "no person reachable" if nearest is None else (
+        "depth": "-"
+        if nearest is None
+        else f"{nearest.depth} menu{'s' * (nearest.depth != 1)} "
+        f"(worst case {metrics.worst_case_depth})",
+        "first_time": "no person reachable"
+        if nearest is None
+        else (
             f"{fmt_seconds(nearest.first_time_s)} ({fmt_seconds(nearest.ivr_s)} in menus + "
-            f"{fmt_seconds(nearest.queue_s)} waiting)"),
+            f"{fmt_seconds(nearest.queue_s)} waiting)"
+        ),
         "expert": "-" if nearest is None else fmt_seconds(metrics.figures.expert_s),
-        "nearest": "-" if nearest is None else (
-            f"{nearest.node} (keys {' '.join(nearest.keys) or 'none'})"),
+        "nearest": "-"
+        if nearest is None
+        else (f"{nearest.node} (keys {' '.join(nearest.keys) or 'none'})"),
         "promise": promise_text(audit),
     }
 
@@ -67,5 +73,7 @@ def totals(audits: list[MenuAudit]) -> str:
         temps[a.temperature] = temps.get(a.temperature, 0) + 1
     e, w, i = (sum(a.count(s) for a in audits) for s in SEVERITY_ORDER)
     listed = ", ".join(f"{n} {t}" for t, n in temps.items())
-    return (f"{len(audits)} menu{'s' * (len(audits) != 1)} ({listed}): {e} error{'s' * (e != 1)}, "
-            f"{w} warning{'s' * (w != 1)}, {i} info")
+    return (
+        f"{len(audits)} menu{'s' * (len(audits) != 1)} ({listed}): {e} error{'s' * (e != 1)}, "
+        f"{w} warning{'s' * (w != 1)}, {i} info"
+    )

@@ -12,23 +12,28 @@ def render(audits: list[MenuAudit], fail_on: frozenset[str] = frozenset({"error"
     suites = ET.Element("testsuites", name="ivr audit")
     for audit in audits:
         failures = 0
-        suite = ET.SubElement(suites, "testsuite", name=audit.menu.path,
-                              tests=str(len(audit.rules)))
+        suite = ET.SubElement(
+            suites, "testsuite", name=audit.menu.path, tests=str(len(audit.rules))
+        )
         for rule in audit.rules:
-            case = ET.SubElement(suite, "testcase", classname=audit.menu.path,
-                                 name=f"{rule.code} {rule.name}")
+            case = ET.SubElement(
+                suite, "testcase", classname=audit.menu.path, name=f"{rule.code} {rule.name}"
+            )
             found = [f for f in audit.findings if f.code == rule.code]
             failing = [f for f in found if f.severity in fail_on]
             if failing:
                 failures += 1
-                failure = ET.SubElement(case, "failure", type=failing[0].severity,
-                                        message=failing[0].message)
-                failure.text = "\n".join(f"{f.file}:{f.line}:{f.col}: {f.severity}: {f.message}"
-                                         for f in failing)
+                failure = ET.SubElement(
+                    case, "failure", type=failing[0].severity, message=failing[0].message
+                )
+                failure.text = "\n".join(
+                    f"{f.file}:{f.line}:{f.col}: {f.severity}: {f.message}" for f in failing
+                )
             others = [f for f in found if f not in failing]
             if others:
                 ET.SubElement(case, "system-out").text = "\n".join(
-                    f"{f.file}:{f.line}:{f.col}: {f.severity}: {f.message}" for f in others)
+                    f"{f.file}:{f.line}:{f.col}: {f.severity}: {f.message}" for f in others
+                )
         suite.set("failures", str(failures))
         suite.set("errors", "0")
     ET.indent(suites)

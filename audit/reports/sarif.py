@@ -12,12 +12,15 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def _rule(rule: Rule) -> dict:
-    return {"id": rule.code, "name": rule.name,
-            "shortDescription": {"text": type(rule).summary()},
-            "fullDescription": {"text": type(rule).sections().get("What", type(rule).summary())},
-            "help": {"text": type(rule).doc()},
-            "defaultConfiguration": {"level": LEVELS[rule.level]},
-            "properties": {"options": rule.settings}}
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": type(rule).summary()},
+        "fullDescription": {"text": type(rule).sections().get("What", type(rule).summary())},
+        "help": {"text": type(rule).doc()},
+        "defaultConfiguration": {"level": LEVELS[rule.level]},
+        "properties": {"options": rule.settings},
+    }
 
 
 def render(audits: list[MenuAudit], fail_on: frozenset[str] = frozenset({"error"})) -> str:
@@ -30,15 +33,33 @@ def render(audits: list[MenuAudit], fail_on: frozenset[str] = frozenset({"error"
     results = []
     for audit in audits:
         for f in audit.findings:
-            results.append({
-                "ruleId": f.code, "ruleIndex": index[f.code], "level": LEVELS[f.severity],
-                "message": {"text": f.message},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": f.file},
-                    "region": {"startLine": f.line, "startColumn": f.col}},
-                    "logicalLocations": [{"name": f.node, "kind": "member"}]}]})
-    log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{
-        "tool": {"driver": {"name": "ivr audit",
-                            "rules": [_rule(r) for r in rules.values()]}},
-        "results": results}]}
+            results.append(
+                {
+                    "ruleId": f.code,
+                    "ruleIndex": index[f.code],
+                    "level": LEVELS[f.severity],
+                    "message": {"text": f.message},
+                    "locations": [
+                        {
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": f.file},
+                                "region": {"startLine": f.line, "startColumn": f.col},
+                            },
+                            "logicalLocations": [{"name": f.node, "kind": "member"}],
+                        }
+                    ],
+                }
+            )
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {"name": "ivr audit", "rules": [_rule(r) for r in rules.values()]}
+                },
+                "results": results,
+            }
+        ],
+    }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

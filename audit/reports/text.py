@@ -13,31 +13,51 @@ def render(audits: list[MenuAudit], fail_on: frozenset[str] = frozenset({"error"
 
 def _table(rows: list[list[str]], indent: str = "    ") -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-            for r in rows]
+    return [
+        indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in rows
+    ]
 
 
 def menu_text(audit: MenuAudit) -> str:
     """One menu: headline, humans table, hours table, findings."""
     h = headline(audit)
-    lines = [f"{audit.menu.path}: {audit.menu.hotline.name}",
-             f"  temperature     {h['temperature'].upper()}",
-             f"  depth to human  {h['depth']}", f"  nearest human   {h['nearest']}",
-             f"  first-time      {h['first_time']}", f"  expert          {h['expert']}",
-             f"  promise         {h['promise']}"]
+    lines = [
+        f"{audit.menu.path}: {audit.menu.hotline.name}",
+        f"  temperature     {h['temperature'].upper()}",
+        f"  depth to human  {h['depth']}",
+        f"  nearest human   {h['nearest']}",
+        f"  first-time      {h['first_time']}",
+        f"  expert          {h['expert']}",
+        f"  promise         {h['promise']}",
+    ]
     if audit.metrics.humans:
         lines.append("  people:")
         rows = [["node", "depth", "keys", "first-time", "expert", "path"]]
-        rows += [[r.node, str(r.depth), " ".join(r.keys) or "-", fmt_seconds(r.first_time_s),
-                  fmt_seconds(r.expert_s), " > ".join(r.path)] for r in audit.metrics.humans]
+        rows += [
+            [
+                r.node,
+                str(r.depth),
+                " ".join(r.keys) or "-",
+                fmt_seconds(r.first_time_s),
+                fmt_seconds(r.expert_s),
+                " > ".join(r.path),
+            ]
+            for r in audit.metrics.humans
+        ]
         lines += _table(rows)
     if audit.metrics.by_hours:
         lines.append("  by hour of the week:")
         rows = [["when", "nearest", "first-time", "expert"]]
-        rows += [[when, f.nearest.node if f.nearest else "nobody",
-                  fmt_seconds(f.nearest.first_time_s) if f.nearest else "-",
-                  fmt_seconds(f.expert_s) if f.nearest else "-"]
-                 for when, f in audit.metrics.by_hours]
+        rows += [
+            [
+                when,
+                f.nearest.node if f.nearest else "nobody",
+                fmt_seconds(f.nearest.first_time_s) if f.nearest else "-",
+                fmt_seconds(f.expert_s) if f.nearest else "-",
+            ]
+            for when, f in audit.metrics.by_hours
+        ]
         lines += _table(rows)
     lines.append(f"  findings: {counts(audit)}")
     for f in audit.findings:

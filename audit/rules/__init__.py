@@ -26,7 +26,8 @@ def registry() -> dict[str, type[Rule]]:
         if rule is None:
             continue
         if rule.code in rules:
-            raise RuntimeError(f"two rules claim {rule.code}: {rules[rule.code].__module__} "
-                               f"and {module.__name__}")
+            raise RuntimeError(
+                f"two rules claim {rule.code}: {rules[rule.code].__module__} and {module.__name__}"
+            )
         rules[rule.code] = rule
     return dict(sorted(rules.items()))

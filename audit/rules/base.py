@@ -34,8 +34,14 @@ class Finding:
 
     def as_dict(self) -> dict[str, Any]:
         """The finding as in the JSON report (DESIGN.md key order)."""
-        return {"code": self.code, "rule": self.rule, "severity": self.severity,
-                "node": self.node, "line": self.line, "message": self.message}
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity,
+            "node": self.node,
+            "line": self.line,
+            "message": self.message,
+        }
 
 
 class Rule:
@@ -49,11 +55,14 @@ class Rule:
     def __init__(self, severity: str | None = None, **options: Any):
         unknown = set(options) - set(type(self).options)
         if unknown:
-            raise ValueError(f"{self.code} has no option {', '.join(sorted(unknown))}; "
-                             f"its options: {', '.join(self.options) or 'none'}")
+            raise ValueError(
+                f"{self.code} has no option {', '.join(sorted(unknown))}; "
+                f"its options: {', '.join(self.options) or 'none'}"
+            )
         if severity is not None and severity not in SEVERITIES:
-            raise ValueError(f"{self.code}: severity must be one of {', '.join(SEVERITIES)}, "
-                             f"got {severity!r}")
+            raise ValueError(
+                f"{self.code}: severity must be one of {', '.join(SEVERITIES)}, got {severity!r}"
+            )
         self.level = severity or type(self).severity
         self.settings = {**type(self).options, **options}
 
@@ -61,14 +70,21 @@ class Rule:
         """Yield the findings of this rule for the menu of ``ctx``."""
         raise NotImplementedError
 
-    def finding(self, ctx: Context, node: str, message: str,
-                severity: str | None = None) -> Finding:
+    def finding(
+        self, ctx: Context, node: str, message: str, severity: str | None = None
+    ) -> Finding:
         """A finding of this rule at ``node`` (its file, line and column)."""
         location = ctx.menu.nodes[node].location if node in ctx.menu.nodes else None
-        return Finding(file=location.file if location else ctx.menu.path,
-                       line=location.line if location else 1, code=self.code, node=node,
-                       rule=self.name, severity=severity or self.level, message=message,
-                       col=location.col if location else 1)
+        return Finding(
+            file=location.file if location else ctx.menu.path,
+            line=location.line if location else 1,
+            code=self.code,
+            node=node,
+            rule=self.name,
+            severity=severity or self.level,
+            message=message,
+            col=location.col if location else 1,
+        )
 
     @classmethod
     def doc(cls) -> str:
@@ -88,7 +104,7 @@ class Rule:
         positions = sorted((doc.find(h), h) for h in DOC_SECTIONS if h in doc)
         for i, (start, heading) in enumerate(positions):
             end = positions[i + 1][0] if i + 1 < len(positions) else len(doc)
-            found[heading.rstrip(":")] = doc[start + len(heading):end].strip()
+            found[heading.rstrip(":")] = doc[start + len(heading) : end].strip()
         return found
 
 

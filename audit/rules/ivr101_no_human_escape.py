@@ -31,27 +31,42 @@ class NoHumanEscape(Rule):
     code = "IVR101"
     name = "no-human-escape"
     severity = "warning"
-    options = {"keys": ["0"], "words": ["agent", "operator", "human", "person",
-                                        "representative", "agen", "petugas",
-                                        "상담원", "상담사"],
-               "first_menu_severity": "error"}
+    options = {
+        "keys": ["0"],
+        "words": [
+            "agent",
+            "operator",
+            "human",
+            "person",
+            "representative",
+            "agen",
+            "petugas",
+            "상담원",
+            "상담사",
+        ],
+        "first_menu_severity": "error",
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         words = {normalize(w) for w in self.settings["words"]}
         for node in ctx.nodes(MenuNode, reachable_only=True):
-            if any(self._escapes(opt, words) and opt.goto in ctx.reaches_human
-                   for opt in node.options):
+            if any(
+                self._escapes(opt, words) and opt.goto in ctx.reaches_human for opt in node.options
+            ):
                 continue
             first = node.id == ctx.first_menu
             yield self.finding(
-                ctx, node.id,
+                ctx,
+                node.id,
                 f'menu "{node.id}" has no {"/".join(self.settings["keys"])} or "agent" option '
                 "leading to a person" + (" (it is the first menu callers meet)" if first else ""),
-                self.settings["first_menu_severity"] if first else None)
+                self.settings["first_menu_severity"] if first else None,
+            )
 
     def _escapes(self, option, words: set[str]) -> bool:
         return option.key in self.settings["keys"] or any(
-            normalize(p) in words for p in option.phrases)
+            normalize(p) in words for p in option.phrases
+        )
 
 
 RULE = NoHumanEscape

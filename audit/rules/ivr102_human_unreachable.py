@@ -33,8 +33,12 @@ class HumanUnreachable(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         if ctx.menu.start not in ctx.reaches_human:
             count = len(ctx.human_nodes)
-            detail = (f"none of its {count} human endpoint{'s' if count != 1 else ''} "
-                      "can be reached from the start" if count else "it has no human endpoint")
+            detail = (
+                f"none of its {count} human endpoint{'s' if count != 1 else ''} "
+                "can be reached from the start"
+                if count
+                else "it has no human endpoint"
+            )
             yield self.finding(ctx, ctx.menu.start, f"no caller can reach a person: {detail}")
 
 

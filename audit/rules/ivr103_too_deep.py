@@ -36,9 +36,11 @@ class TooDeep(Rule):
         if nearest and nearest.depth > limit:
             menus = [n for n in nearest.path if ctx.graph.nodes[n]["kind"] in ("menu", "input")]
             yield self.finding(
-                ctx, nearest.node,
+                ctx,
+                nearest.node,
                 f"callers answer {nearest.depth} menus before reaching a person at "
-                f'"{nearest.node}" ({" -> ".join(menus)}); at most {limit} recommended')
+                f'"{nearest.node}" ({" -> ".join(menus)}); at most {limit} recommended',
+            )
 
 
 RULE = TooDeep

@@ -35,9 +35,12 @@ class TooManyOptions(Rule):
         for node in ctx.nodes(MenuNode):
             keys = [o.key for o in node.options if o.key not in self.settings["special_keys"]]
             if len(keys) > self.settings["max_options"]:
-                yield self.finding(ctx, node.id,
-                                   f'menu "{node.id}" has {len(keys)} options ({", ".join(keys)}); '
-                                   f"at most {self.settings['max_options']} recommended")
+                yield self.finding(
+                    ctx,
+                    node.id,
+                    f'menu "{node.id}" has {len(keys)} options ({", ".join(keys)}); '
+                    f"at most {self.settings['max_options']} recommended",
+                )
 
 
 RULE = TooManyOptions

@@ -39,16 +39,22 @@ class KeyOrder(Rule):
             digits = sorted(int(k) for k in keys if k.isdigit())
             expected = list(range(1, len(digits) + 1))
             if digits and digits != expected:
-                yield self.finding(ctx, node.id,
-                                   f'menu "{node.id}" uses keys {", ".join(map(str, digits))}; '
-                                   f"expected {', '.join(map(str, expected))} without gaps")
+                yield self.finding(
+                    ctx,
+                    node.id,
+                    f'menu "{node.id}" uses keys {", ".join(map(str, digits))}; '
+                    f"expected {', '.join(map(str, expected))} without gaps",
+                )
                 continue
             for lang, text in ctx.texts(node).items():
                 heard = [k for k in mention_order(text) if k in keys and k.isdigit()]
                 if heard != sorted(heard, key=int):
-                    yield self.finding(ctx, node.id,
-                                       f'the prompt of "{node.id}" ({lang}) names keys in the '
-                                       f"order {', '.join(heard)}; read them in ascending order")
+                    yield self.finding(
+                        ctx,
+                        node.id,
+                        f'the prompt of "{node.id}" ({lang}) names keys in the '
+                        f"order {', '.join(heard)}; read them in ascending order",
+                    )
                     break
 
 

@@ -32,8 +32,11 @@ class DeadEnd(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for node_id in dead_ends(ctx.graph):
-            yield self.finding(ctx, node_id, f'node "{node_id}" is a dead end: it has no way out '
-                                             "and does not end the call")
+            yield self.finding(
+                ctx,
+                node_id,
+                f'node "{node_id}" is a dead end: it has no way out and does not end the call',
+            )
 
 
 RULE = DeadEnd

@@ -29,8 +29,11 @@ class UnreachableNode(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for node in ctx.nodes(object):
             if node.id not in ctx.reachable:
-                yield self.finding(ctx, node.id, f'node "{node.id}" cannot be reached from the '
-                                                 f'start node "{ctx.menu.start}"')
+                yield self.finding(
+                    ctx,
+                    node.id,
+                    f'node "{node.id}" cannot be reached from the start node "{ctx.menu.start}"',
+                )
 
 
 RULE = UnreachableNode

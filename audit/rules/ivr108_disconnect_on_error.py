@@ -38,15 +38,25 @@ class DisconnectOnError(Rule):
         safe = ctx.reaches_human | ctx.nodes_reaching(records)
         for node in ctx.nodes(Gathering, reachable_only=True):
             if node.on_fail is None:
-                yield self.finding(ctx, node.id, f'"{node.id}" hangs up once its {node.retries} '
-                                                 "retries are used up (no on_fail)")
+                yield self.finding(
+                    ctx,
+                    node.id,
+                    f'"{node.id}" hangs up once its {node.retries} '
+                    "retries are used up (no on_fail)",
+                )
                 continue
-            for what, target in (("on_timeout", node.on_timeout),
-                                 ("on_invalid", node.on_invalid), ("on_fail", node.on_fail)):
+            for what, target in (
+                ("on_timeout", node.on_timeout),
+                ("on_invalid", node.on_invalid),
+                ("on_fail", node.on_fail),
+            ):
                 if target and target not in safe:
-                    yield self.finding(ctx, node.id,
-                                       f'"{node.id}" {what} goes to "{target}", which ends the '
-                                       "call without a person or a voicemail")
+                    yield self.finding(
+                        ctx,
+                        node.id,
+                        f'"{node.id}" {what} goes to "{target}", which ends the '
+                        "call without a person or a voicemail",
+                    )
 
 
 RULE = DisconnectOnError

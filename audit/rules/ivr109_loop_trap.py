@@ -37,11 +37,18 @@ class LoopTrap(Rule):
         stuck = ctx.reachable - ctx.nodes_reaching(exits(ctx.graph))
         sub = ctx.graph.subgraph(stuck)
         lines = ctx.graph.nodes(data="line")
-        groups = [sorted(c, key=lambda n: lines[n]) for c in nx.strongly_connected_components(sub)
-                  if len(c) > 1 or sub.has_edge(next(iter(c)), next(iter(c)))]
+        groups = [
+            sorted(c, key=lambda n: lines[n])
+            for c in nx.strongly_connected_components(sub)
+            if len(c) > 1 or sub.has_edge(next(iter(c)), next(iter(c)))
+        ]
         for group in sorted(groups, key=lambda g: lines[g[0]]):
-            yield self.finding(ctx, group[0], "callers are trapped in a loop with no way to a "
-                                              f"person or an end: {' -> '.join(group)}")
+            yield self.finding(
+                ctx,
+                group[0],
+                "callers are trapped in a loop with no way to a "
+                f"person or an end: {' -> '.join(group)}",
+            )
 
 
 RULE = LoopTrap

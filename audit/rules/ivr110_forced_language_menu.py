@@ -40,9 +40,11 @@ class ForcedLanguageMenu(Rule):
         switches = ctx.option_lang_switches(node)
         if len(switches) >= 2 and len(switches) > len(node.options) - len(switches):
             langs = ", ".join(dict.fromkeys(o.lang for o in node.options if o.lang))
-            yield self.finding(ctx, node.id,
-                               f'callers must choose a language ({langs}) in "{node.id}" '
-                               "before anything else")
+            yield self.finding(
+                ctx,
+                node.id,
+                f'callers must choose a language ({langs}) in "{node.id}" before anything else',
+            )
 
 
 RULE = ForcedLanguageMenu

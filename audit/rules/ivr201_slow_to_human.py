@@ -41,12 +41,18 @@ class SlowToHuman(Rule):
         limit = promised if promised is not None else self.settings["limit"]
         what = "the promised" if promised is not None else "the recommended"
         if nearest.first_time_s > limit:
-            took = ("never: the queue never drains" if math.isinf(nearest.first_time_s)
-                    else f"{nearest.first_time_s:.1f} s ({nearest.ivr_s:.1f} s in menus, "
-                         f"{nearest.queue_s:.1f} s waiting)")
-            yield self.finding(ctx, nearest.node,
-                               f'a first-time caller reaches a person at "{nearest.node}" in '
-                               f"{took}; {what} limit is {limit:g} s")
+            took = (
+                "never: the queue never drains"
+                if math.isinf(nearest.first_time_s)
+                else f"{nearest.first_time_s:.1f} s ({nearest.ivr_s:.1f} s in menus, "
+                f"{nearest.queue_s:.1f} s waiting)"
+            )
+            yield self.finding(
+                ctx,
+                nearest.node,
+                f'a first-time caller reaches a person at "{nearest.node}" in '
+                f"{took}; {what} limit is {limit:g} s",
+            )
 
 
 RULE = SlowToHuman

@@ -38,15 +38,20 @@ class QueueOverloaded(Rule):
             figures = ctx.queues[node.id]
             if not figures.overloaded:
                 continue
-            needed = agents_needed(calls_per_hour=node.calls_per_hour,
-                                   handle_time=node.handle_time, target=self.settings["target"],
-                                   level=self.settings["level"])
+            needed = agents_needed(
+                calls_per_hour=node.calls_per_hour,
+                handle_time=node.handle_time,
+                target=self.settings["target"],
+                level=self.settings["level"],
+            )
             yield self.finding(
-                ctx, node.id,
+                ctx,
+                node.id,
                 f'queue "{node.name}" has {node.agents} agents for {figures.load:.1f} erlangs '
                 f"({node.calls_per_hour:g} calls/hour x {node.handle_time:g} s): the wait never "
                 f"ends; {needed} agents would answer {self.settings['level']:.0%} of calls "
-                f"within {self.settings['target']:g} s")
+                f"within {self.settings['target']:g} s",
+            )
 
 
 RULE = QueueOverloaded

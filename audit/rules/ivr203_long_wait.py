@@ -42,18 +42,23 @@ class LongWait(Rule):
             if figures.load is None:
                 if wait > self.settings["max_wait"]:
                     limit = self.settings["max_wait"]
-                    yield self.finding(ctx, node.id, f'queue "{node.name}" has a fixed wait of '
-                                                     f"{wait:.0f} s, over {limit} s")
+                    yield self.finding(
+                        ctx,
+                        node.id,
+                        f'queue "{node.name}" has a fixed wait of {wait:.0f} s, over {limit} s',
+                    )
                 continue
             staffing = {"calls_per_hour": node.calls_per_hour, "handle_time": node.handle_time}
             answered = service_level(node.agents, **staffing, target=target)
             if wait > self.settings["max_wait"] or answered < level:
                 needed = agents_needed(**staffing, target=target, level=level)
                 yield self.finding(
-                    ctx, node.id,
+                    ctx,
+                    node.id,
                     f'queue "{node.name}": average wait {wait:.1f} s, {answered:.0%} answered '
                     f"within {target:g} s with {node.agents} agents for {figures.load:.1f} "
-                    f"erlangs; {needed} agents would answer {level:.0%} within {target:g} s")
+                    f"erlangs; {needed} agents would answer {level:.0%} within {target:g} s",
+                )
 
 
 RULE = LongWait

@@ -31,8 +31,9 @@ class NoWaitAnnouncement(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for node in ctx.nodes(QueueNode, reachable_only=True):
             if not node.announce_wait:
-                yield self.finding(ctx, node.id, f'queue "{node.name}" does not announce the '
-                                                 "estimated wait")
+                yield self.finding(
+                    ctx, node.id, f'queue "{node.name}" does not announce the estimated wait'
+                )
 
 
 RULE = NoWaitAnnouncement

@@ -39,9 +39,13 @@ class BrokenHoursPromise(Rule):
         if gaps:
             nearest = ctx.metrics.nearest
             node = nearest.node if nearest else ctx.menu.start
-            yield self.finding(ctx, node, f'promised hours "{promised}" but no person can be '
-                                          f"reached {describe_minutes(gaps)} "
-                                          f"({len(gaps) / 60:g} hours a week)")
+            yield self.finding(
+                ctx,
+                node,
+                f'promised hours "{promised}" but no person can be '
+                f"reached {describe_minutes(gaps)} "
+                f"({len(gaps) / 60:g} hours a week)",
+            )
 
 
 RULE = BrokenHoursPromise

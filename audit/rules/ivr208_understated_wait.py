@@ -53,17 +53,23 @@ class UnderstatedWait(Rule):
                 after = [node.id]
             else:
                 after = [q for q in nx.descendants(ctx.graph, node.id) if q in queues]
-            waits = [(ctx.queues[q].average_wait, q) for q in after
-                     if ctx.queues[q].average_wait is not None]
+            waits = [
+                (ctx.queues[q].average_wait, q)
+                for q in after
+                if ctx.queues[q].average_wait is not None
+            ]
             if not waits:
                 continue
             wait, queue = min(waits)
             promise, lang = min(promises)
             if promise < wait:
                 actual = "never ends" if math.isinf(wait) else f"is {wait:.0f} s on average"
-                yield self.finding(ctx, node.id,
-                                   f'"{node.id}" promises a wait of {promise:.0f} s ({lang}) but '
-                                   f'the wait at queue "{queues[queue].name}" {actual}')
+                yield self.finding(
+                    ctx,
+                    node.id,
+                    f'"{node.id}" promises a wait of {promise:.0f} s ({lang}) but '
+                    f'the wait at queue "{queues[queue].name}" {actual}',
+                )
 
 
 RULE = UnderstatedWait

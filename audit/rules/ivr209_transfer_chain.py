@@ -48,10 +48,13 @@ class TransferChain(Rule):
             onward = [n for n in steps if n in endpoints and n != node.id]
             if onward:
                 nxt = min(onward, key=lambda n: (steps[n], n))
-                yield self.finding(ctx, node.id,
-                                   f'callers who are not answered at "{node.id}" are passed on '
-                                   f'to "{nxt}" ({ctx.graph.nodes[nxt]["kind"]}): a second '
-                                   "hand-over before anyone helps")
+                yield self.finding(
+                    ctx,
+                    node.id,
+                    f'callers who are not answered at "{node.id}" are passed on '
+                    f'to "{nxt}" ({ctx.graph.nodes[nxt]["kind"]}): a second '
+                    "hand-over before anyone helps",
+                )
 
 
 RULE = TransferChain

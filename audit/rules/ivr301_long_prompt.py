@@ -42,10 +42,13 @@ class LongPrompt(Rule):
                 for lang, text in ctx.texts(node, attribute).items():
                     seconds = ctx.seconds(text, lang)
                     if seconds > self.settings["max_prompt"]:
-                        yield self.finding(ctx, node.id,
-                                           f'the {attribute} of "{node.id}" ({lang}) takes '
-                                           f"{seconds:.1f} s; at most "
-                                           f"{self.settings['max_prompt']} s recommended")
+                        yield self.finding(
+                            ctx,
+                            node.id,
+                            f'the {attribute} of "{node.id}" ({lang}) takes '
+                            f"{seconds:.1f} s; at most "
+                            f"{self.settings['max_prompt']} s recommended",
+                        )
                         break
         yield from self._greeting(ctx)
 
@@ -54,16 +57,19 @@ class LongPrompt(Rule):
         if first is None or first == ctx.menu.start:
             return
         path = nx.shortest_path(ctx.graph, ctx.menu.start, first)[:-1]
-        before = [ctx.menu.nodes[n] for n in path
-                  if ctx.graph.nodes[n]["kind"] not in GATHERING_KINDS]
+        before = [
+            ctx.menu.nodes[n] for n in path if ctx.graph.nodes[n]["kind"] not in GATHERING_KINDS
+        ]
         for lang in ctx.menu.hotline.languages:
-            seconds = sum(ctx.seconds(_any(ctx, n, lang), lang)
-                          for n in before)
+            seconds = sum(ctx.seconds(_any(ctx, n, lang), lang) for n in before)
             if seconds > self.settings["max_greeting"]:
-                yield self.finding(ctx, ctx.menu.start,
-                                   f"callers hear {seconds:.1f} s of greeting ({lang}) before the "
-                                   f"first menu; at most {self.settings['max_greeting']} s "
-                                   "recommended")
+                yield self.finding(
+                    ctx,
+                    ctx.menu.start,
+                    f"callers hear {seconds:.1f} s of greeting ({lang}) before the "
+                    f"first menu; at most {self.settings['max_greeting']} s "
+                    "recommended",
+                )
                 return
 
 

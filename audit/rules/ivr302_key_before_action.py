@@ -35,10 +35,13 @@ class KeyBeforeAction(Rule):
             for lang, text in ctx.texts(node).items():
                 keys = key_before_action(text)
                 if keys:
-                    yield self.finding(ctx, node.id,
-                                       f'the prompt of "{node.id}" ({lang}) says the key before '
-                                       f"the action for key{'s' if len(keys) > 1 else ''} "
-                                       f'{", ".join(keys)}: say "for X, press N"')
+                    yield self.finding(
+                        ctx,
+                        node.id,
+                        f'the prompt of "{node.id}" ({lang}) says the key before '
+                        f"the action for key{'s' if len(keys) > 1 else ''} "
+                        f'{", ".join(keys)}: say "for X, press N"',
+                    )
                     break
 
 

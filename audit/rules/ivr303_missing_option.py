@@ -37,11 +37,14 @@ class MissingOption(Rule):
             for lang, text in ctx.texts(node).items():
                 missing = sorted(named_keys(text) - keys)
                 if missing:
-                    yield self.finding(ctx, node.id,
-                                       f'the prompt of "{node.id}" ({lang}) names key'
-                                       f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}, "
-                                       f"which {'are' if len(missing) > 1 else 'is'} not an "
-                                       f"option (options: {', '.join(sorted(keys))})")
+                    yield self.finding(
+                        ctx,
+                        node.id,
+                        f'the prompt of "{node.id}" ({lang}) names key'
+                        f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}, "
+                        f"which {'are' if len(missing) > 1 else 'is'} not an "
+                        f"option (options: {', '.join(sorted(keys))})",
+                    )
 
 
 RULE = MissingOption

@@ -30,8 +30,9 @@ class SpeechOnlyMenu(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for node in ctx.nodes(MenuNode):
             if "dtmf" not in node.input_modes:
-                yield self.finding(ctx, node.id, f'menu "{node.id}" accepts speech only: no '
-                                                 "keypad fall-back")
+                yield self.finding(
+                    ctx, node.id, f'menu "{node.id}" accepts speech only: no keypad fall-back'
+                )
 
 
 RULE = SpeechOnlyMenu

@@ -31,8 +31,11 @@ class NotInterruptible(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for node in ctx.nodes(Gathering):
             if not node.interruptible:
-                yield self.finding(ctx, node.id, f'the prompt of "{node.id}" cannot be '
-                                                 "interrupted by a key or speech")
+                yield self.finding(
+                    ctx,
+                    node.id,
+                    f'the prompt of "{node.id}" cannot be interrupted by a key or speech',
+                )
 
 
 RULE = NotInterruptible

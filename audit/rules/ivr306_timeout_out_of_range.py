@@ -33,8 +33,11 @@ class TimeoutOutOfRange(Rule):
         low, high = self.settings["min"], self.settings["max"]
         for node in ctx.nodes(Gathering):
             if not low <= node.timeout <= high:
-                yield self.finding(ctx, node.id, f'"{node.id}" waits {node.timeout:g} s for the '
-                                                 f"caller; use {low}-{high} s")
+                yield self.finding(
+                    ctx,
+                    node.id,
+                    f'"{node.id}" waits {node.timeout:g} s for the caller; use {low}-{high} s',
+                )
 
 
 RULE = TimeoutOutOfRange

@@ -39,20 +39,28 @@ class RetriesOutOfRange(Rule):
         for node in ctx.nodes(Gathering):
             low, high = self.settings["min"], self.settings["max"]
             if not low <= node.retries <= high:
-                yield self.finding(ctx, node.id, f'"{node.id}" allows {node.retries} retries; '
-                                                 f"use {low}-{high}")
+                yield self.finding(
+                    ctx, node.id, f'"{node.id}" allows {node.retries} retries; use {low}-{high}'
+                )
             target = node.on_fail
             if target is None:
-                yield self.finding(ctx, node.id, f'"{node.id}" has no on_fail: callers who fail '
-                                                 "are not passed to a person")
+                yield self.finding(
+                    ctx,
+                    node.id,
+                    f'"{node.id}" has no on_fail: callers who fail are not passed to a person',
+                )
                 continue
             if target not in to_person:
-                after = (nx.descendants(automatic, target) | {target}
-                         if target in automatic else {target})
+                after = (
+                    nx.descendants(automatic, target) | {target}
+                    if target in automatic
+                    else {target}
+                )
                 to_person[target] = bool(after & ctx.human_nodes)
             if not to_person[target]:
-                yield self.finding(ctx, node.id, f'"{node.id}" on_fail goes to "{target}", '
-                                                 "which is not a person")
+                yield self.finding(
+                    ctx, node.id, f'"{node.id}" on_fail goes to "{target}", which is not a person'
+                )
 
 
 RULE = RetriesOutOfRange

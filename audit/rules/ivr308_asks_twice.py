@@ -43,9 +43,11 @@ class AsksTwice(Rule):
                 after = nx.descendants(ctx.graph, first.next) | {first.next} if first.next else ()
                 for second in nodes:
                     if second is not first and second.id in after:
-                        yield self.finding(ctx, second.id,
-                                           f'"{second.id}" asks for "{var}" again after '
-                                           f'"{first.id}" collected it')
+                        yield self.finding(
+                            ctx,
+                            second.id,
+                            f'"{second.id}" asks for "{var}" again after "{first.id}" collected it',
+                        )
 
 
 RULE = AsksTwice

@@ -33,13 +33,21 @@ class FillerPhrase(Rule):
     code = "IVR309"
     name = "filler-phrase"
     severity = "info"
-    options = {"phrases": [
-        "your call is important to us", "our menu options have changed",
-        "please listen carefully", "listen carefully as our options",
-        "panggilan anda sangat penting", "pilihan menu kami telah berubah",
-        "dengarkan baik-baik", "dengarkan dengan seksama",
-        "고객님의 전화는 소중합니다", "메뉴가 변경되었습니다", "잘 들어 주시기 바랍니다",
-    ]}
+    options = {
+        "phrases": [
+            "your call is important to us",
+            "our menu options have changed",
+            "please listen carefully",
+            "listen carefully as our options",
+            "panggilan anda sangat penting",
+            "pilihan menu kami telah berubah",
+            "dengarkan baik-baik",
+            "dengarkan dengan seksama",
+            "고객님의 전화는 소중합니다",
+            "메뉴가 변경되었습니다",
+            "잘 들어 주시기 바랍니다",
+        ]
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         phrases = {phrase: normalize(phrase) for phrase in self.settings["phrases"]}

@@ -35,12 +35,18 @@ class HiddenOption(Rule):
         for node in ctx.nodes(MenuNode):
             for lang, text in ctx.texts(node).items():
                 named = named_keys(text)
-                hidden = [o.key for o in node.options
-                          if o.key not in named and not (o.lang and o.lang == lang)]
+                hidden = [
+                    o.key
+                    for o in node.options
+                    if o.key not in named and not (o.lang and o.lang == lang)
+                ]
                 if hidden:
-                    yield self.finding(ctx, node.id,
-                                       f'the prompt of "{node.id}" ({lang}) never names key'
-                                       f"{'s' if len(hidden) > 1 else ''} {', '.join(hidden)}")
+                    yield self.finding(
+                        ctx,
+                        node.id,
+                        f'the prompt of "{node.id}" ({lang}) never names key'
+                        f"{'s' if len(hidden) > 1 else ''} {', '.join(hidden)}",
+                    )
 
 
 RULE = HiddenOption

@@ -51,8 +51,9 @@ class PromptCheck(Rule):
         try:
             model = load_model()
         except ModelNotFound as exc:
-            yield self.finding(ctx, recorded[0].id, f"recorded prompts not checked: {exc}",
-                               severity="info")
+            yield self.finding(
+                ctx, recorded[0].id, f"recorded prompts not checked: {exc}", severity="info"
+            )
             return
         for node in recorded:
             problem = self._problem(ctx, node, model)
@@ -68,12 +69,17 @@ class PromptCheck(Rule):
         text = node.prompt.text(lang, lang)
         audio_file = node.prompt.audio
         try:
-            audio = read_audio(Path(ctx.menu.path).parent / audio_file, max_seconds=600,
-                               name=audio_file)
+            audio = read_audio(
+                Path(ctx.menu.path).parent / audio_file, max_seconds=600, name=audio_file
+            )
         except AudioError as exc:
             return f'the recorded prompt of "{node.id}" cannot be checked: {exc}'
-        heard = recognise(audio, grammar_for(model, ctx.menu, node.id, lang), model,
-                          floor=self.settings["confidence_floor"])
+        heard = recognise(
+            audio,
+            grammar_for(model, ctx.menu, node.id, lang),
+            model,
+            floor=self.settings["confidence_floor"],
+        )
         said = " ".join(word.word for word in heard.accepted_words)
         missing = []
         for option in node.options:
@@ -82,9 +88,11 @@ class PromptCheck(Rule):
                 missing.append(f'{option.key} ("{evidence[0]}")')
         if not missing:
             return None
-        return (f'the recording {audio_file} of "{node.id}" does not say option'
-                f"{'s' if len(missing) > 1 else ''} {', '.join(missing)} that its text "
-                f"names; heard: {said or 'nothing of the menu grammar'}")
+        return (
+            f'the recording {audio_file} of "{node.id}" does not say option'
+            f"{'s' if len(missing) > 1 else ''} {', '.join(missing)} that its text "
+            f"names; heard: {said or 'nothing of the menu grammar'}"
+        )
 
     @staticmethod
     def _evidence(option: Option, text: str, lang: str) -> list[str]:
@@ -92,8 +100,11 @@ class PromptCheck(Rule):
         start of a word: Korean "예약은" uses 예약), else the key as digit words (nothing
         when the text does not name the option)."""
         written = normalize(text)
-        phrases = [normalize(p) for p in option.phrases
-                   if normalize(p) and re.search(rf"(?<!\w){re.escape(normalize(p))}", written)]
+        phrases = [
+            normalize(p)
+            for p in option.phrases
+            if normalize(p) and re.search(rf"(?<!\w){re.escape(normalize(p))}", written)
+        ]
         if phrases:
             return phrases
         if option.key in named_keys(text) and option.key.isdigit():

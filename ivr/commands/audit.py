@@ -23,24 +23,64 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
-              show_default=True, help="Report format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
-              help="Write the report to this file instead of standard output.")
-@click.option("--baseline", type=click.Path(exists=True, dir_okay=False),
-              help="An older menu (YAML) or JSON report: print how the figures changed.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(exists=True, dir_okay=False),
+    help="An older menu (YAML) or JSON report: print how the figures changed.",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
-@click.option("--select", multiple=True, metavar="CODES",
-              help="Run only rules whose code starts with these (e.g. IVR1,IVR201).")
-@click.option("--ignore", multiple=True, metavar="CODES",
-              help="Skip rules whose code starts with these (e.g. IVR302).")
-@click.option("--config", "config_spec", default="default", show_default=True,
-              metavar="PRESET|FILE", help="Preset (default, strict) or a YAML config file.")
-@click.option("--timing", type=click.Choice(list(TIMING_SOURCES)), default="estimate",
-              show_default=True, help="Where prompt durations come from.")
-def audit(paths: tuple[str, ...], fmt: str, output: str | None, baseline: str | None,
-          strict: bool, select: tuple[str, ...], ignore: tuple[str, ...], config_spec: str,
-          timing: str) -> None:
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Run only rules whose code starts with these (e.g. IVR1,IVR201).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODES",
+    help="Skip rules whose code starts with these (e.g. IVR302).",
+)
+@click.option(
+    "--config",
+    "config_spec",
+    default="default",
+    show_default=True,
+    metavar="PRESET|FILE",
+    help="Preset (default, strict) or a YAML config file.",
+)
+@click.option(
+    "--timing",
+    type=click.Choice(list(TIMING_SOURCES)),
+    default="estimate",
+    show_default=True,
+    help="Where prompt durations come from.",
+)
+def audit(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    baseline: str | None,
+    strict: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_spec: str,
+    timing: str,
+) -> None:
     """Audit menus (folders: every *.yaml in them): depth, time to a person, findings.
 
     Exits 1 when a finding is an error (with --strict: a warning too), or a menu
@@ -54,8 +94,13 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, baseline: str | 
 
     def audit_file(path: Path):
         menu = load_menu(path)
-        return audit_menu(menu, config, timer=timer_for(timing, menu), select=_codes(select),
-                          ignore=_codes(ignore))
+        return audit_menu(
+            menu,
+            config,
+            timer=timer_for(timing, menu),
+            select=_codes(select),
+            ignore=_codes(ignore),
+        )
 
     audits, broken, notes = [], False, []
     for path in menu_files(paths):
@@ -66,8 +111,9 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, baseline: str | 
                 click.echo(str(error), err=True)
             continue
         timer = timer_for(timing, menu)
-        audits.append(audit_menu(menu, config, timer=timer,
-                                 select=_codes(select), ignore=_codes(ignore)))
+        audits.append(
+            audit_menu(menu, config, timer=timer, select=_codes(select), ignore=_codes(ignore))
+        )
         # a measuring timer (e.g. tts) may say how its figures differ from the estimate
         notes += getattr(timer, "notes", lambda _audit: [])(audits[-1])
     fail_on = frozenset({"error", "warning"} if strict else {"error"})
@@ -86,7 +132,9 @@ def audit(paths: tuple[str, ...], fmt: str, output: str | None, baseline: str | 
         except BaselineError as exc:
             raise click.UsageError(str(exc)) from None
         to_stderr = output is None and fmt not in HUMAN_FORMATS
-        click.echo("\nChanges since the baseline:\n" + compare(old, [a.as_dict() for a in audits]),
-                   err=to_stderr)
+        click.echo(
+            "\nChanges since the baseline:\n" + compare(old, [a.as_dict() for a in audits]),
+            err=to_stderr,
+        )
     failed = broken or any(f.severity in fail_on for a in audits for f in a.findings)
     raise SystemExit(1 if failed else 0)

@@ -18,8 +18,13 @@ from ivr.commands.common import load_or_exit
 from ivr.engine import Call, Line
 from ivr.schedule import ScheduleError, local_time
 
-EVENT_OPTIONS = {"--press": "press", "--say": "speak", "--silence": "silence",
-                 "--hangup": "hangup", "--audio": "audio"}
+EVENT_OPTIONS = {
+    "--press": "press",
+    "--say": "speak",
+    "--silence": "silence",
+    "--hangup": "hangup",
+    "--audio": "audio",
+}
 TAKES_VALUE = ("--press", "--say", "--audio")
 
 
@@ -46,8 +51,9 @@ def parse_when(text: str | None, timezone: str) -> datetime:
     try:
         return local_time(text, timezone)
     except ScheduleError:
-        raise click.BadParameter(f'"{text}" is not a time like 2026-11-23T21:00',
-                                 param_hint="--at") from None
+        raise click.BadParameter(
+            f'"{text}" is not a time like 2026-11-23T21:00', param_hint="--at"
+        ) from None
 
 
 def format_line(line: Line, lang: str) -> str:
@@ -60,19 +66,45 @@ def format_line(line: Line, lang: str) -> str:
 @click.argument("menu", type=click.Path(exists=True, dir_okay=False))
 @click.option("--press", multiple=True, metavar="KEYS", help="Press keys (repeatable, in order).")
 @click.option("--say", multiple=True, metavar="TEXT", help="Say something (repeatable).")
-@click.option("--audio", multiple=True, metavar="WAV", help="Answer with a recording, heard by "
-              "vosk with the waiting menu's grammar (repeatable).")
-@click.option("--silence", multiple=True, is_flag=True, flag_value=True,
-              help="Stay silent until the timeout (repeatable).")
+@click.option(
+    "--audio",
+    multiple=True,
+    metavar="WAV",
+    help="Answer with a recording, heard by vosk with the waiting menu's grammar (repeatable).",
+)
+@click.option(
+    "--silence",
+    multiple=True,
+    is_flag=True,
+    flag_value=True,
+    help="Stay silent until the timeout (repeatable).",
+)
 @click.option("--hangup", is_flag=True, help="Hang up (after the events before it).")
 @click.option("--lang", help="Language the call starts in (default: the hotline's first).")
-@click.option("--at", "at", metavar="TIME", help="When the call is made, e.g. 2026-11-23T21:00 "
-              "(the hotline's local time unless an offset is given). Default: now.")
-@click.option("--via", metavar="URL", help="Call a running TwiML webhook over HTTP instead, "
-              "as Twilio would: a server (http://127.0.0.1:5000) or any webhook URL.")
-def call(menu: str, press: tuple[str, ...], say: tuple[str, ...], silence: tuple[bool, ...],
-         hangup: bool, audio: tuple[str, ...], lang: str | None, at: str | None,
-         via: str | None) -> None:
+@click.option(
+    "--at",
+    "at",
+    metavar="TIME",
+    help="When the call is made, e.g. 2026-11-23T21:00 "
+    "(the hotline's local time unless an offset is given). Default: now.",
+)
+@click.option(
+    "--via",
+    metavar="URL",
+    help="Call a running TwiML webhook over HTTP instead, "
+    "as Twilio would: a server (http://127.0.0.1:5000) or any webhook URL.",
+)
+def call(
+    menu: str,
+    press: tuple[str, ...],
+    say: tuple[str, ...],
+    silence: tuple[bool, ...],
+    hangup: bool,
+    audio: tuple[str, ...],
+    lang: str | None,
+    at: str | None,
+    via: str | None,
+) -> None:
     """Step through MENU as a caller and print the transcript and where the call ended."""
     if via:
         from ivr.commands.call_via import call_via
@@ -80,8 +112,11 @@ def call(menu: str, press: tuple[str, ...], say: tuple[str, ...], silence: tuple
         return call_via(via, menu, click.get_current_context().meta["ivr_events"], lang, at)
     loaded = load_or_exit(menu)
     if lang is not None and lang not in loaded.hotline.languages:
-        raise click.BadParameter(f'"{lang}" is not one of this hotline\'s languages '
-                                 f"({', '.join(loaded.hotline.languages)})", param_hint="--lang")
+        raise click.BadParameter(
+            f'"{lang}" is not one of this hotline\'s languages '
+            f"({', '.join(loaded.hotline.languages)})",
+            param_hint="--lang",
+        )
     the_call = Call(loaded, at=parse_when(at, loaded.hotline.timezone), lang=lang)
     events = click.get_current_context().meta["ivr_events"]
     shown = 0

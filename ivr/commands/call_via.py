@@ -11,8 +11,9 @@ from ivr.twiml_caller import CallerEvent, TwimlCaller, describe, webhook_url
 EVENTS = {"press": "press", "speak": "say", "silence": "silence", "hangup": "hangup"}
 
 
-def call_via(url: str, menu: str, events: list[tuple[str, str | None]], lang: str | None,
-             at: str | None) -> None:
+def call_via(
+    url: str, menu: str, events: list[tuple[str, str | None]], lang: str | None, at: str | None
+) -> None:
     """Place the call at ``url`` (``url/voice/<menu>`` for a bare server) and print it."""
     for name, value in (("--lang", lang), ("--at", at)):
         if value is not None:

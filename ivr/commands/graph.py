@@ -13,8 +13,14 @@ FORMATS = {"mermaid": to_mermaid, "dot": to_dot, "html": None}  # html: audit's 
 
 @click.command()
 @click.argument("menu", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="mermaid",
-              show_default=True, help="Picture format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default="mermaid",
+    show_default=True,
+    help="Picture format.",
+)
 def graph(menu: str, fmt: str) -> None:
     """Print the phone tree of MENU as a picture description."""
     loaded = load_or_exit(menu)

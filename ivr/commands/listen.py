@@ -25,16 +25,29 @@ def where_it_leads(call: Call, node_id: str, start: int) -> tuple[bool, list[str
 
 @click.command()
 @click.argument("wav", type=click.Path(dir_okay=False))
-@click.option("--menu", "menu_path", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="The menu (YAML) the caller is answering.")
+@click.option(
+    "--menu",
+    "menu_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The menu (YAML) the caller is answering.",
+)
 @click.option("--node", required=True, help="The menu or input node being answered.")
 @click.option("--lang", help="Language of the call (default: the hotline's first).")
-@click.option("--model", type=click.Path(file_okay=False),
-              help="vosk model folder (default: $IVR_VOSK_MODEL or an installed vosk_model_*).")
-@click.option("--floor", type=click.FloatRange(0, 1), default=None,
-              help="Confidence below which a word is not accepted (default 0.5).")
-def listen(wav: str, menu_path: str, node: str, lang: str | None, model: str | None,
-           floor: float | None) -> None:
+@click.option(
+    "--model",
+    type=click.Path(file_okay=False),
+    help="vosk model folder (default: $IVR_VOSK_MODEL or an installed vosk_model_*).",
+)
+@click.option(
+    "--floor",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Confidence below which a word is not accepted (default 0.5).",
+)
+def listen(
+    wav: str, menu_path: str, node: str, lang: str | None, model: str | None, floor: float | None
+) -> None:
     """Recognise the caller's answer in WAV at NODE of MENU; print what was heard and where it
     leads."""
     from voices.asr import DEFAULT_FLOOR, ModelNotFound, NotAnswerable, load_model
@@ -43,19 +56,29 @@ def listen(wav: str, menu_path: str, node: str, lang: str | None, model: str | N
 
     menu = load_or_exit(menu_path)
     if lang is not None and lang not in menu.hotline.languages:
-        raise click.BadParameter(f'"{lang}" is not one of this hotline\'s languages '
-                                 f"({', '.join(menu.hotline.languages)})", param_hint="--lang")
+        raise click.BadParameter(
+            f'"{lang}" is not one of this hotline\'s languages '
+            f"({', '.join(menu.hotline.languages)})",
+            param_hint="--lang",
+        )
     lang = lang or menu.hotline.default_language
     try:
         audio = read_audio(wav)
-        heard = hear(audio, menu, node, lang=lang, model=load_model(model),
-                     floor=DEFAULT_FLOOR if floor is None else floor)
+        heard = hear(
+            audio,
+            menu,
+            node,
+            lang=lang,
+            model=load_model(model),
+            floor=DEFAULT_FLOOR if floor is None else floor,
+        )
     except (AudioError, ModelNotFound, NotAnswerable) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(heard.describe())
     if heard.grammar and heard.grammar.missing:
-        click.echo("not in the model's vocabulary (cannot be heard): "
-                   + ", ".join(heard.grammar.missing))
+        click.echo(
+            "not in the model's vocabulary (cannot be heard): " + ", ".join(heard.grammar.missing)
+        )
     call = Call.resume(menu, node, lang=lang)
     start = len(call.path)
     call.speak(heard.text)

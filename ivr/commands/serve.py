@@ -17,14 +17,24 @@ from ivr.web.menus import MenuCache
 @click.command()
 @click.argument("menu_dir", required=False, type=click.Path(exists=True, file_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to listen on.")
-@click.option("--database", metavar="URL", help="SQLAlchemy URL of the call records "
-              "(default: $IVR_DATABASE_URL or sqlite:///ivr-calls.db).")
+@click.option(
+    "--port",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on.",
+)
+@click.option(
+    "--database",
+    metavar="URL",
+    help="SQLAlchemy URL of the call records "
+    "(default: $IVR_DATABASE_URL or sqlite:///ivr-calls.db).",
+)
 def serve(menu_dir: str | None, host: str, port: int, database: str | None) -> None:
     """Serve every menu of MENU_DIR (default: $IVR_MENU_DIR or ./menus) as a TwiML webhook."""
-    config = {key: value for key, value in (("MENU_DIR", menu_dir), ("DATABASE_URL", database))
-              if value}
+    config = {
+        key: value for key, value in (("MENU_DIR", menu_dir), ("DATABASE_URL", database)) if value
+    }
     try:
         app = create_app(config)
     except ConfigError as exc:

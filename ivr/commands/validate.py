@@ -29,6 +29,8 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
         failed = failed or menu is None or count > 0
         if menu is not None and count == 0 and not quiet:
             humans = len(menu.humans())
-            click.echo(f"{path}: ok, {len(menu.nodes)} nodes, {humans} human endpoint"
-                       f"{'' if humans == 1 else 's'}")
+            click.echo(
+                f"{path}: ok, {len(menu.nodes)} nodes, {humans} human endpoint"
+                f"{'' if humans == 1 else 's'}"
+            )
     raise SystemExit(1 if failed else 0)

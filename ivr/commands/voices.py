@@ -25,8 +25,12 @@ def voices() -> None:
 
 @voices.command()
 @click.argument("menus", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--cache", type=click.Path(file_okay=False), envvar="IVR_VOICE_CACHE",
-              help="Cache folder (default: $IVR_VOICE_CACHE or ~/.cache/ivr/voices).")
+@click.option(
+    "--cache",
+    type=click.Path(file_okay=False),
+    envvar="IVR_VOICE_CACHE",
+    help="Cache folder (default: $IVR_VOICE_CACHE or ~/.cache/ivr/voices).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary of each menu.")
 def render(menus: tuple[str, ...], cache: str | None, quiet: bool) -> None:
     """Render the prompts of MENUS (files or folders) to WAV; print what was rendered."""
@@ -41,8 +45,12 @@ def render(menus: tuple[str, ...], cache: str | None, quiet: bool) -> None:
         try:
             missing = sum(1 for job in jobs if store.cached(job.text, job.settings) is None)
             if missing >= PROGRESS_FROM:
-                with click.progressbar(jobs, label=f"{path}: rendering", file=sys.stderr,
-                                       item_show_func=lambda job: job.label if job else "") as bar:
+                with click.progressbar(
+                    jobs,
+                    label=f"{path}: rendering",
+                    file=sys.stderr,
+                    item_show_func=lambda job: job.label if job else "",
+                ) as bar:
                     results = [store.render(job.text, job.settings) for job in bar]
             else:
                 results = [store.render(job.text, job.settings) for job in jobs]
@@ -51,14 +59,15 @@ def render(menus: tuple[str, ...], cache: str | None, quiet: bool) -> None:
         fresh = [(job, r) for job, r in zip(jobs, results, strict=True) if r.fresh]
         if not quiet:
             for job, rendering in fresh:
-                click.echo(f"  rendered {job.label}: {rendering.seconds:.1f} s  "
-                           f"{_short(job.text)}")
+                click.echo(f"  rendered {job.label}: {rendering.seconds:.1f} s  {_short(job.text)}")
         new_seconds = sum(r.seconds for _, r in fresh)
         old_seconds = sum(r.seconds for r in results if not r.fresh)
-        click.echo(f"{path}: rendered {len(fresh)} of {len(jobs)} ({new_seconds:.1f} s of "
-                   f"audio), {len(jobs) - len(fresh)} already cached ({old_seconds:.1f} s); "
-                   f"cache {store.root}")
+        click.echo(
+            f"{path}: rendered {len(fresh)} of {len(jobs)} ({new_seconds:.1f} s of "
+            f"audio), {len(jobs) - len(fresh)} already cached ({old_seconds:.1f} s); "
+            f"cache {store.root}"
+        )
 
 
 def _short(text: str, width: int = 60) -> str:
-    return f'"{text}"' if len(text) <= width else f'"{text[:width - 1]}…"'
+    return f'"{text}"' if len(text) <= width else f'"{text[: width - 1]}…"'

@@ -20,9 +20,19 @@ from typing import Any
 PREFIX = "IVR_"
 DEFAULT_DATABASE_URL = "sqlite:///ivr-calls.db"
 DEFAULT_HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
-KEYS = ("MENU_DIR", "TWILIO_AUTH_TOKEN", "PUBLIC_URL", "DATABASE_URL", "STATE_SECRET",
-        "DEFAULT_MENU", "NOW", "HOLD_MUSIC_URL", "MENU_CHECK_SECONDS", "PLAY_AUDIO",
-        "VOSK_MODEL")
+KEYS = (
+    "MENU_DIR",
+    "TWILIO_AUTH_TOKEN",
+    "PUBLIC_URL",
+    "DATABASE_URL",
+    "STATE_SECRET",
+    "DEFAULT_MENU",
+    "NOW",
+    "HOLD_MUSIC_URL",
+    "MENU_CHECK_SECONDS",
+    "PLAY_AUDIO",
+    "VOSK_MODEL",
+)
 FALSE_WORDS = ("", "0", "false", "no", "off")
 
 
@@ -51,8 +61,9 @@ class Settings:
         return self.clock()
 
     @classmethod
-    def load(cls, config: Mapping[str, Any] | None = None,
-             environ: Mapping[str, str] | None = None) -> Settings:
+    def load(
+        cls, config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+    ) -> Settings:
         """Settings from ``environ`` (default ``os.environ``) with ``config`` on top."""
         environ = os.environ if environ is None else environ
         given = dict(config or {})
@@ -83,8 +94,9 @@ def _fixed_clock(text: str | None) -> Callable[[], datetime | None]:
     try:
         when = datetime.fromisoformat(str(text))
     except ValueError:
-        raise ConfigError(f'{PREFIX}NOW must be a time like 2026-11-23T10:00, '
-                          f'got "{text}"') from None
+        raise ConfigError(
+            f'{PREFIX}NOW must be a time like 2026-11-23T10:00, got "{text}"'
+        ) from None
     return lambda: when
 
 
@@ -97,8 +109,9 @@ def _seconds(text: str | None) -> float:
     except ValueError:
         seconds = -1.0
     if not seconds >= 0:
-        raise ConfigError(f'{PREFIX}MENU_CHECK_SECONDS must be a number of seconds (0 or more), '
-                          f'got "{text}"')
+        raise ConfigError(
+            f'{PREFIX}MENU_CHECK_SECONDS must be a number of seconds (0 or more), got "{text}"'
+        )
     return seconds
 
 

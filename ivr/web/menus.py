@@ -37,8 +37,11 @@ class MenuCache:
         """Names of the menus in the folder, sorted."""
         if not self.folder.is_dir():
             return []
-        return sorted(p.stem for p in self.folder.iterdir()
-                      if p.suffix in MENU_SUFFIXES and NAME_PATTERN.match(p.stem))
+        return sorted(
+            p.stem
+            for p in self.folder.iterdir()
+            if p.suffix in MENU_SUFFIXES and NAME_PATTERN.match(p.stem)
+        )
 
     def get(self, name: str) -> Menu | None:
         """The menu called ``name``, or None when there is none (or it does not load)."""

@@ -60,12 +60,18 @@ STATIC = Path(__file__).parent / "static"
 API_ENDPOINTS = ("phone.start_call", "phone.call_event", "phone.call_get", "phone.listen")
 MAX_CLIP_BYTES = 2 * 1024 * 1024
 AUDIO_KEY = re.compile(r"^[0-9a-f]{64}$")
-REPORT_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-                 "frame-ancestors 'self'")
+REPORT_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+)
 NOTHING_HEARD = "…"
 
-phone = Blueprint("phone", __name__, static_folder="static", static_url_path="/phone-static",
-                  template_folder="templates")
+phone = Blueprint(
+    "phone",
+    __name__,
+    static_folder="static",
+    static_url_path="/phone-static",
+    template_folder="templates",
+)
 
 
 def settings() -> Settings:
@@ -90,8 +96,7 @@ def menu_paths() -> dict[str, Path]:
     folder = settings().menu_dir
     if not folder.is_dir():
         return {}
-    return {path.stem: path for path in menu_files((str(folder),))
-            if NAME_PATTERN.match(path.stem)}
+    return {path.stem: path for path in menu_files((str(folder),)) if NAME_PATTERN.match(path.stem)}
 
 
 @lru_cache(maxsize=64)
@@ -130,9 +135,15 @@ def index() -> str:
     for name, path in menu_paths().items():
         menu, errors = check_menu(path)
         problems = [str(e) for e in errors if e.severity == "error"]
-        rows.append({"name": name, "hotline": menu.hotline.name if menu else "",
-                     "number": menu.hotline.number if menu else "", "errors": problems,
-                     "audit": phone_audit.summary(path) if menu and not problems else None})
+        rows.append(
+            {
+                "name": name,
+                "hotline": menu.hotline.name if menu else "",
+                "number": menu.hotline.number if menu else "",
+                "errors": problems,
+                "audit": phone_audit.summary(path) if menu and not problems else None,
+            }
+        )
     return render_template("phone_index.html", rows=rows)
 
 
@@ -144,17 +155,25 @@ def phone_page(menu: str) -> str:
     start = default_start(loaded.hotline.timezone)
     at = request.args.get("at") or (start.isoformat() if start else "")
     lang = request.args.get("lang") or ""
-    return render_template("phone.html", name=menu, menu=loaded, tree=tree, at=at, lang=lang,
-                           has_listen=speech_available(),
-                           audit=phone_audit.summary(menu_paths()[menu]))
+    return render_template(
+        "phone.html",
+        name=menu,
+        menu=loaded,
+        tree=tree,
+        at=at,
+        lang=lang,
+        has_listen=speech_available(),
+        audit=phone_audit.summary(menu_paths()[menu]),
+    )
 
 
 @phone.get("/audit/<menu>")
 def audit_page(menu: str) -> str:
     """The audit of ``menu``: its headline, and the auditor's HTML report embedded."""
     loaded = get_menu(menu)
-    return render_template("phone_audit.html", name=menu, menu=loaded,
-                           audit=phone_audit.summary(menu_paths()[menu]))
+    return render_template(
+        "phone_audit.html", name=menu, menu=loaded, audit=phone_audit.summary(menu_paths()[menu])
+    )
 
 
 @phone.get("/audit/<menu>/report.html")
@@ -169,7 +188,7 @@ def audit_report(menu: str) -> Response:
 def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise PhoneError("send a JSON object, e.g. {\"call\": \"...\", \"keys\": \"1\"}")
+        raise PhoneError('send a JSON object, e.g. {"call": "...", "keys": "1"}')
     return body
 
 
@@ -193,8 +212,9 @@ def audio_url(name: str, menu: Menu, item: dict) -> str | None:
         folder = settings().menu_dir.resolve()
         target = (folder / item["audio"]).resolve()
         if target.is_relative_to(folder) and target.is_file():
-            return url_for("voice.audio", menu_name=name,
-                           file=target.relative_to(folder).as_posix())
+            return url_for(
+                "voice.audio", menu_name=name, file=target.relative_to(folder).as_posix()
+            )
         return None
     voice = voice_for(menu.hotline, item["lang"])
     if VoiceCache().cached(item["text"], voice) is None:
@@ -232,10 +252,10 @@ def start_call(menu: str):
     body = body if isinstance(body, dict) else {}
     lang = body.get("lang") or None
     if lang is not None and lang not in loaded.hotline.languages:
-        raise PhoneError(f'"lang" must be one of {", ".join(loaded.hotline.languages)}, '
-                         f"not {str(lang)[:20]!r}")
-    at = parse_at(body.get("at"), loaded.hotline.timezone,
-                  default_start(loaded.hotline.timezone))
+        raise PhoneError(
+            f'"lang" must be one of {", ".join(loaded.hotline.languages)}, not {str(lang)[:20]!r}'
+        )
+    at = parse_at(body.get("at"), loaded.hotline.timezone, default_start(loaded.hotline.timezone))
     return _answer(loaded, CallLog(menu, at.isoformat(), lang))
 
 
@@ -288,7 +308,10 @@ def listen(menu: str):
         raise PhoneError(f"speech cannot be recognised here: {exc}", 503) from None
     grammar = asr.grammar_for(model, loaded, node.id, call.lang)
     if not grammar.entries():  # vosk crashes the process on an empty grammar
-        raise PhoneError(f'the installed speech model knows none of the words "{node.id}" '
-                         f"listens for in {call.lang}; type what you say instead", 422)
+        raise PhoneError(
+            f'the installed speech model knows none of the words "{node.id}" '
+            f"listens for in {call.lang}; type what you say instead",
+            422,
+        )
     heard = asr.recognise(audio, grammar, model)
     return _answer(loaded, log.plus("speak", heard.text or NOTHING_HEARD), heard=heard.describe())

@@ -33,9 +33,14 @@ def summary(path: Path) -> dict[str, str]:
     """Temperature, time to a human (first-time caller), depth and finding counts."""
     audit = audit_of(path)
     figures = headline(audit)
-    return {"temperature": audit.temperature, "time_to_human": figures["first_time"],
-            "expert": figures["expert"], "depth": figures["depth"], "findings": counts(audit),
-            "nearest": figures["nearest"]}
+    return {
+        "temperature": audit.temperature,
+        "time_to_human": figures["first_time"],
+        "expert": figures["expert"],
+        "depth": figures["depth"],
+        "findings": counts(audit),
+        "nearest": figures["nearest"],
+    }
 
 
 def report_html(path: Path) -> str:

@@ -60,8 +60,9 @@ class CallLog:
     def plus(self, event: str, value: str = "") -> CallLog:
         """This log with one more caller event."""
         if len(self.events) >= MAX_EVENTS:
-            raise PhoneError(f"this call is too long (over {MAX_EVENTS} events); start a new one",
-                             409)
+            raise PhoneError(
+                f"this call is too long (over {MAX_EVENTS} events); start a new one", 409
+            )
         return CallLog(self.menu, self.at, self.lang, (*self.events, (event, value)))
 
 
@@ -155,14 +156,22 @@ def _said(actions: list[Action]) -> list[dict]:
     said: list[dict] = []
     for action in actions:
         if isinstance(action, Enqueue) and action.message:
-            said.append({"text": action.message, "lang": action.lang, "node": action.node,
-                         "audio": None, "hold": True})
+            said.append(
+                {
+                    "text": action.message,
+                    "lang": action.lang,
+                    "node": action.node,
+                    "audio": None,
+                    "hold": True,
+                }
+            )
             continue
         prompts = action.prompts if isinstance(action, Gather) else (action,)
         for say in prompts:
             if isinstance(say, Say) and say.text:
-                said.append({"text": say.text, "lang": say.lang, "node": say.node,
-                             "audio": say.audio})
+                said.append(
+                    {"text": say.text, "lang": say.lang, "node": say.node, "audio": say.audio}
+                )
     return said
 
 
@@ -171,16 +180,26 @@ def _waiting(call: Call, actions: list[Action]) -> dict | None:
     if node is None:
         return None
     gather = next((a for a in reversed(actions) if isinstance(a, Gather)), None)
-    info = {"node": node.id, "kind": node.kind, "timeout": node.timeout,
-            "attempt": call.failures.get(node.id, 0), "retries": node.retries,
-            "finish_on": None, "num_digits": 1, "min_digits": 1, "keys": [], "speech": True}
+    info = {
+        "node": node.id,
+        "kind": node.kind,
+        "timeout": node.timeout,
+        "attempt": call.failures.get(node.id, 0),
+        "retries": node.retries,
+        "finish_on": None,
+        "num_digits": 1,
+        "min_digits": 1,
+        "keys": [],
+        "speech": True,
+    }
     if isinstance(node, MenuNode):
         info["keys"] = [opt.key for opt in node.options]
         info["num_digits"] = max((len(k) for k in info["keys"]), default=1)
         info["speech"] = "speech" in node.input_modes
     elif isinstance(node, InputNode):
-        info.update(finish_on=node.finish_on or None, num_digits=node.max_digits,
-                    min_digits=node.min_digits)
+        info.update(
+            finish_on=node.finish_on or None, num_digits=node.max_digits, min_digits=node.min_digits
+        )
     if gather is not None:
         info["hints"] = list(gather.hints)
     return info
@@ -197,15 +216,26 @@ def _route(path: list[str]) -> list[list[str]]:
 def _ending(actions: list[Action]) -> dict | None:
     for action in actions:
         if isinstance(action, Enqueue):
-            return {"kind": "queue", "node": action.node, "name": action.name,
-                    "estimated_wait": _finite(action.estimated_wait),
-                    "overloaded": action.estimated_wait is not None
-                    and math.isinf(action.estimated_wait),
-                    "wait_text": wait_text(action.estimated_wait), "hold": action.hold,
-                    "message": action.message, "callback": action.callback}
+            return {
+                "kind": "queue",
+                "node": action.node,
+                "name": action.name,
+                "estimated_wait": _finite(action.estimated_wait),
+                "overloaded": action.estimated_wait is not None
+                and math.isinf(action.estimated_wait),
+                "wait_text": wait_text(action.estimated_wait),
+                "hold": action.hold,
+                "message": action.message,
+                "callback": action.callback,
+            }
         if isinstance(action, Dial):
-            return {"kind": "transfer", "node": action.node, "number": action.number,
-                    "ring": action.ring, "human": action.human}
+            return {
+                "kind": "transfer",
+                "node": action.node,
+                "number": action.number,
+                "ring": action.ring,
+                "human": action.human,
+            }
         if isinstance(action, Record):
             return {"kind": "record", "node": action.node, "max_length": action.max_length}
     return None
@@ -228,15 +258,23 @@ def describe(call: Call, actions: list[Action], log: CallLog, menu: Menu) -> dic
         "path": list(call.path),
         "route": _route(call.path),
         "said": _said(actions),
-        "transcript": [{"seconds": line.seconds, "who": line.who, "text": line.text,
-                        "node": line.node} for line in call.transcript],
+        "transcript": [
+            {"seconds": line.seconds, "who": line.who, "text": line.text, "node": line.node}
+            for line in call.transcript
+        ],
         "waiting": _waiting(call, actions),
         "ended": call.ended or any(isinstance(a, Hangup) for a in actions),
         "events": len(log.events),
         "endpoint": _ending(actions),
-        "outcome": None if outcome is None or outcome.kind == "waiting" else {
-            "kind": outcome.kind, "node": outcome.node, "detail": outcome.detail,
-            "seconds": outcome.seconds, "wait": _finite(outcome.wait),
+        "outcome": None
+        if outcome is None or outcome.kind == "waiting"
+        else {
+            "kind": outcome.kind,
+            "node": outcome.node,
+            "detail": outcome.detail,
+            "seconds": outcome.seconds,
+            "wait": _finite(outcome.wait),
             "wait_text": wait_text(outcome.wait) if outcome.wait is not None else None,
-            "text": outcome.describe()},
+            "text": outcome.describe(),
+        },
     }

@@ -87,17 +87,27 @@ def layout(graph: nx.DiGraph) -> Tree:
     rows = layered_rows(graph)
     widest = max((len(row) for row in rows), default=1)
     width = 2 * MARGIN + widest * BOX_WIDTH + (widest - 1) * GAP_X + 40
-    reach = nx.descendants(graph, graph.graph["start"]) | {graph.graph["start"]} \
-        if graph.graph.get("start") in graph else set()
+    reach = (
+        nx.descendants(graph, graph.graph["start"]) | {graph.graph["start"]}
+        if graph.graph.get("start") in graph
+        else set()
+    )
     boxes: dict[str, Box] = {}
     for row_index, row in enumerate(rows):
         row_width = len(row) * BOX_WIDTH + (len(row) - 1) * GAP_X
         left = (width - 40 - row_width) / 2
         for index, node in enumerate(row):
             data = graph.nodes[node]
-            boxes[node] = Box(node, data["kind"], bool(data["human"]), _short(node), row_index,
-                              left + index * (BOX_WIDTH + GAP_X),
-                              MARGIN + row_index * (BOX_HEIGHT + GAP_Y), node in reach)
+            boxes[node] = Box(
+                node,
+                data["kind"],
+                bool(data["human"]),
+                _short(node),
+                row_index,
+                left + index * (BOX_WIDTH + GAP_X),
+                MARGIN + row_index * (BOX_HEIGHT + GAP_Y),
+                node in reach,
+            )
     height = 2 * MARGIN + len(rows) * BOX_HEIGHT + max(len(rows) - 1, 0) * GAP_Y
     arrows = [_arrow(boxes[src], boxes[dst], data) for src, dst, data in graph.edges(data=True)]
     return Tree(list(boxes.values()), arrows, width, height)
@@ -116,12 +126,13 @@ def _arrow(src: Box, dst: Box, data: dict) -> Arrow:
         mid = (y1 + y2) / 2
         path = f"M{x1:.1f},{y1:.1f} C{x1:.1f},{mid:.1f} {x2:.1f},{mid:.1f} {x2:.1f},{y2:.1f}"
         t = 0.5 if abs(x2 - x1) > 4 else 0.4
-        return Arrow(src.id, dst.id, data["kind"], path, label,
-                     x1 + (x2 - x1) * t, y1 + (y2 - y1) * t, title)
+        return Arrow(
+            src.id, dst.id, data["kind"], path, label, x1 + (x2 - x1) * t, y1 + (y2 - y1) * t, title
+        )
     x1, y1 = src.x + BOX_WIDTH, src.y + BOX_HEIGHT * 0.35
     x2, y2 = dst.x + BOX_WIDTH, dst.y + BOX_HEIGHT * 0.65
     bow = 28 + 10 * abs(src.row - dst.row)
-    path = (f"M{x1:.1f},{y1:.1f} C{x1 + bow:.1f},{y1:.1f} {x2 + bow:.1f},{y2:.1f} "
-            f"{x2:.1f},{y2:.1f}")
-    return Arrow(src.id, dst.id, data["kind"], path, label, max(x1, x2) + bow * 0.75,
-                 (y1 + y2) / 2, title)
+    path = f"M{x1:.1f},{y1:.1f} C{x1 + bow:.1f},{y1:.1f} {x2 + bow:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
+    return Arrow(
+        src.id, dst.id, data["kind"], path, label, max(x1, x2) + bow * 0.75, (y1 + y2) / 2, title
+    )

@@ -37,8 +37,9 @@ def allow_recordings() -> None:
         request.max_content_length = MAX_RECORDING_BYTES
 
 
-def heard_in_recording(menu: Menu, node_id: str, lang: str,
-                       model_folder: str | None = None) -> str | None:
+def heard_in_recording(
+    menu: Menu, node_id: str, lang: str, model_folder: str | None = None
+) -> str | None:
     """What the caller says in the request's ``Recording`` ("" when nothing could be heard);
     None when the request carries no recording. ``model_folder``: the configured vosk model."""
     from voices.asr import ModelNotFound, NotAnswerable, listen, load_model

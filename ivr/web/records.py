@@ -47,7 +47,8 @@ WRITE_ATTEMPTS = 3
 log = logging.getLogger(__name__)
 metadata = MetaData()
 call_events = Table(
-    "call_events", metadata,
+    "call_events",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("call_sid", String(64), nullable=False, index=True),
     Column("menu", String(128), nullable=False),
@@ -95,8 +96,11 @@ def make_engine(url: str) -> Engine:
     memory = database in (None, "", ":memory:")
     if not memory:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                           **({"poolclass": StaticPool} if memory else {}))
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 30},
+        **({"poolclass": StaticPool} if memory else {}),
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection, _record) -> None:  # pragma: no cover - exercised via connect
@@ -133,19 +137,25 @@ class CallRecords:
 
     def add(self, item: Event) -> None:
         """Store one event (long fields are cut to a safe length)."""
-        row = {"call_sid": item.call_sid[:64], "menu": item.menu[:128],
-               "event": item.event[:32], "path": json.dumps(item.path, ensure_ascii=False),
-               "action": item.action[:32],
-               "input": item.input[:FIELD_LIMIT] if item.input is not None else None,
-               "outcome": item.outcome, "at": item.at}
+        row = {
+            "call_sid": item.call_sid[:64],
+            "menu": item.menu[:128],
+            "event": item.event[:32],
+            "path": json.dumps(item.path, ensure_ascii=False),
+            "action": item.action[:32],
+            "input": item.input[:FIELD_LIMIT] if item.input is not None else None,
+            "outcome": item.outcome,
+            "at": item.at,
+        }
         if not self.background:
             self._insert([row])
             return
         with self._drained:
             self._pending += 1
             if self._writer is None or not self._writer.is_alive():
-                self._writer = threading.Thread(target=self._write_queued, daemon=True,
-                                                name="ivr-call-records")
+                self._writer = threading.Thread(
+                    target=self._write_queued, daemon=True, name="ivr-call-records"
+                )
                 self._writer.start()
         self._queue.put(row)
 
@@ -172,8 +182,12 @@ class CallRecords:
                     self._insert(rows)
                     break
                 except SQLAlchemyError:
-                    log.exception("could not store %d call events (attempt %d of %d)",
-                                  len(rows), attempt + 1, WRITE_ATTEMPTS)
+                    log.exception(
+                        "could not store %d call events (attempt %d of %d)",
+                        len(rows),
+                        attempt + 1,
+                        WRITE_ATTEMPTS,
+                    )
                     time.sleep(0.5 * (attempt + 1))
             with self._drained:
                 self._pending -= len(rows)
@@ -187,8 +201,19 @@ class CallRecords:
             query = query.where(call_events.c.call_sid == call_sid)
         with self.engine.connect() as connection:
             rows = connection.execute(query).mappings().all()
-        return [Event(r["call_sid"], r["menu"], r["event"], json.loads(r["path"]), r["action"],
-                      r["input"], r["outcome"], r["at"]) for r in rows]
+        return [
+            Event(
+                r["call_sid"],
+                r["menu"],
+                r["event"],
+                json.loads(r["path"]),
+                r["action"],
+                r["input"],
+                r["outcome"],
+                r["at"],
+            )
+            for r in rows
+        ]
 
     def recent(self, limit: int = 20, menu: str | None = None) -> list[CallSummary]:
         """The ``limit`` most recently started calls, newest first."""
@@ -200,9 +225,17 @@ class CallRecords:
         query = query.order_by(started.desc()).limit(limit)
         with self.engine.connect() as connection:
             sids = [row.call_sid for row in connection.execute(query)]
-            rows = connection.execute(select(call_events)
-                                      .where(call_events.c.call_sid.in_(sids))
-                                      .order_by(call_events.c.id)).mappings().all() if sids else []
+            rows = (
+                connection.execute(
+                    select(call_events)
+                    .where(call_events.c.call_sid.in_(sids))
+                    .order_by(call_events.c.id)
+                )
+                .mappings()
+                .all()
+                if sids
+                else []
+            )
         by_sid: dict[str, list] = {sid: [] for sid in sids}
         for row in rows:
             by_sid[row["call_sid"]].append(row)
@@ -223,5 +256,12 @@ def summarize(sid: str, rows: list) -> CallSummary:
     first = rows[0]["at"]
     human = next((row["at"] for row in rows if row["outcome"] == "human"), None)
     outcome = next((row["outcome"] for row in reversed(rows) if row["outcome"]), None)
-    return CallSummary(sid, rows[0]["menu"], first, path, len(rows), outcome,
-                       round(human - first, 2) if human is not None else None)
+    return CallSummary(
+        sid,
+        rows[0]["menu"],
+        first,
+        path,
+        len(rows),
+        outcome,
+        round(human - first, 2) if human is not None else None,
+    )

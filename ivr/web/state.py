@@ -76,9 +76,16 @@ def decode_state(secret: bytes, menu: str, token: str | None) -> CallState | Non
         return None
     node, lang = body.get("n"), body.get("l")
     failures, variables = body.get("f", {}), body.get("v", {})
-    if not (isinstance(node, str) and isinstance(lang, str) and isinstance(failures, dict)
-            and isinstance(variables, dict)):
+    if not (
+        isinstance(node, str)
+        and isinstance(lang, str)
+        and isinstance(failures, dict)
+        and isinstance(variables, dict)
+    ):
         return None
-    return CallState(node, lang, {str(k): int(v) for k, v in failures.items()
-                                  if isinstance(v, int)},
-                     {str(k): str(v) for k, v in variables.items()})
+    return CallState(
+        node,
+        lang,
+        {str(k): int(v) for k, v in failures.items() if isinstance(v, int)},
+        {str(k): str(v) for k, v in variables.items()},
+    )

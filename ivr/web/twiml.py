@@ -81,25 +81,36 @@ def render(actions: list[Action], state: CallState, links: Links) -> tuple[Voice
         elif isinstance(item, Pause):
             response.pause(length=max(1, round(item.seconds)))
         elif isinstance(item, Gather):
-            gather(response, item, CallState(item.node, state.lang, state.failures,
-                                              state.variables), links)
+            gather(
+                response,
+                item,
+                CallState(item.node, state.lang, state.failures, state.variables),
+                links,
+            )
             return response, "gather"
         elif isinstance(item, Enqueue):
             here = CallState(item.node, item.lang, {}, state.variables)
-            response.enqueue(item.name or item.node, wait_url=links.wait(here),
-                             wait_url_method="POST", action=links.queued(here), method="POST")
+            response.enqueue(
+                item.name or item.node,
+                wait_url=links.wait(here),
+                wait_url_method="POST",
+                action=links.queued(here),
+                method="POST",
+            )
             return response, "enqueue"
         elif isinstance(item, Dial):
             here = CallState(item.node, state.lang, {}, state.variables)
             timeout = max(MIN_DIAL_TIMEOUT, math.ceil(item.ring) + 10)
-            response.dial(dial_number(item.number), action=links.dialed(here), method="POST",
-                          timeout=timeout)
+            response.dial(
+                dial_number(item.number), action=links.dialed(here), method="POST", timeout=timeout
+            )
             return response, "dial"
         elif isinstance(item, Record):
             here = CallState(item.node, state.lang, {}, state.variables)
             url = links.recorded(here)
-            response.record(action=url, method="POST", max_length=max(1, round(item.max_length)),
-                            play_beep=True)
+            response.record(
+                action=url, method="POST", max_length=max(1, round(item.max_length)), play_beep=True
+            )
             response.redirect(url, method="POST")  # Twilio skips the action on an empty recording
             return response, "record"
         elif isinstance(item, Hangup):
@@ -114,7 +125,9 @@ def gather(response: VoiceResponse, item: Gather, state: CallState, links: Links
     url = links.gather(state)
     attributes: dict[str, object] = {
         "input": " ".join(mode for mode in ("dtmf", "speech") if mode in item.input_modes),
-        "action": url, "method": "POST", "timeout": max(1, round(item.timeout)),
+        "action": url,
+        "method": "POST",
+        "timeout": max(1, round(item.timeout)),
         "finish_on_key": item.finish_on or "",  # a menu key may be "#": numDigits ends it
     }
     if item.num_digits:

@@ -92,8 +92,9 @@ def service() -> VoiceService:
 def init_voice(app: Flask, settings: Settings) -> None:
     """Register the voice blueprint and TwiML error answers on ``app``."""
     menus = MenuCache(settings.menu_dir, settings.menu_check_seconds)
-    app.extensions[EXTENSION] = VoiceService(settings, menus,
-                                             CallRecords(settings.database_url, background=True))
+    app.extensions[EXTENSION] = VoiceService(
+        settings, menus, CallRecords(settings.database_url, background=True)
+    )
     app.before_request(allow_recordings)  # before the signature check reads the form
     app.register_blueprint(voice)
     app.register_error_handler(HTTPException, _http_error)
@@ -158,9 +159,17 @@ def links(menu: str) -> Links:
         key = rendered_key(menu_loaded, item) if menu_loaded else None
         return f"{root}/audio/tts/{key}.wav" if key else None
 
-    return Links(gather=step("gather"), wait=step("wait"), queued=step("queued"),
-                 dialed=step("dialed"), recorded=step("recorded"), callback=step("callback"),
-                 audio=audio, start=root, rendered=rendered)
+    return Links(
+        gather=step("gather"),
+        wait=step("wait"),
+        queued=step("queued"),
+        dialed=step("dialed"),
+        recorded=step("recorded"),
+        callback=step("callback"),
+        audio=audio,
+        start=root,
+        rendered=rendered,
+    )
 
 
 def twiml(response: VoiceResponse, path: Iterable[str] = (), status: int = 200) -> Response:
@@ -176,8 +185,14 @@ def xml_response(xml: str, path: Iterable[str] = (), status: int = 200) -> Respo
     return answer
 
 
-def record(menu: str, kind: str, path: list[str], action: str, given: str | None = None,
-           outcome: str | None = None) -> None:
+def record(
+    menu: str,
+    kind: str,
+    path: list[str],
+    action: str,
+    given: str | None = None,
+    outcome: str | None = None,
+) -> None:
     """Store one event of the current request's call."""
     sid = params().get("CallSid") or "anonymous"
     service().records.add(Event(sid, menu, kind, list(path), action, given, outcome))
@@ -210,8 +225,11 @@ def without_queue_announcements(actions: list[Action], menu: Menu) -> list[Actio
     node = menu.nodes[enqueue.node]
     assert isinstance(node, QueueNode)
     spoken = set(queue_announcements(node, enqueue.lang))
-    return [a for a in actions
-            if not (isinstance(a, Say) and a.node == enqueue.node and a.text in spoken)]
+    return [
+        a
+        for a in actions
+        if not (isinstance(a, Say) and a.node == enqueue.node and a.text in spoken)
+    ]
 
 
 @dataclass(frozen=True)
@@ -249,16 +267,24 @@ class AnswerCache:
         return answer
 
 
-def step(menu_name: str, menu: Menu, key: tuple, kind: str, given: str | None,
-         run: Callable[[], tuple[Call, list[Action], list[str]]]) -> Response:
+def step(
+    menu_name: str,
+    menu: Menu,
+    key: tuple,
+    kind: str,
+    given: str | None,
+    run: Callable[[], tuple[Call, list[Action], list[str]]],
+) -> Response:
     """Run one caller event through the engine (or the cache), store it, answer with TwiML."""
 
     def compute() -> Answer:
         call, actions, path = run()
-        state = CallState(call.node or menu.start, call.lang, dict(call.failures),
-                          dict(call.variables))
-        response, action = render(without_queue_announcements(actions, menu), state,
-                                  links(menu_name))
+        state = CallState(
+            call.node or menu.start, call.lang, dict(call.failures), dict(call.variables)
+        )
+        response, action = render(
+            without_queue_announcements(actions, menu), state, links(menu_name)
+        )
         return Answer(response.to_xml(), tuple(path), action, outcome_of(call))
 
     answer = service().answers.get((menu_name, base_url(), *key), menu, compute)
@@ -266,8 +292,9 @@ def step(menu_name: str, menu: Menu, key: tuple, kind: str, given: str | None,
     return xml_response(answer.xml, answer.path)
 
 
-def carry_on(menu_name: str, menu: Menu, state: CallState, target: str, kind: str,
-             given: str | None) -> Response:
+def carry_on(
+    menu_name: str, menu: Menu, state: CallState, target: str, kind: str, given: str | None
+) -> Response:
     """Go on from the state's node to ``target`` (after a Dial or a Record)."""
     at = call_time(menu)
 
@@ -276,12 +303,14 @@ def carry_on(menu_name: str, menu: Menu, state: CallState, target: str, kind: st
         actions = call.enter(target)
         return call, actions, list(call.path)
 
-    return step(menu_name, menu, (kind, request.args.get("s"), target, minute(at)), kind, given,
-                run)
+    return step(
+        menu_name, menu, (kind, request.args.get("s"), target, minute(at)), kind, given, run
+    )
 
 
-def apology(menu_name: str | None, lang: str = "en", kind: str = "error",
-            given: str | None = None) -> Response:
+def apology(
+    menu_name: str | None, lang: str = "en", kind: str = "error", given: str | None = None
+) -> Response:
     """Say sorry and send the caller to the start of ``menu_name`` (or a fallback menu)."""
     response = VoiceResponse()
     response.say(phrase("apology", lang), **voice_of(lang))
@@ -316,8 +345,7 @@ def state_for(menu_name: str, menu: Menu) -> CallState | None:
     if state is None or state.node not in menu.nodes:
         return None
     if state.lang not in menu.hotline.languages:
-        return CallState(state.node, menu.hotline.default_language, state.failures,
-                         state.variables)
+        return CallState(state.node, menu.hotline.default_language, state.failures, state.variables)
     return state
 
 
@@ -366,8 +394,11 @@ def gathered(menu_name: str) -> Response:
     given = params()
     digits = given.get("Digits", "").strip()
     speech = " ".join(given.get("SpeechResult", "").split())[:MAX_SPEECH]
-    heard = None if digits or speech else heard_in_recording(
-        menu, state.node, state.lang, service().settings.vosk_model)
+    heard = (
+        None
+        if digits or speech
+        else heard_in_recording(menu, state.node, state.lang, service().settings.vosk_model)
+    )
     if digits:
         kind, said = "press", digits
         digits = digits if DIGITS.match(digits) else JUNK_KEY
@@ -379,8 +410,14 @@ def gathered(menu_name: str) -> Response:
         kind, said = "silence", None
 
     def run() -> tuple[Call, list[Action], list[str]]:
-        call = Call.resume(menu, state.node, lang=state.lang, variables=state.variables,
-                           failures=state.failures, at=at)
+        call = Call.resume(
+            menu,
+            state.node,
+            lang=state.lang,
+            variables=state.variables,
+            failures=state.failures,
+            at=at,
+        )
         if kind == "press":
             actions = call.press(digits)
         elif kind == "speak":
@@ -389,8 +426,7 @@ def gathered(menu_name: str) -> Response:
             actions = call.silence()
         return call, actions, call.path[1:]
 
-    key = ("gather", request.args.get("s"), kind, digits if kind == "press" else said,
-           minute(at))
+    key = ("gather", request.args.get("s"), kind, digits if kind == "press" else said, minute(at))
     return step(menu_name, menu, key, kind, said, run)
 
 
@@ -401,8 +437,11 @@ def hold(menu_name: str) -> Response:
     if found is None:
         return apology(menu_name, kind="bad-state")
     menu, state, node = found
-    answer = service().answers.get((menu_name, base_url(), "hold", request.args.get("s")), menu,
-                                   lambda: hold_loop(menu_name, menu, node, state))
+    answer = service().answers.get(
+        (menu_name, base_url(), "hold", request.args.get("s")),
+        menu,
+        lambda: hold_loop(menu_name, menu, node, state),
+    )
     record(menu_name, "wait", [], "hold", params().get("QueuePosition") or None)
     return xml_response(answer.xml)
 
@@ -416,8 +455,9 @@ def hold_loop(menu_name: str, menu: Menu, node: QueueNode, state: CallState) -> 
     for text in texts:
         response.say(text, **voice_of(state.lang))
     if offer:
-        choice = response.gather(input="dtmf", num_digits=1, timeout=3, method="POST",
-                                 action=here.callback(state))
+        choice = response.gather(
+            input="dtmf", num_digits=1, timeout=3, method="POST", action=here.callback(state)
+        )
         choice.say(offer, **voice_of(state.lang))
     message = node.message.text(state.lang, menu.hotline.default_language)
     if node.hold == "message" and message:
@@ -525,8 +565,11 @@ def _menu_in_path() -> str | None:
 
 
 def _http_error(error: HTTPException):
-    if not request.path.startswith("/voice") or request.path.startswith("/voice/") and \
-            "/audio/" in request.path:
+    if (
+        not request.path.startswith("/voice")
+        or request.path.startswith("/voice/")
+        and "/audio/" in request.path
+    ):
         return error
     return apology(_menu_in_path(), kind=f"http-{error.code}")
 

@@ -16,19 +16,42 @@ ROOT = Path(__file__).resolve().parents[2]
 MENUS = ROOT / "menus"
 
 GOOD = {
-    "hotline": {"name": "Good line", "languages": ["en"], "timezone": "UTC",
-                "promise": {"hours": "24/7", "time_to_human": 60}},
+    "hotline": {
+        "name": "Good line",
+        "languages": ["en"],
+        "timezone": "UTC",
+        "promise": {"hours": "24/7", "time_to_human": 60},
+    },
     "defaults": {"timeout": 5, "retries": 2, "on_fail": "agent"},
     "start": "welcome",
     "nodes": {
         "welcome": {"say": "Hello.", "next": "main"},
-        "main": {"menu": {"prompt": "For billing, press 1. For an agent, press 0.",
-                          "options": {"0": {"goto": "agent", "say": ["agent"]},
-                                      "1": "billing"}}},
-        "billing": {"queue": {"agents": 5, "handle_time": 120, "calls_per_hour": 30,
-                              "announce_wait": True, "callback": True, "hold": "music"}},
-        "agent": {"queue": {"agents": 5, "handle_time": 120, "calls_per_hour": 30,
-                            "announce_wait": True, "callback": True, "hold": "music"}},
+        "main": {
+            "menu": {
+                "prompt": "For billing, press 1. For an agent, press 0.",
+                "options": {"0": {"goto": "agent", "say": ["agent"]}, "1": "billing"},
+            }
+        },
+        "billing": {
+            "queue": {
+                "agents": 5,
+                "handle_time": 120,
+                "calls_per_hour": 30,
+                "announce_wait": True,
+                "callback": True,
+                "hold": "music",
+            }
+        },
+        "agent": {
+            "queue": {
+                "agents": 5,
+                "handle_time": 120,
+                "calls_per_hour": 30,
+                "announce_wait": True,
+                "callback": True,
+                "hold": "music",
+            }
+        },
     },
 }
 
@@ -41,8 +64,9 @@ def good() -> dict:
 def write_menu(tmp_path: Path, data: dict | str, name: str = "menu.yaml") -> Path:
     """Write a menu (a dict or YAML text) to ``tmp_path/name``."""
     path = tmp_path / name
-    text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True,
-                                                              sort_keys=False)
+    text = (
+        data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    )
     path.write_text(text, encoding="utf-8")
     return path
 

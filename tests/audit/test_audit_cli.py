@@ -37,8 +37,9 @@ def test_hot_line_is_hot_without_errors_and_exits_0():
 
 
 def test_strict_fails_on_warnings(tmp_path):
-    path = write_menu(tmp_path, variant(lambda d: d["nodes"]["agent"]["queue"].update(
-        hold="silence")))
+    path = write_menu(
+        tmp_path, variant(lambda d: d["nodes"]["agent"]["queue"].update(hold="silence"))
+    )
     assert run(str(path)).exit_code == 0
     assert run(str(path), "--strict").exit_code == 1
 
@@ -61,9 +62,17 @@ def test_config_file_and_preset(tmp_path):
     assert bad.exit_code == 2 and "neither a preset" in bad.output
 
 
-@pytest.mark.parametrize(("fmt", "start"), [("text", MENUS.name), ("json", "["),
-                                            ("markdown", "# IVR audit"), ("html", "<!DOCTYPE"),
-                                            ("junit", "<?xml"), ("sarif", "{")])
+@pytest.mark.parametrize(
+    ("fmt", "start"),
+    [
+        ("text", MENUS.name),
+        ("json", "["),
+        ("markdown", "# IVR audit"),
+        ("html", "<!DOCTYPE"),
+        ("junit", "<?xml"),
+        ("sarif", "{"),
+    ],
+)
 def test_every_format_writes_to_an_output_file(tmp_path, fmt, start):
     out = tmp_path / "out" / f"report.{fmt}"
     result = run(HOT, "--format", fmt, "--output", str(out))
@@ -74,8 +83,9 @@ def test_every_format_writes_to_an_output_file(tmp_path, fmt, start):
 
 def test_a_folder_audits_every_menu_and_a_broken_menu_is_reported(tmp_path):
     write_menu(tmp_path, good(), "good.yaml")
-    write_menu(tmp_path, "hotline: {name: x}\nstart: nowhere\nnodes: {a: {say: hi}}\n",
-               "broken.yaml")
+    write_menu(
+        tmp_path, "hotline: {name: x}\nstart: nowhere\nnodes: {a: {say: hi}}\n", "broken.yaml"
+    )
     result = CliRunner().invoke(main, ["audit", str(tmp_path), "--format", "json"])
     assert result.exit_code == 1
     assert "broken.yaml:2:" in result.output and 'unknown node "nowhere"' in result.output
@@ -85,7 +95,7 @@ def test_a_folder_audits_every_menu_and_a_broken_menu_is_reported(tmp_path):
 def test_baseline_from_an_old_menu_and_from_an_old_json_report(tmp_path):
     def understaffed(d):
         for queue in ("agent", "billing"):
-            d["nodes"][queue]["queue"]["agents"] = 2   # 40 s instead of 0.1 s of waiting
+            d["nodes"][queue]["queue"]["agents"] = 2  # 40 s instead of 0.1 s of waiting
 
     old = write_menu(tmp_path, variant(understaffed), "old.yaml")
     new = write_menu(tmp_path, good(), "new.yaml")
@@ -95,22 +105,33 @@ def test_baseline_from_an_old_menu_and_from_an_old_json_report(tmp_path):
     report = tmp_path / "old.json"
     run(str(old), "--format", "json", "--output", str(report))
     from_json = run(str(new), "--baseline", str(report))
-    assert from_json.output.split("Changes since the baseline:")[1] == \
-        result.output.split("Changes since the baseline:")[1]
+    assert (
+        from_json.output.split("Changes since the baseline:")[1]
+        == result.output.split("Changes since the baseline:")[1]
+    )
 
 
 def test_baseline_goes_to_stderr_when_stdout_is_json(tmp_path):
     old = write_menu(tmp_path, good(), "old.yaml")
-    result = CliRunner().invoke(main, ["audit", str(old), "--format", "json",
-                                       "--baseline", str(old)])
+    result = CliRunner().invoke(
+        main, ["audit", str(old), "--format", "json", "--baseline", str(old)]
+    )
     json.loads(result.stdout)
     assert "Changes since the baseline" in result.stderr
 
 
 def test_help_lists_the_options():
     result = CliRunner().invoke(main, ["audit", "--help"])
-    for option in ("--format", "--output", "--baseline", "--strict", "--select", "--ignore",
-                   "--config", "--timing"):
+    for option in (
+        "--format",
+        "--output",
+        "--baseline",
+        "--strict",
+        "--select",
+        "--ignore",
+        "--config",
+        "--timing",
+    ):
         assert option in result.output
 
 

@@ -37,27 +37,33 @@ def test_select_and_ignore_by_prefix():
 
 def test_config_file_sets_options_severities_and_switches_rules_off(tmp_path):
     path = tmp_path / "audit.yaml"
-    path.write_text("extends: strict\nignore: [IVR2]\nrules:\n"
-                    "  IVR103: {max_depth: 1, severity: error}\n  IVR309: off\n"
-                    "  IVR302: error\n", encoding="utf-8")
+    path.write_text(
+        "extends: strict\nignore: [IVR2]\nrules:\n"
+        "  IVR103: {max_depth: 1, severity: error}\n  IVR309: off\n"
+        "  IVR302: error\n",
+        encoding="utf-8",
+    )
     rules = {r.code: r for r in load_config(path).rules()}
     assert rules["IVR103"].settings["max_depth"] == 1 and rules["IVR103"].level == "error"
     assert "IVR309" not in rules and not any(c.startswith("IVR2") for c in rules)
     assert rules["IVR302"].level == "error"
-    assert rules["IVR104"].settings["max_options"] == 4   # from the strict preset
+    assert rules["IVR104"].settings["max_options"] == 4  # from the strict preset
     result = audit_data(tmp_path, variant(_key_first), config=str(path))
     assert {f.severity for f in result.findings if f.code == "IVR302"} == {"error"}
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("rules:\n  IVR103: {max_dpth: 2}\n", "IVR103 has no option max_dpth"),
-    ("rules:\n  IVR999: off\n", 'unknown rule "IVR999"'),
-    ("rules:\n  IVR103: {severity: fatal}\n", "severity must be one of error, warning, info"),
-    ("extends: lenient\n", 'extends "lenient", which is not a preset'),
-    ("selct: [IVR1]\n", 'unknown key "selct" (did you mean "select"?)'),
-    ("select: [XYZ]\n", 'no rule code starts with "XYZ"'),
-    ("rules: [1, 2\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("rules:\n  IVR103: {max_dpth: 2}\n", "IVR103 has no option max_dpth"),
+        ("rules:\n  IVR999: off\n", 'unknown rule "IVR999"'),
+        ("rules:\n  IVR103: {severity: fatal}\n", "severity must be one of error, warning, info"),
+        ("extends: lenient\n", 'extends "lenient", which is not a preset'),
+        ("selct: [IVR1]\n", 'unknown key "selct" (did you mean "select"?)'),
+        ("select: [XYZ]\n", 'no rule code starts with "XYZ"'),
+        ("rules: [1, 2\n", "not valid YAML"),
+    ],
+)
 def test_bad_config_files_say_what_is_wrong(tmp_path, text, expected):
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")

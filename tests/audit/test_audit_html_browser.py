@@ -12,8 +12,13 @@ from ivr.cli import main
 sync_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = ROOT / "test-artifacts" / "audit"
 
 
@@ -27,10 +32,19 @@ def browser():
 
 def test_html_report_renders_tree_route_and_chart_without_errors(browser, tmp_path):
     report = tmp_path / "audit.html"
-    result = CliRunner().invoke(main, ["audit", str(MENUS / "acme-hot.yaml"),
-                                       str(MENUS / "acme-cold.yaml"), "--format", "html",
-                                       "--output", str(report)])
-    assert result.exit_code == 1, result.output   # the cold line has errors
+    result = CliRunner().invoke(
+        main,
+        [
+            "audit",
+            str(MENUS / "acme-hot.yaml"),
+            str(MENUS / "acme-cold.yaml"),
+            "--format",
+            "html",
+            "--output",
+            str(report),
+        ],
+    )
+    assert result.exit_code == 1, result.output  # the cold line has errors
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems, requests = [], []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -48,7 +62,7 @@ def test_html_report_renders_tree_route_and_chart_without_errors(browser, tmp_pa
     assert hot_tree.locator('rect[stroke="#ea580c"]').count() == 3
     assert hot_tree.locator("text", has_text="care").count() >= 1
     hot_chart = charts.nth(0)
-    assert hot_chart.locator("rect title").count() == 4   # 2 people x 2 callers
+    assert hot_chart.locator("rect title").count() == 4  # 2 people x 2 callers
     labels = hot_chart.evaluate("svg => svg.textContent")
     assert "care" in labels and "order_care" in labels
     assert page.locator("details#rule-IVR202 summary").inner_text().startswith("IVR202")
@@ -66,8 +80,7 @@ def test_html_report_renders_tree_route_and_chart_without_errors(browser, tmp_pa
 
 
 def test_graph_html_page_draws_the_tree_with_the_route(browser, tmp_path):
-    result = CliRunner().invoke(main, ["graph", str(MENUS / "acme-cold.yaml"), "--format",
-                                       "html"])
+    result = CliRunner().invoke(main, ["graph", str(MENUS / "acme-cold.yaml"), "--format", "html"])
     assert result.exit_code == 0
     page_file = tmp_path / "tree.html"
     page_file.write_text(result.output, encoding="utf-8")

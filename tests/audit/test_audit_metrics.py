@@ -18,8 +18,12 @@ def _office_queue(d):
 def test_route_keys_path_and_depth_of_each_person(tmp_path):
     def deeper(d):
         d["nodes"]["main"]["menu"]["options"]["1"] = "sub"
-        d["nodes"]["sub"] = {"menu": {"prompt": "For bills, press 1. For an agent, press 0.",
-                                      "options": {"1": "billing", "0": "agent"}}}
+        d["nodes"]["sub"] = {
+            "menu": {
+                "prompt": "For bills, press 1. For an agent, press 0.",
+                "options": {"1": "billing", "0": "agent"},
+            }
+        }
 
     metrics = audit_data(tmp_path, variant(deeper)).metrics
     routes = {h.node: h for h in metrics.humans}
@@ -34,15 +38,17 @@ def test_route_keys_path_and_depth_of_each_person(tmp_path):
 def test_a_closed_queue_is_unreachable_at_that_hour(tmp_path):
     metrics = audit_data(tmp_path, variant(_office_queue)).metrics
     hours = dict(metrics.by_hours)
-    assert set(hours) == {"mon-fri 09:00-17:00",
-                          "mon-fri 00:00-09:00, 17:00-24:00; sat-sun all day"}
+    assert set(hours) == {
+        "mon-fri 09:00-17:00",
+        "mon-fri 00:00-09:00, 17:00-24:00; sat-sun all day",
+    }
     day = hours["mon-fri 09:00-17:00"]
     night = hours["mon-fri 00:00-09:00, 17:00-24:00; sat-sun all day"]
     assert "agent" in {h.node for h in day.humans}
     assert "agent" not in {h.node for h in night.humans}
     night_transfer = next(h for h in night.humans if h.node == "night")
     assert night_transfer.path == ["welcome", "main", "agent", "night"]
-    assert night_transfer.queue_s == 30.0   # the ring time
+    assert night_transfer.queue_s == 30.0  # the ring time
 
 
 def test_a_branch_on_hours_is_resolved_per_hour(tmp_path):
@@ -50,8 +56,9 @@ def test_a_branch_on_hours_is_resolved_per_hour(tmp_path):
         d["hotline"]["hours"] = {"office": {"mon-fri": "09:00-17:00"}}
         d["nodes"]["main"]["menu"]["options"]["0"] = "route"
         d["defaults"]["on_fail"] = "route"
-        d["nodes"]["route"] = {"branch": [{"when": {"hours": "office"}, "goto": "agent"},
-                                          {"goto": "closed"}]}
+        d["nodes"]["route"] = {
+            "branch": [{"when": {"hours": "office"}, "goto": "agent"}, {"goto": "closed"}]
+        }
         d["nodes"]["closed"] = {"hangup": {"say": "We are closed."}}
         d["nodes"]["main"]["menu"]["options"].pop("1")
         d["nodes"].pop("billing")
@@ -69,7 +76,7 @@ def test_a_branch_on_hours_is_resolved_per_hour(tmp_path):
     silent = dict(audit_data(tmp_path, variant(silence_reaches_the_queue)).metrics.by_hours)
     night = silent["mon-fri 00:00-09:00, 17:00-24:00; sat-sun all day"].nearest
     assert night.node == "agent" and night.keys == ["(silence)"]
-    assert result.metrics.nearest.node == "agent"   # the headline is the best hour
+    assert result.metrics.nearest.node == "agent"  # the headline is the best hour
     assert "IVR206" in {f.code for f in result.findings}
 
 
@@ -78,7 +85,8 @@ def test_language_switch_times_the_prompts_in_the_chosen_language(tmp_path):
         d["hotline"]["languages"] = ["en", "id"]
         d["nodes"]["main"]["menu"]["prompt"] = {
             "en": "For billing, press 1. For an agent, press 0. Untuk Bahasa Indonesia, tekan 9.",
-            "id": "Untuk tagihan, tekan 1. Untuk agen, tekan 0."}
+            "id": "Untuk tagihan, tekan 1. Untuk agen, tekan 0.",
+        }
         d["nodes"]["main"]["menu"]["options"]["9"] = {"goto": "main_id", "lang": "id"}
         d["nodes"]["main_id"] = {"say": "Bahasa Indonesia.", "next": "main"}
 

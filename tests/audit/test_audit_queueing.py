@@ -20,8 +20,8 @@ REFERENCE = {"calls_per_hour": 200, "handle_time": 180}  # 100 calls / 30 min, A
 
 def erlang_c_by_factorials(agents: int, load: float) -> float:
     """The textbook formula, usable for small N only (it overflows beyond ~170)."""
-    top = load ** agents / math.factorial(agents) * agents / (agents - load)
-    return top / (sum(load ** k / math.factorial(k) for k in range(agents)) + top)
+    top = load**agents / math.factorial(agents) * agents / (agents - load)
+    return top / (sum(load**k / math.factorial(k) for k in range(agents)) + top)
 
 
 def test_reference_values_of_reference_md():
@@ -33,7 +33,8 @@ def test_reference_values_of_reference_md():
 @pytest.mark.parametrize(("agents", "load"), [(2, 1.0), (5, 4.2), (13, 10.0), (40, 33.3)])
 def test_matches_the_factorial_formula_where_it_is_usable(agents, load):
     assert probability_of_waiting(agents, load) == pytest.approx(
-        erlang_c_by_factorials(agents, load), rel=1e-9)
+        erlang_c_by_factorials(agents, load), rel=1e-9
+    )
 
 
 def test_two_thousand_agents_do_not_overflow():
@@ -65,5 +66,6 @@ def test_queue_figures_of_a_queue_node():
     assert (figures.load, figures.agents, figures.agents_needed) == (10.0, 13, 14)
     assert figures.average_wait == pytest.approx(17.1, abs=0.1)
     assert not figures.overloaded
-    assert queue_figures(SimpleNamespace(agents=3, handle_time=600, calls_per_hour=60,
-                                         wait=None)).overloaded
+    assert queue_figures(
+        SimpleNamespace(agents=3, handle_time=600, calls_per_hour=60, wait=None)
+    ).overloaded

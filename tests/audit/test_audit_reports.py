@@ -13,13 +13,22 @@ from audit.reports import FORMATS
 from audit.run import audit_menu
 from ivr.loader import load_menu
 
-DESIGN_KEYS = ["menu", "hotline", "temperature", "depth_to_human", "time_to_human", "humans",
-               "findings"]
+DESIGN_KEYS = [
+    "menu",
+    "hotline",
+    "temperature",
+    "depth_to_human",
+    "time_to_human",
+    "humans",
+    "findings",
+]
 
 
 def cold_and_hot():
-    return [audit_menu(load_menu(MENUS / "acme-cold.yaml")),
-            audit_menu(load_menu(MENUS / "acme-hot.yaml"))]
+    return [
+        audit_menu(load_menu(MENUS / "acme-cold.yaml")),
+        audit_menu(load_menu(MENUS / "acme-hot.yaml")),
+    ]
 
 
 def test_json_has_the_design_shape_in_a_stable_order():
@@ -35,9 +44,11 @@ def test_json_has_the_design_shape_in_a_stable_order():
     assert hot["temperature"] == "hot" and hot["depth_to_human"] == 1
     assert hot["humans"][0]["keys"] == ["0"]
     assert hot["time_to_human"]["first_time_s"] == round(
-        hot["time_to_human"]["ivr_s"] + hot["time_to_human"]["queue_s"], 2)
-    assert FORMATS["json"](cold_and_hot(), frozenset()) == FORMATS["json"](cold_and_hot(),
-                                                                          frozenset())
+        hot["time_to_human"]["ivr_s"] + hot["time_to_human"]["queue_s"], 2
+    )
+    assert FORMATS["json"](cold_and_hot(), frozenset()) == FORMATS["json"](
+        cold_and_hot(), frozenset()
+    )
 
 
 def test_text_report_has_a_table_per_menu_and_the_findings():
@@ -45,7 +56,8 @@ def test_text_report_has_a_table_per_menu_and_the_findings():
     assert "temperature     FROZEN" in text and "temperature     HOT" in text
     assert "node        depth  keys" in text
     assert "menus/acme-cold.yaml:106:3: error IVR202 queue-overloaded" in text.replace(
-        str(MENUS.parent) + "/", "")
+        str(MENUS.parent) + "/", ""
+    )
     assert re.search(r"\n2 menus \(1 frozen, 1 hot\): \d+ errors, \d+ warnings, \d+ info\n$", text)
 
 
@@ -63,7 +75,7 @@ def test_junit_fails_the_rules_with_failing_findings(tmp_path):
     assert "IVR202 queue-overloaded" in failed and "IVR110 forced-language-menu" not in failed
     assert cold.get("failures") == str(len(failed)) and hot.get("failures") == "0"
     strict = ET.fromstring(FORMATS["junit"](cold_and_hot(), frozenset({"error", "warning"})))
-    assert strict.findall("testsuite")[1].get("failures") == "1"   # IVR203 on the hot line
+    assert strict.findall("testsuite")[1].get("failures") == "1"  # IVR203 on the hot line
 
 
 def test_sarif_2_1_0_log():
@@ -82,8 +94,9 @@ def test_sarif_2_1_0_log():
 
 
 def test_baseline_comparison_names_the_changes(tmp_path):
-    before = audit_data(tmp_path, variant(lambda d: d["nodes"]["agent"]["queue"].update(
-        hold="silence"))).as_dict()
+    before = audit_data(
+        tmp_path, variant(lambda d: d["nodes"]["agent"]["queue"].update(hold="silence"))
+    ).as_dict()
     after = audit_data(tmp_path, good()).as_dict()
     text = compare([before], [after])
     assert "findings        1 -> 0 (-1); fixed: IVR207 at agent" in text

@@ -41,8 +41,9 @@ def _deep(d):
 
 
 def _many(d):
-    main_menu(d)["prompt"] = " ".join(f"For thing {i}, press {i}." for i in range(1, 7)) + \
-        " For an agent, press 0."
+    main_menu(d)["prompt"] = (
+        " ".join(f"For thing {i}, press {i}." for i in range(1, 7)) + " For an agent, press 0."
+    )
     main_menu(d)["options"].update({str(i): "billing" for i in range(2, 7)})
 
 
@@ -69,21 +70,29 @@ def _disconnect(d):
 def _trap(d):
     main_menu(d)["options"]["2"] = "loop"
     main_menu(d)["prompt"] += " For news, press 2."
-    n(d)["loop"] = {"menu": {"prompt": "For news again, press 1.", "options": {"1": "news"},
-                             "on_fail": "news"}}
+    n(d)["loop"] = {
+        "menu": {"prompt": "For news again, press 1.", "options": {"1": "news"}, "on_fail": "news"}
+    }
     n(d)["news"] = {"say": "No news.", "next": "loop"}
 
 
 def _language_first(d):
     d["hotline"]["languages"] = ["en", "id"]
     d["start"] = "language"
-    n(d)["language"] = {"menu": {
-        "prompt": "For English, press 1. Untuk Bahasa Indonesia, tekan 2.",
-        "options": {"1": {"goto": "welcome", "lang": "en"},
-                    "2": {"goto": "welcome", "lang": "id"},
-                    "0": "agent"}}}
-    main_menu(d)["prompt"] = {"en": "For billing, press 1. For an agent, press 0.",
-                              "id": "Untuk tagihan, tekan 1. Untuk agen, tekan 0."}
+    n(d)["language"] = {
+        "menu": {
+            "prompt": "For English, press 1. Untuk Bahasa Indonesia, tekan 2.",
+            "options": {
+                "1": {"goto": "welcome", "lang": "en"},
+                "2": {"goto": "welcome", "lang": "id"},
+                "0": "agent",
+            },
+        }
+    }
+    main_menu(d)["prompt"] = {
+        "en": "For billing, press 1. For an agent, press 0.",
+        "id": "Untuk tagihan, tekan 1. Untuk agen, tekan 0.",
+    }
     n(d)["language"]["menu"]["prompt"] += " For an agent, press 0."
 
 
@@ -108,8 +117,12 @@ def _office_only(d):
 
 def _understated(d):
     agent_queue(d).clear()
-    agent_queue(d).update(wait=600, announce_wait=True, callback=True,
-                          message="Please hold, it will only be two minutes.")
+    agent_queue(d).update(
+        wait=600,
+        announce_wait=True,
+        callback=True,
+        message="Please hold, it will only be two minutes.",
+    )
 
 
 def _bounced(d):
@@ -117,13 +130,17 @@ def _bounced(d):
 
 
 def _long_prompt(d):
-    main_menu(d)["prompt"] = ("Thank you for choosing the good line for all your needs. " * 6
-                              + "For billing, press 1. For an agent, press 0.")
+    main_menu(d)["prompt"] = (
+        "Thank you for choosing the good line for all your needs. " * 6
+        + "For billing, press 1. For an agent, press 0."
+    )
 
 
 def _long_greeting(d):
-    n(d)["welcome"]["say"] = ("Hello and welcome to the good line, where we value every "
-                              "single customer and every single call we receive.")
+    n(d)["welcome"]["say"] = (
+        "Hello and welcome to the good line, where we value every "
+        "single customer and every single call we receive."
+    )
 
 
 def _key_first(d):
@@ -132,9 +149,10 @@ def _key_first(d):
 
 def _missing_option(d):
     d["hotline"]["languages"] = ["en", "id"]
-    main_menu(d)["prompt"] = {"en": "For billing, press 1. For an agent, press 0.",
-                              "id": "Untuk tagihan, tekan 1. Untuk promo, tekan 3. "
-                                    "Untuk agen, tekan 0."}
+    main_menu(d)["prompt"] = {
+        "en": "For billing, press 1. For an agent, press 0.",
+        "id": "Untuk tagihan, tekan 1. Untuk promo, tekan 3. Untuk agen, tekan 0.",
+    }
 
 
 def _missing_option_ko(d):
@@ -161,10 +179,20 @@ def _many_retries(d):
 
 def _asks_twice(d):
     main_menu(d)["options"]["1"] = "account"
-    n(d)["account"] = {"input": {"prompt": "Enter your account number, then press hash.",
-                                 "var": "account", "next": "again"}}
-    n(d)["again"] = {"input": {"prompt": "Enter your account number again, then press hash.",
-                               "var": "account", "next": "billing"}}
+    n(d)["account"] = {
+        "input": {
+            "prompt": "Enter your account number, then press hash.",
+            "var": "account",
+            "next": "again",
+        }
+    }
+    n(d)["again"] = {
+        "input": {
+            "prompt": "Enter your account number again, then press hash.",
+            "var": "account",
+            "next": "billing",
+        }
+    }
 
 
 def _filler(d):
@@ -180,18 +208,35 @@ def _unreadable_recording(d):
 
 
 BREAKS = {
-    "IVR101": [_no_escape], "IVR102": [_no_human], "IVR103": [_deep], "IVR104": [_many],
-    "IVR105": [_gap], "IVR106": [_dead_end], "IVR107": [_unreachable],
-    "IVR108": [_disconnect], "IVR109": [_trap], "IVR110": [_language_first],
-    "IVR201": [_slow], "IVR202": [_overloaded], "IVR203": [_long_wait],
+    "IVR101": [_no_escape],
+    "IVR102": [_no_human],
+    "IVR103": [_deep],
+    "IVR104": [_many],
+    "IVR105": [_gap],
+    "IVR106": [_dead_end],
+    "IVR107": [_unreachable],
+    "IVR108": [_disconnect],
+    "IVR109": [_trap],
+    "IVR110": [_language_first],
+    "IVR201": [_slow],
+    "IVR202": [_overloaded],
+    "IVR203": [_long_wait],
     "IVR204": [lambda d: agent_queue(d).update(announce_wait=False)],
     "IVR205": [lambda d: agent_queue(d).update(callback=False)],
-    "IVR206": [_office_only], "IVR207": [lambda d: agent_queue(d).update(hold="silence")],
-    "IVR208": [_understated], "IVR209": [_bounced],
-    "IVR301": [_long_prompt, _long_greeting], "IVR302": [_key_first],
-    "IVR303": [_missing_option, _missing_option_ko], "IVR304": [_speech_only],
-    "IVR305": [_not_interruptible], "IVR306": [_short_timeout], "IVR307": [_many_retries],
-    "IVR308": [_asks_twice], "IVR309": [_filler], "IVR310": [_hidden],
+    "IVR206": [_office_only],
+    "IVR207": [lambda d: agent_queue(d).update(hold="silence")],
+    "IVR208": [_understated],
+    "IVR209": [_bounced],
+    "IVR301": [_long_prompt, _long_greeting],
+    "IVR302": [_key_first],
+    "IVR303": [_missing_option, _missing_option_ko],
+    "IVR304": [_speech_only],
+    "IVR305": [_not_interruptible],
+    "IVR306": [_short_timeout],
+    "IVR307": [_many_retries],
+    "IVR308": [_asks_twice],
+    "IVR309": [_filler],
+    "IVR310": [_hidden],
     "IVR311": [_unreadable_recording],  # recordings heard by vosk: tests/voices
 }
 
@@ -201,7 +246,7 @@ DESIGN_CODES = {f"IVR{n}" for n in [*range(101, 111), *range(201, 210), *range(3
 
 def test_every_rule_of_the_design_table_is_registered_and_tested():
     assert set(registry()) >= DESIGN_CODES
-    assert set(BREAKS) == set(registry())   # a new rule module needs a breaking menu here
+    assert set(BREAKS) == set(registry())  # a new rule module needs a breaking menu here
 
 
 def test_the_good_menu_has_no_finding_at_all(tmp_path):
@@ -210,9 +255,11 @@ def test_the_good_menu_has_no_finding_at_all(tmp_path):
     assert result.temperature == "hot"
 
 
-@pytest.mark.parametrize(("code", "change"),
-                         [(code, change) for code, changes in BREAKS.items() for change in changes],
-                         ids=lambda v: v if isinstance(v, str) else v.__name__.strip("_"))
+@pytest.mark.parametrize(
+    ("code", "change"),
+    [(code, change) for code, changes in BREAKS.items() for change in changes],
+    ids=lambda v: v if isinstance(v, str) else v.__name__.strip("_"),
+)
 def test_rule_fires_on_a_menu_that_breaks_it(tmp_path, code, change):
     result = audit_data(tmp_path, variant(change))
     found = [f for f in result.findings if f.code == code]
@@ -241,8 +288,9 @@ def test_queue_messages_name_the_agents_that_would_answer_80_percent_in_20_s(tmp
 def test_missing_option_reads_every_language(tmp_path):
     result = audit_data(tmp_path, variant(_missing_option))
     messages = [f.message for f in result.findings if f.code == "IVR303"]
-    assert messages == ['the prompt of "main" (id) names key 3, which is not an option '
-                        "(options: 0, 1)"]
+    assert messages == [
+        'the prompt of "main" (id) names key 3, which is not an option (options: 0, 1)'
+    ]
     korean = audit_data(tmp_path, variant(_missing_option_ko))
     assert [f.node for f in korean.findings if f.code == "IVR303"] == ["main"]
 
@@ -250,12 +298,18 @@ def test_missing_option_reads_every_language(tmp_path):
 def test_hidden_option_names_the_key_and_language(tmp_path):
     result = audit_data(tmp_path, variant(_hidden))
     assert [f.message for f in result.findings if f.code == "IVR310"] == [
-        'the prompt of "main" (en) never names key 2']
+        'the prompt of "main" (en) never names key 2'
+    ]
 
 
-@pytest.mark.parametrize("message", ["Please hold, it will only be two minutes.",
-                                     "Mohon tunggu, hanya dua menit.",
-                                     "Please hold, about 2 minutes."])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Please hold, it will only be two minutes.",
+        "Mohon tunggu, hanya dua menit.",
+        "Please hold, about 2 minutes.",
+    ],
+)
 def test_understated_wait_reads_words_and_digits(tmp_path, message):
     def change(d):
         _understated(d)
@@ -309,5 +363,6 @@ def test_docs_rules_md_is_generated_from_the_docstrings():
 
     from audit.docs import rules_markdown
 
-    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(), \
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_markdown(), (
         "docs/rules.md is stale: run python -m audit.docs > docs/rules.md"
+    )

@@ -35,8 +35,9 @@ def test_expert_hears_only_up_to_the_wanted_option():
     assert timer.option_offset(text, "en", "2") == pytest.approx(seconds_of(8, 2, 2))
     assert timer.option_offset(text, "en", "0") == pytest.approx(timer.seconds(text, "en"))
     assert timer.option_offset(text, "en", "7") is None
-    assert timer.option_offset("Untuk agen, tekan 0. Untuk tagihan, tekan 1.", "id",
-                               "0") == pytest.approx(seconds_of(4, 1, 1))
+    assert timer.option_offset(
+        "Untuk agen, tekan 0. Untuk tagihan, tekan 1.", "id", "0"
+    ) == pytest.approx(seconds_of(4, 1, 1))
 
 
 def test_measured_durations_replace_estimates_and_scale_offsets():
@@ -46,15 +47,15 @@ def test_measured_durations_replace_estimates_and_scale_offsets():
     assert measured.seconds(text, "en") == 8.68
     assert measured.seconds("Other.", "en") == estimated.seconds("Other.", "en")
     assert measured.option_offset(text, "en", "1") == pytest.approx(
-        estimated.option_offset(text, "en", "1") * 2)
+        estimated.option_offset(text, "en", "1") * 2
+    )
     exact = MeasuredTimer({(text, "en"): 8.68}, offsets={(text, "en", "1"): 3.0})
     assert exact.option_offset(text, "en", "1") == 3.0
 
 
 def test_a_registered_timing_source_is_used_by_the_audit(tmp_path, monkeypatch):
     baseline = audit_data(tmp_path, good())
-    monkeypatch.setitem(TIMING_SOURCES, "slow",
-                        lambda menu: MeasuredTimer(lambda text, lang: 10.0))
+    monkeypatch.setitem(TIMING_SOURCES, "slow", lambda menu: MeasuredTimer(lambda text, lang: 10.0))
     menu = load_menu(tmp_path / "menu.yaml")
     slow = compute_metrics(menu, timer_for("slow", menu))
     # every prompt now takes 10 s: the greeting, the menu and the two queue announcements
@@ -65,10 +66,11 @@ def test_a_registered_timing_source_is_used_by_the_audit(tmp_path, monkeypatch):
 def test_first_time_route_to_the_agent_adds_up_by_hand(tmp_path):
     result = audit_data(tmp_path, good())
     agent = next(h for h in result.metrics.humans if h.node == "agent")
-    greeting = seconds_of(1, 1)                       # "Hello."
-    menu = seconds_of(9, 2, 2)   # "For billing, press 1. For an agent, press 0."
-    announcements = (EstimatedTimer().seconds(phrase("wait_short", "en"), "en")
-                     + EstimatedTimer().seconds(phrase("callback", "en"), "en"))
+    greeting = seconds_of(1, 1)  # "Hello."
+    menu = seconds_of(9, 2, 2)  # "For billing, press 1. For an agent, press 0."
+    announcements = EstimatedTimer().seconds(
+        phrase("wait_short", "en"), "en"
+    ) + EstimatedTimer().seconds(phrase("callback", "en"), "en")
     wait = average_speed_of_answer(5, calls_per_hour=30, handle_time=120)
     assert agent.ivr_s == pytest.approx(greeting + menu + REACTION + announcements, abs=0.01)
     assert agent.queue_s == pytest.approx(wait)
@@ -86,19 +88,24 @@ def test_changing_one_prompt_moves_the_seconds_by_its_duration(tmp_path):
         d["nodes"]["welcome"]["say"] = "Hello and welcome to the good line."
 
     after = audit_data(tmp_path, variant(longer)).metrics.nearest
-    added = seconds_of(7, 1) - seconds_of(1, 1)        # 7 words instead of 1, same full stop
+    added = seconds_of(7, 1) - seconds_of(1, 1)  # 7 words instead of 1, same full stop
     assert after.first_time_s - before.first_time_s == pytest.approx(added, abs=0.01)
     assert after.expert_s - before.expert_s == pytest.approx(added, abs=0.01)
 
-    def tail(d):   # a sentence after the billing option: first-timers hear it, experts do not
-        d["nodes"]["main"]["menu"]["prompt"] = ("For billing, press 1. For an agent, press 0. "
-                                                "Thank you.")
-    before_billing = next(h for h in audit_data(tmp_path, good()).metrics.humans
-                          if h.node == "billing")
-    after_billing = next(h for h in audit_data(tmp_path, variant(tail)).metrics.humans
-                         if h.node == "billing")
+    def tail(d):  # a sentence after the billing option: first-timers hear it, experts do not
+        d["nodes"]["main"]["menu"]["prompt"] = (
+            "For billing, press 1. For an agent, press 0. Thank you."
+        )
+
+    before_billing = next(
+        h for h in audit_data(tmp_path, good()).metrics.humans if h.node == "billing"
+    )
+    after_billing = next(
+        h for h in audit_data(tmp_path, variant(tail)).metrics.humans if h.node == "billing"
+    )
     assert after_billing.first_time_s - before_billing.first_time_s == pytest.approx(
-        seconds_of(2, 1), abs=0.01)
+        seconds_of(2, 1), abs=0.01
+    )
     assert after_billing.expert_s == pytest.approx(before_billing.expert_s, abs=0.01)
 
 
@@ -108,15 +115,15 @@ def test_changing_queue_staffing_moves_the_wait_by_erlang_c(tmp_path):
     def fewer(d):
         d["nodes"]["agent"]["queue"]["agents"] = 2
 
-    after = next(h for h in audit_data(tmp_path, variant(fewer)).metrics.humans
-                 if h.node == "agent")
+    after = next(
+        h for h in audit_data(tmp_path, variant(fewer)).metrics.humans if h.node == "agent"
+    )
     # by hand: 1 erlang on 2 agents: P(wait) = (1/2 * 2/1) / (1 + 1 + 1) = 1/3,
     # ASA = 1/3 * 120 s / (2 - 1) = 40 s; on 5 agents P(wait) = (1/120 * 5/4) / (1 + 1 + 1/2 +
     # 1/6 + 1/24 + 1/96) = 0.0037..., ASA = P * 120 / 4
     p5 = (1 / 120 * 5 / 4) / (1 + 1 + 1 / 2 + 1 / 6 + 1 / 24 + 1 / 120 * 5 / 4)
     assert after.queue_s == pytest.approx(40.0, abs=0.01)
-    assert after.first_time_s - before.first_time_s == pytest.approx(40.0 - p5 * 120 / 4,
-                                                                     abs=0.01)
+    assert after.first_time_s - before.first_time_s == pytest.approx(40.0 - p5 * 120 / 4, abs=0.01)
     assert after.ivr_s == pytest.approx(before.ivr_s, abs=0.01)
 
 
@@ -124,8 +131,9 @@ def test_not_interruptible_menu_makes_the_expert_wait(tmp_path):
     def fixed(d):
         d["nodes"]["main"]["menu"]["interruptible"] = False
 
-    billing = next(h for h in audit_data(tmp_path, variant(fixed)).metrics.humans
-                   if h.node == "billing")
+    billing = next(
+        h for h in audit_data(tmp_path, variant(fixed)).metrics.humans if h.node == "billing"
+    )
     assert billing.expert_s == pytest.approx(billing.first_time_s, abs=0.01)
 
 
@@ -158,12 +166,14 @@ def test_a_one_minute_wait_is_timed_as_the_engine_says_it(tmp_path) -> None:
         '      prompt: "For an agent, press 0."\n'
         "      options: {'0': care}\n"
         "  care:\n"
-        "    queue: {wait: 70, announce_wait: true, callback: true}\n")
+        "    queue: {wait: 70, announce_wait: true, callback: true}\n"
+    )
     menu = load_menu(path)
     call = Call(menu, at=datetime(2026, 11, 23, 10, 0))
     call.start()
     call.press("0")
     assert "Your estimated wait is about one minute." in [
-        line.text for line in call.transcript if line.who == "ivr"]
+        line.text for line in call.transcript if line.who == "ivr"
+    ]
     route = next(r for r in audit_menu(menu).metrics.humans if r.node == "care")
     assert route.first_time_s == pytest.approx(call.elapsed + 70, abs=0.01)

@@ -43,8 +43,9 @@ def menu_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def app(menu_dir: Path):
     """The app as ``ivr serve`` builds it, on the test menus."""
-    return create_app({"MENU_DIR": str(menu_dir), "DATABASE_URL": "sqlite://",
-                       "STATE_SECRET": "phone-tests"})
+    return create_app(
+        {"MENU_DIR": str(menu_dir), "DATABASE_URL": "sqlite://", "STATE_SECRET": "phone-tests"}
+    )
 
 
 @pytest.fixture()

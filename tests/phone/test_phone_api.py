@@ -43,8 +43,9 @@ def test_start_answers_and_waits_at_the_language_menu(client):
     assert state["clock"] == "Mon 2026-11-23 10:00:08"
     assert state["waiting"]["timeout"] == 5.0
     assert state["waiting"]["keys"] == ["1", "2"]
-    assert [line["text"] for line in state["said"]][-1] == \
-        "Untuk Bahasa Indonesia, tekan 1. For English, press 2."
+    assert [line["text"] for line in state["said"]][
+        -1
+    ] == "Untuk Bahasa Indonesia, tekan 1. For English, press 2."
     assert state["path"] == ["welcome", "language"]
     assert state["ended"] is False and state["outcome"] is None
 
@@ -62,8 +63,13 @@ def test_keys_reach_the_cold_queue_with_its_wait_and_elapsed_seconds(client):
     assert state["endpoint"]["estimated_wait"] is None  # infinite: JSON has no infinity
     assert state["endpoint"]["wait_text"] == "never: the queue is overloaded"
     assert state["outcome"]["kind"] == "human"
-    assert state["route"] == [["welcome", "language"], ["language", "main"], ["main", "service"],
-                              ["service", "complaints"], ["complaints", "agents"]]
+    assert state["route"] == [
+        ["welcome", "language"],
+        ["language", "main"],
+        ["main", "service"],
+        ["service", "complaints"],
+        ["complaints", "agents"],
+    ]
     assert state["said"][-1]["hold"] is True
 
 
@@ -75,16 +81,20 @@ def test_the_phone_follows_the_engine_exactly(client):
     state = press(client, state, "1", "acme-hot")
     state = press(client, state, "1234", "acme-hot")  # too short: the input asks again
     state = press(client, state, "87654321#", "acme-hot")
-    call = Call(load_menu("menus/acme-hot.yaml"), lang="en",
-                at=datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Asia/Jakarta")))
+    call = Call(
+        load_menu("menus/acme-hot.yaml"),
+        lang="en",
+        at=datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Asia/Jakarta")),
+    )
     call.start()
     call.silence()
     call.speak("orders please")
     call.press("1")
     call.press("1234")
     call.press("87654321#")
-    assert [(line["seconds"], line["who"], line["text"]) for line in state["transcript"]] == \
-        [(line.seconds, line.who, line.text) for line in call.transcript]
+    assert [(line["seconds"], line["who"], line["text"]) for line in state["transcript"]] == [
+        (line.seconds, line.who, line.text) for line in call.transcript
+    ]
     assert state["elapsed"] == call.elapsed
     assert state["endpoint"]["estimated_wait"] == round(call.outcome.wait, 1)
 
@@ -120,8 +130,9 @@ def test_hang_up_ends_the_call_and_later_events_are_refused(client):
 
 
 def test_now_setting_is_the_default_call_time(menu_dir):
-    app = create_app({"MENU_DIR": str(menu_dir), "DATABASE_URL": "sqlite://",
-                      "NOW": "2026-11-24T21:30"})
+    app = create_app(
+        {"MENU_DIR": str(menu_dir), "DATABASE_URL": "sqlite://", "NOW": "2026-11-24T21:30"}
+    )
     client = app.test_client()
     state = client.post(COLD, json={}).get_json()
     assert state["clock"].startswith("Tue 2026-11-24 21:30")
@@ -129,38 +140,47 @@ def test_now_setting_is_the_default_call_time(menu_dir):
     assert 'value="2026-11-24T21:30:00+07:00"' in page
 
 
-@pytest.mark.parametrize(("path", "body", "status", "message"), [
-    (COLD + "/press", None, 400, "send a JSON object"),
-    (COLD + "/press", [1, 2], 400, "send a JSON object"),
-    (COLD + "/press", {"keys": "1"}, 400, '"call" is missing'),
-    (COLD + "/press", {"call": 12, "keys": "1"}, 400, '"call" is missing'),
-    (COLD + "/press", {"call": "forged.token", "keys": "1"}, 403, "bad signature"),
-    (COLD + "/dance", {"call": "x"}, 404, 'unknown event "dance"'),
-    ("/phone/nope/call", {}, 404, 'no menu called "nope"'),
-    ("/phone/broken/call", {}, 409, 'unknown node "biling"'),
-    (COLD, {"at": "yesterday"}, 400, '"at" is not a time'),
-    (COLD, {"at": 12}, 400, '"at" must be a time'),
-    (COLD, {"lang": "fr"}, 400, '"lang" must be one of id, en'),
-    (COLD, {"lang": ["id"]}, 400, '"lang" must be one of'),
-])
+@pytest.mark.parametrize(
+    ("path", "body", "status", "message"),
+    [
+        (COLD + "/press", None, 400, "send a JSON object"),
+        (COLD + "/press", [1, 2], 400, "send a JSON object"),
+        (COLD + "/press", {"keys": "1"}, 400, '"call" is missing'),
+        (COLD + "/press", {"call": 12, "keys": "1"}, 400, '"call" is missing'),
+        (COLD + "/press", {"call": "forged.token", "keys": "1"}, 403, "bad signature"),
+        (COLD + "/dance", {"call": "x"}, 404, 'unknown event "dance"'),
+        ("/phone/nope/call", {}, 404, 'no menu called "nope"'),
+        ("/phone/broken/call", {}, 409, 'unknown node "biling"'),
+        (COLD, {"at": "yesterday"}, 400, '"at" is not a time'),
+        (COLD, {"at": 12}, 400, '"at" must be a time'),
+        (COLD, {"lang": "fr"}, 400, '"lang" must be one of id, en'),
+        (COLD, {"lang": ["id"]}, 400, '"lang" must be one of'),
+    ],
+)
 def test_junk_gets_a_clear_json_error(client, path, body, status, message):
-    response = client.post(path, data="{not json" if body is None else json.dumps(body),
-                           content_type="application/json")
+    response = client.post(
+        path,
+        data="{not json" if body is None else json.dumps(body),
+        content_type="application/json",
+    )
     assert response.status_code == status
     assert response.is_json
     assert message in response.get_json()["error"]
 
 
-@pytest.mark.parametrize(("name", "body", "message"), [
-    ("press", {"keys": "1a"}, "may hold only 0-9, * and #"),
-    ("press", {"keys": ""}, '"keys" must be 1 to 32'),
-    ("press", {"keys": 1}, '"keys" must be 1 to 32'),
-    ("press", {"keys": "1" * 33}, '"keys" must be 1 to 32'),
-    ("press", {}, '"keys" must be'),
-    ("speak", {"text": "   "}, '"text" must be the words'),
-    ("speak", {"text": None}, '"text" must be the words'),
-    ("speak", {"text": "a" * 301}, "too long"),
-])
+@pytest.mark.parametrize(
+    ("name", "body", "message"),
+    [
+        ("press", {"keys": "1a"}, "may hold only 0-9, * and #"),
+        ("press", {"keys": ""}, '"keys" must be 1 to 32'),
+        ("press", {"keys": 1}, '"keys" must be 1 to 32'),
+        ("press", {"keys": "1" * 33}, '"keys" must be 1 to 32'),
+        ("press", {}, '"keys" must be'),
+        ("speak", {"text": "   "}, '"text" must be the words'),
+        ("speak", {"text": None}, '"text" must be the words'),
+        ("speak", {"text": "a" * 301}, "too long"),
+    ],
+)
 def test_junk_caller_input_is_refused_and_the_call_goes_on(client, name, body, message):
     state = start(client)
     response = event(client, state, name, **body)
@@ -177,8 +197,9 @@ def test_a_call_token_for_another_menu_is_refused(client):
 
 
 def test_a_token_signed_with_another_secret_is_refused(menu_dir, client):
-    other = create_app({"MENU_DIR": str(menu_dir), "DATABASE_URL": "sqlite://",
-                        "STATE_SECRET": "someone else"}).test_client()
+    other = create_app(
+        {"MENU_DIR": str(menu_dir), "DATABASE_URL": "sqlite://", "STATE_SECRET": "someone else"}
+    ).test_client()
     state = start(other)
     assert event(client, state, "press", keys="2").status_code == 403
 
@@ -191,25 +212,37 @@ def test_get_on_the_api_is_a_json_405(client):
 
 def test_an_overlong_call_is_stopped(client):
     """Pressing 1 at the cold main menu loops (products, then main again) for ever."""
-    log = CallLog("acme-cold", "2026-11-23T10:00:00+07:00", None,
-                  (("press", "2"),) + (("press", "1"),) * (MAX_EVENTS - 1))
+    log = CallLog(
+        "acme-cold",
+        "2026-11-23T10:00:00+07:00",
+        None,
+        (("press", "2"),) + (("press", "1"),) * (MAX_EVENTS - 1),
+    )
     state = {"call": sign(log, "phone-tests")}
     response = event(client, state, "press", keys="1")
     assert response.status_code == 409
     assert "too long" in response.get_json()["error"]
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=st.sampled_from(["press", "speak", "silence", "hangup", "listen", "x"]),
-       body=st.one_of(st.none(), st.integers(), st.text(max_size=20),
-                      st.lists(st.integers(), max_size=3),
-                      st.dictionaries(st.sampled_from(["call", "keys", "text", "at", "lang"]),
-                                      st.one_of(st.none(), st.integers(), st.text(max_size=40),
-                                                st.booleans()), max_size=4)))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.sampled_from(["press", "speak", "silence", "hangup", "listen", "x"]),
+    body=st.one_of(
+        st.none(),
+        st.integers(),
+        st.text(max_size=20),
+        st.lists(st.integers(), max_size=3),
+        st.dictionaries(
+            st.sampled_from(["call", "keys", "text", "at", "lang"]),
+            st.one_of(st.none(), st.integers(), st.text(max_size=40), st.booleans()),
+            max_size=4,
+        ),
+    ),
+)
 def test_no_junk_body_gives_a_server_error(client, name, body):
-    response = client.post(f"{COLD}/{name}", data=json.dumps(body),
-                           content_type="application/json")
+    response = client.post(f"{COLD}/{name}", data=json.dumps(body), content_type="application/json")
     assert 400 <= response.status_code < 500
     assert response.is_json and response.get_json()["error"]
     start_response = client.post(COLD, data=json.dumps(body), content_type="application/json")
@@ -243,7 +276,7 @@ def test_menu_list_and_unknown_pages(client):
     text = index.get_data(as_text=True)
     for name in ("acme-cold", "acme-hot", "script-prompt", "broken"):
         assert f'data-menu="{name}"' in text
-    assert 'unknown node &#34;biling&#34;' in text
+    assert "unknown node &#34;biling&#34;" in text
     assert '<span class="temperature t-frozen">frozen</span>' in text
     assert '<span class="temperature t-hot">hot</span>' in text
     assert client.get("/phone/nope").status_code == 404

@@ -10,12 +10,19 @@ from __future__ import annotations
 from phone_support import WEEKDAY_10AM
 from playwright.sync_api import expect
 
-COLD_ROUTE = [("2", "main", "Press 1 for product information"),
-              ("4", "service", "Press 1 for order status"),
-              ("2", "complaints", "Press 1 for electronics"),
-              ("1", "agents", "All our agents are busy")]
-COLD_TAKEN = {("welcome", "language"), ("language", "main"), ("main", "service"),
-              ("service", "complaints"), ("complaints", "agents")}
+COLD_ROUTE = [
+    ("2", "main", "Press 1 for product information"),
+    ("4", "service", "Press 1 for order status"),
+    ("2", "complaints", "Press 1 for electronics"),
+    ("1", "agents", "All our agents are busy"),
+]
+COLD_TAKEN = {
+    ("welcome", "language"),
+    ("language", "main"),
+    ("main", "service"),
+    ("service", "complaints"),
+    ("complaints", "agents"),
+}
 
 
 def open_phone(tab, server: str, menu: str, query: str = "") -> None:
@@ -29,7 +36,8 @@ def wait_for(tab, state: str) -> None:
 
 def taken_edges(page) -> set[tuple[str, str]]:
     edges = page.eval_on_selector_all(
-        "#tree .edge.taken", "els => els.map(e => [e.dataset.from, e.dataset.to])")
+        "#tree .edge.taken", "els => els.map(e => [e.dataset.from, e.dataset.to])"
+    )
     return {tuple(edge) for edge in edges}
 
 
@@ -48,7 +56,7 @@ def assert_cold_queue_reached(tab) -> None:
     expect(page.locator("#elapsed")).to_have_text("40.9")
     expect(page.locator("#queue-elapsed")).to_have_text("40.9")
     expect(page.locator("#outcome")).to_contain_text('ended at human "agents"')
-    expect(page.locator('#tree .node.current')).to_have_attribute("data-node", "agents")
+    expect(page.locator("#tree .node.current")).to_have_attribute("data-node", "agents")
     assert taken_edges(page) == COLD_TAKEN
     expect(page.locator(".key").first).to_be_disabled()
     assert_fits(page)
@@ -65,7 +73,7 @@ def test_caller_clicks_through_the_cold_line_to_its_queue(tab, server):
     expect(page.locator("#prompt")).to_contain_text("Untuk Bahasa Indonesia, tekan 1.")
     expect(page.locator("#clock")).to_contain_text("Mon 2026-11-23 10:00")
     expect(page.locator("#countdown")).to_be_visible()
-    expect(page.locator('#tree .node.current')).to_have_attribute("data-node", "language")
+    expect(page.locator("#tree .node.current")).to_have_attribute("data-node", "language")
     tab.shot("language-menu")
     for key, node, prompt in COLD_ROUTE:
         page.click(f'.key[data-key="{key}"]')
@@ -162,7 +170,7 @@ def test_prompt_with_script_is_shown_as_text_and_never_runs(tab, server):
     page.click("#call")
     wait_for(tab, "waiting")
     expect(page.locator("#prompt")).to_contain_text("<script>window.__pwned = 'prompt'</script>")
-    expect(page.locator("#prompt")).to_contain_text('<img src=x onerror=')
+    expect(page.locator("#prompt")).to_contain_text("<img src=x onerror=")
     page.click('.key[data-key="1"]')
     wait_for(tab, "ended")
     expect(page.locator("#prompt")).to_have_text("<b>Connecting</b> you.")
@@ -198,7 +206,8 @@ def test_menu_list_links_to_phone_and_audit(tab, server):
     assert_fits(page)
     page.goto(server + "/audit/script-prompt")
     expect(page.frame_locator("#audit-report").locator("body")).to_contain_text(
-        "<script>window.__pwned = 'name'</script> Evil line")
+        "<script>window.__pwned = 'name'</script> Evil line"
+    )
     tab.shot("audit-of-markup")
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert tab.errors == []

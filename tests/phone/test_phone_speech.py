@@ -80,8 +80,11 @@ def test_a_clip_the_model_cannot_understand_at_all_is_refused(client, tmp_path):
         out.setparams((1, 2, 16000, 0, "NONE", "not compressed"))
         out.writeframes(bytes(32000))
     state = client.post("/phone/acme-hot/call", json={"lang": "en"}).get_json()
-    response = client.post("/phone/acme-hot/call/listen", content_type="multipart/form-data",
-                           data={"call": state["call"], "audio": (clip.open("rb"), "clip.wav")})
+    response = client.post(
+        "/phone/acme-hot/call/listen",
+        content_type="multipart/form-data",
+        data={"call": state["call"], "audio": (clip.open("rb"), "clip.wav")},
+    )
     assert response.status_code == 422
     assert "knows none of the words" in response.get_json()["error"]
 
@@ -102,8 +105,12 @@ def spoken_answer(tmp_path: Path, voice_cache: VoiceCache) -> Path:
 
 
 def test_caller_answers_by_voice_through_the_microphone(playwright, server, spoken_answer):
-    args = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-audio-capture={spoken_answer}%noloop"]
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={spoken_answer}%noloop",
+    ]
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
     try:
         context = browser.new_context(viewport={"width": 1280, "height": 860})

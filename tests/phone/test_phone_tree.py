@@ -32,8 +32,10 @@ def test_every_node_and_edge_is_drawn_without_overlaps(menu):
 
 def test_unreachable_nodes_go_last_and_are_marked(tmp_path):
     menu = tmp_path / "m.yaml"
-    menu.write_text("hotline: {name: T, languages: [en]}\nstart: a\nnodes:\n"
-                    "  a: {say: Hi, next: b}\n  b: {hangup: {}}\n  lost: {hangup: {}}\n")
+    menu.write_text(
+        "hotline: {name: T, languages: [en]}\nstart: a\nnodes:\n"
+        "  a: {say: Hi, next: b}\n  b: {hangup: {}}\n  lost: {hangup: {}}\n"
+    )
     tree = layout(build_graph(load_menu(menu)))
     rows = {box.id: (box.row, box.reachable) for box in tree.boxes}
     assert rows == {"a": (0, True), "b": (1, True), "lost": (2, False)}

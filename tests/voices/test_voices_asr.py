@@ -66,8 +66,12 @@ def say(menu, tmp_path_factory):
 
 
 def every_option(menu) -> list[tuple[str, str]]:
-    return [(node.id, option.key) for node in menu.nodes.values()
-            if isinstance(node, MenuNode) for option in node.options]
+    return [
+        (node.id, option.key)
+        for node in menu.nodes.values()
+        if isinstance(node, MenuNode)
+        for option in node.options
+    ]
 
 
 def test_every_option_of_the_korean_menu_has_a_spoken_answer(menu):
@@ -90,8 +94,9 @@ def test_each_spoken_option_is_recognised_and_routes_the_call(menu, say, model):
 def no_match(call: Call, node_id: str) -> bool:
     """The line said "invalid choice" and asked again at the same node."""
     said = [line.text for line in call.transcript if line.who == "ivr"]
-    return phrase("invalid", "ko") in said and call.path[1] == node_id \
-        and call.failures[node_id] == 1
+    return (
+        phrase("invalid", "ko") in said and call.path[1] == node_id and call.failures[node_id] == 1
+    )
 
 
 def test_silence_is_a_no_match(menu, model):
@@ -111,18 +116,24 @@ def test_an_unrelated_phrase_is_a_no_match(menu, say, model, text):
 
 def test_telephone_quality_audio_is_converted_and_still_heard(menu, say, model):
     speech = read_audio(say("예약"))  # 16 kHz mono
-    eight_k = bytes(b for s in speech.samples[::2] for b in int(s).to_bytes(2, "little",
-                                                                           signed=True) * 2)
-    heard = listen(wav_bytes(eight_k, rate=8000, channels=2), menu, "main", lang="ko",
-                   model=model)
+    eight_k = bytes(
+        b for s in speech.samples[::2] for b in int(s).to_bytes(2, "little", signed=True) * 2
+    )
+    heard = listen(wav_bytes(eight_k, rate=8000, channels=2), menu, "main", lang="ko", model=model)
     assert heard.text == "예약"
 
 
 def test_a_confidence_floor_above_every_word_makes_a_no_match(menu, say, model):
     heard = listen(say("예약"), menu, "main", lang="ko", model=model)
     assert heard.text == "예약"
-    strict = listen(say("예약"), menu, "main", lang="ko", model=model,
-                    floor=max(w.confidence for w in heard.words) + 0.01)
+    strict = listen(
+        say("예약"),
+        menu,
+        "main",
+        lang="ko",
+        model=model,
+        floor=max(w.confidence for w in heard.words) + 0.01,
+    )
     assert strict.text == "" and "confidence floor" in strict.describe()
 
 
@@ -159,13 +170,15 @@ def test_without_any_model_the_error_names_the_three_places(monkeypatch):
 
 def test_ivr_listen_prints_what_was_heard_and_where_it_leads(menu, say):
     path = str(korean_menu_path())
-    result = CliRunner().invoke(main, ["listen", str(say("예약")), "--menu", path,
-                                       "--node", "main"])
+    result = CliRunner().invoke(
+        main, ["listen", str(say("예약")), "--menu", path, "--node", "main"]
+    )
     assert result.exit_code == 0, result.output
     assert 'heard "예약"' in result.output
     assert f"leads to: {menu.nodes['main'].option('1').goto}" in result.output
-    unrelated = CliRunner().invoke(main, ["listen", str(say(UNRELATED[0])), "--menu", path,
-                                          "--node", "main"])
+    unrelated = CliRunner().invoke(
+        main, ["listen", str(say(UNRELATED[0])), "--menu", path, "--node", "main"]
+    )
     assert unrelated.exit_code == 0, unrelated.output
     assert "no-match at main" in unrelated.output
 
@@ -176,16 +189,27 @@ def test_ivr_listen_rejects_bad_audio_and_wrong_nodes_clearly(tmp_path, say):
     text_file.write_text("not a recording")
     bad = CliRunner().invoke(main, ["listen", str(text_file), "--menu", path, "--node", "main"])
     assert bad.exit_code == 1 and "not a WAV file (it is text)" in bad.output
-    wrong = CliRunner().invoke(main, ["listen", str(say("예약")), "--menu", path,
-                                      "--node", "welcome"])
+    wrong = CliRunner().invoke(
+        main, ["listen", str(say("예약")), "--menu", path, "--node", "welcome"]
+    )
     assert wrong.exit_code == 1 and '"welcome" is a say node' in wrong.output
     assert "Traceback" not in bad.output + wrong.output
 
 
 def test_ivr_call_answers_the_waiting_menu_with_a_recording(menu, say):
-    result = CliRunner().invoke(main, [
-        "call", str(korean_menu_path()), "--at", "2026-11-23T10:00",
-        "--audio", str(say(UNRELATED[0])), "--audio", str(say("담당자"))])
+    result = CliRunner().invoke(
+        main,
+        [
+            "call",
+            str(korean_menu_path()),
+            "--at",
+            "2026-11-23T10:00",
+            "--audio",
+            str(say(UNRELATED[0])),
+            "--audio",
+            str(say("담당자")),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert phrase("invalid", "ko") in result.output  # the unrelated answer: no-match
     nurse = menu.nodes["main"].option("0").goto
@@ -199,8 +223,9 @@ def test_cached_model_is_loaded_once(model):
 
 def test_a_menu_in_a_language_the_model_lacks_gets_a_clear_error(say):
     english = str(korean_menu_path().parent / "acme-hot.yaml")
-    result = CliRunner().invoke(main, ["listen", str(say("예약")), "--menu", english,
-                                       "--node", "main", "--lang", "en"])
+    result = CliRunner().invoke(
+        main, ["listen", str(say("예약")), "--menu", english, "--node", "main", "--lang", "en"]
+    )
     assert result.exit_code == 1
     assert "the speech model knows none of the words this menu listens for" in result.output
     assert "agent" in result.output and "IVR_VOSK_MODEL" in result.output
@@ -209,8 +234,10 @@ def test_a_menu_in_a_language_the_model_lacks_gets_a_clear_error(say):
 def test_a_broken_model_folder_is_a_clear_error(tmp_path, say):
     for part in ("am", "conf"):
         (tmp_path / "model" / part).mkdir(parents=True)
-    result = CliRunner().invoke(main, ["listen", str(say("예약")), "--menu",
-                                       str(korean_menu_path()), "--node", "main"],
-                                env={"IVR_VOSK_MODEL": str(tmp_path / "model")})
+    result = CliRunner().invoke(
+        main,
+        ["listen", str(say("예약")), "--menu", str(korean_menu_path()), "--node", "main"],
+        env={"IVR_VOSK_MODEL": str(tmp_path / "model")},
+    )
     assert result.exit_code == 1
     assert "vosk could not load the model in" in result.output

@@ -17,8 +17,9 @@ def pcm16(samples: list[int]) -> bytes:
 
 
 def test_espeak_audio_is_resampled_to_16k_keeping_its_length(tmp_path):
-    rendering = VoiceCache(tmp_path).render("For billing, press 1.",
-                                            VoiceSettings("en", "gmw/en-us", 150))
+    rendering = VoiceCache(tmp_path).render(
+        "For billing, press 1.", VoiceSettings("en", "gmw/en-us", 150)
+    )
     audio = read_audio(rendering.path)
     assert audio.rate == 16000
     assert audio.seconds == pytest.approx(rendering.seconds, abs=0.01)
@@ -41,14 +42,17 @@ def test_24_bit_audio_is_read():
     assert audio.samples.tolist()[:50] == pytest.approx(samples[:50], abs=1)
 
 
-@pytest.mark.parametrize(("data", "says"), [
-    (b"", "the file is empty"),
-    (b"hello, this is not a recording\n", "not a WAV file (it is text)"),
-    (b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(100), "not a WAV file (it is an MP3 file)"),
-    (b"OggS" + bytes(60), "it is an Ogg file"),
-    (bytes([0x00, 0xFF, 0x13, 0x99]) * 40, "not audio that can be read"),
-    (b"RIFF\x24\x00\x00\x00WAVEjunkjunk", "a WAV file this tool cannot read"),
-])
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"", "the file is empty"),
+        (b"hello, this is not a recording\n", "not a WAV file (it is text)"),
+        (b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(100), "not a WAV file (it is an MP3 file)"),
+        (b"OggS" + bytes(60), "it is an Ogg file"),
+        (bytes([0x00, 0xFF, 0x13, 0x99]) * 40, "not audio that can be read"),
+        (b"RIFF\x24\x00\x00\x00WAVEjunkjunk", "a WAV file this tool cannot read"),
+    ],
+)
 def test_unusable_files_get_a_clear_error(data, says):
     with pytest.raises(AudioError) as error:
         read_audio(data, name="answer.wav")

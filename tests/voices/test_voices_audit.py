@@ -92,7 +92,8 @@ def test_measured_time_to_human_is_within_15_percent_of_the_estimate(tmp_path, m
         assert measured.nearest.ivr_s != estimated.nearest.ivr_s, path.name  # audio was used
         if math.isfinite(estimated.nearest.first_time_s):
             assert measured.nearest.first_time_s == pytest.approx(
-                estimated.nearest.first_time_s, rel=0.15), path.name
+                estimated.nearest.first_time_s, rel=0.15
+            ), path.name
         else:  # the queue never drains: compare the seconds spent in the IVR
             assert measured.nearest.ivr_s == pytest.approx(estimated.nearest.ivr_s, rel=0.15)
 
@@ -100,8 +101,9 @@ def test_measured_time_to_human_is_within_15_percent_of_the_estimate(tmp_path, m
 def test_ivr_audit_timing_tts_reports_measurement_next_to_estimate(tmp_path):
     menu = str(ROOT / "menus" / "acme-hot.yaml")
     env = {"IVR_VOICE_CACHE": str(tmp_path)}
-    result = CliRunner().invoke(main, ["audit", menu, "--timing", "tts", "--format", "json"],
-                                env=env)
+    result = CliRunner().invoke(
+        main, ["audit", menu, "--timing", "tts", "--format", "json"], env=env
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)  # the notes go to stderr: the JSON stays valid
     assert report[0]["time_to_human"]["first_time_s"] > 0

@@ -45,10 +45,12 @@ def test_an_unchanged_prompt_is_never_rendered_twice(tmp_path):
 def test_text_language_voice_and_rate_each_make_a_new_rendering(tmp_path):
     cache = VoiceCache(tmp_path)
     base = cache.render("Welcome.", ENGLISH)
-    variants = [cache.render("Welcome!", ENGLISH),
-                cache.render("Welcome.", VoiceSettings("id", "poz/id", DEFAULT_RATE)),
-                cache.render("Welcome.", VoiceSettings("en", "gmw/en-gb-x-rp", DEFAULT_RATE)),
-                cache.render("Welcome.", VoiceSettings("en", "gmw/en-us", 90))]
+    variants = [
+        cache.render("Welcome!", ENGLISH),
+        cache.render("Welcome.", VoiceSettings("id", "poz/id", DEFAULT_RATE)),
+        cache.render("Welcome.", VoiceSettings("en", "gmw/en-gb-x-rp", DEFAULT_RATE)),
+        cache.render("Welcome.", VoiceSettings("en", "gmw/en-us", 90)),
+    ]
     assert all(v.fresh for v in variants)
     assert len({base.path, *(v.path for v in variants)}) == 5
     assert variants[-1].seconds > base.seconds * 1.3  # 90 words a minute is slower
@@ -62,9 +64,12 @@ def test_the_cache_folder_comes_from_IVR_VOICE_CACHE(tmp_path, monkeypatch):
 
 def test_voice_and_rate_come_from_the_hotline_else_from_the_language(tmp_path):
     menu_file = tmp_path / "voiced.yaml"
-    menu_file.write_text(HOT.read_text().replace(
-        "  timezone: Asia/Jakarta\n",
-        "  timezone: Asia/Jakarta\n  voices:\n    en: {voice: gmw/en-gb-x-rp, rate: 120}\n"))
+    menu_file.write_text(
+        HOT.read_text().replace(
+            "  timezone: Asia/Jakarta\n",
+            "  timezone: Asia/Jakarta\n  voices:\n    en: {voice: gmw/en-gb-x-rp, rate: 120}\n",
+        )
+    )
     menu = load_menu(menu_file)
     assert voice_for(menu.hotline, "en") == VoiceSettings("en", "gmw/en-gb-x-rp", 120)
     assert voice_for(menu.hotline, "id") == VoiceSettings("id", "poz/id", DEFAULT_RATE)
@@ -78,7 +83,9 @@ def test_an_unknown_voice_says_where_to_fix_it(tmp_path):
 def test_every_prompt_of_every_language_is_listed_once():
     prompts = menu_prompts(load_menu(HOT))
     assert {(p.lang, p.text) for p in prompts} >= {
-        ("id", "Halo, ini ACME."), ("en", "Hello, this is ACME.")}
+        ("id", "Halo, ini ACME."),
+        ("en", "Hello, this is ACME."),
+    }
     assert len({(p.lang, p.text) for p in prompts}) == len(prompts)
     hold = [p for p in prompts if p.text.startswith("Thank you for waiting. An agent")]
     assert hold and hold[0].nodes == ("care",)  # hold messages are prompts too
@@ -89,7 +96,8 @@ def test_option_prefixes_end_with_the_sentence_naming_the_key():
     assert option_prefixes(text, ["0", "1", "9", "5"]) == {
         "0": "For an agent, press 0.",
         "1": "For an agent, press 0. For orders, press 1.",
-        "9": text}
+        "9": text,
+    }
 
 
 def test_measured_offsets_follow_the_order_options_are_spoken_in(tmp_path):
@@ -123,15 +131,17 @@ def test_voices_render_prints_what_it_rendered_and_a_second_run_renders_nothing(
 def test_voices_render_refuses_a_broken_menu(tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("hotline: {name: x}\nstart: nowhere\nnodes: {}\n")
-    result = CliRunner().invoke(main, ["voices", "render", str(broken)],
-                                env={"IVR_VOICE_CACHE": str(tmp_path / "c")})
+    result = CliRunner().invoke(
+        main, ["voices", "render", str(broken)], env={"IVR_VOICE_CACHE": str(tmp_path / "c")}
+    )
     assert result.exit_code == 1
     assert "broken.yaml:" in result.output and "Traceback" not in result.output
 
 
 def test_a_large_menu_gets_a_progress_bar_only_while_rendering(tmp_path):
-    large = max(ROOT.joinpath("menus").glob("*.yaml"),
-                key=lambda path: len(render_jobs(load_menu(path))))
+    large = max(
+        ROOT.joinpath("menus").glob("*.yaml"), key=lambda path: len(render_jobs(load_menu(path)))
+    )
     env = {"IVR_VOICE_CACHE": str(tmp_path)}
     first = CliRunner().invoke(main, ["voices", "render", "-q", str(large)], env=env)
     assert first.exit_code == 0

@@ -15,9 +15,15 @@ from voices.asr import load_model
 from voices.timing import render_jobs
 from voices.tts import VoiceCache, voice_for
 
-FORM = {"CallSid": "CA" + "b" * 32, "AccountSid": "AC" + "1" * 32, "From": "+821055550100",
-        "To": "+8225550123", "CallStatus": "in-progress", "Direction": "inbound",
-        "ApiVersion": "2010-04-01"}
+FORM = {
+    "CallSid": "CA" + "b" * 32,
+    "AccountSid": "AC" + "1" * 32,
+    "From": "+821055550100",
+    "To": "+8225550123",
+    "CallStatus": "in-progress",
+    "Direction": "inbound",
+    "ApiVersion": "2010-04-01",
+}
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +39,13 @@ def model():
 @pytest.fixture()
 def app(tmp_path, monkeypatch, menu):
     monkeypatch.setenv("IVR_VOICE_CACHE", str(tmp_path / "voices"))
-    return create_app({"MENU_DIR": str(menu.path.rsplit("/", 1)[0]),
-                       "DATABASE_URL": f"sqlite:///{tmp_path / 'calls.db'}",
-                       "NOW": "2026-11-23T10:00"})
+    return create_app(
+        {
+            "MENU_DIR": str(menu.path.rsplit("/", 1)[0]),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'calls.db'}",
+            "NOW": "2026-11-23T10:00",
+        }
+    )
 
 
 def voice_url(menu) -> str:
@@ -57,8 +67,11 @@ def answer_with(client, menu, wav: bytes):
 
 
 def spoken(menu, text: str, tmp_path) -> bytes:
-    return VoiceCache(tmp_path / "caller").render(text, voice_for(menu.hotline, "ko")).path \
-        .read_bytes()
+    return (
+        VoiceCache(tmp_path / "caller")
+        .render(text, voice_for(menu.hotline, "ko"))
+        .path.read_bytes()
+    )
 
 
 def test_a_recorded_answer_routes_the_call_without_twilio(app, menu, model, tmp_path):
@@ -90,10 +103,14 @@ def test_an_oversized_recording_is_refused_politely(app, menu):
 
 def test_rendered_prompts_are_played_when_play_audio_is_on(tmp_path, monkeypatch, menu):
     monkeypatch.setenv("IVR_VOICE_CACHE", str(tmp_path / "voices"))
-    config = {"MENU_DIR": str(menu.path.rsplit("/", 1)[0]),
-              "DATABASE_URL": f"sqlite:///{tmp_path / 'calls.db'}", "NOW": "2026-11-23T10:00"}
-    saying = create_app({**config, "PLAY_AUDIO": "1"}).test_client().post(voice_url(menu),
-                                                                          data=FORM)
+    config = {
+        "MENU_DIR": str(menu.path.rsplit("/", 1)[0]),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'calls.db'}",
+        "NOW": "2026-11-23T10:00",
+    }
+    saying = (
+        create_app({**config, "PLAY_AUDIO": "1"}).test_client().post(voice_url(menu), data=FORM)
+    )
     assert b"<Play" not in saying.data and b"<Say" in saying.data  # nothing rendered yet
     cache = VoiceCache()
     for job in render_jobs(menu):
@@ -113,9 +130,14 @@ def test_rendered_prompts_are_played_when_play_audio_is_on(tmp_path, monkeypatch
 
 
 def test_a_configured_model_folder_that_is_wrong_makes_a_no_match_not_a_500(tmp_path, menu):
-    app = create_app({"MENU_DIR": str(menu.path.rsplit("/", 1)[0]), "NOW": "2026-11-23T10:00",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'calls.db'}",
-                      "VOSK_MODEL": str(tmp_path / "no-model")})
+    app = create_app(
+        {
+            "MENU_DIR": str(menu.path.rsplit("/", 1)[0]),
+            "NOW": "2026-11-23T10:00",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'calls.db'}",
+            "VOSK_MODEL": str(tmp_path / "no-model"),
+        }
+    )
     reply = answer_with(app.test_client(), menu, spoken(menu, "담당자", tmp_path))
     assert reply.status_code == 200
     assert phrase("invalid", "ko") in reply.data.decode()

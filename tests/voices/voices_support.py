@@ -17,8 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def korean_menu_path() -> Path:
     """The bundled Korean menu: the menu in ``menus/`` whose only language is Korean."""
-    found = [path for path in sorted((ROOT / "menus").glob("*.yaml"))
-             if load_menu(path).hotline.languages == ("ko",)]
+    found = [
+        path
+        for path in sorted((ROOT / "menus").glob("*.yaml"))
+        if load_menu(path).hotline.languages == ("ko",)
+    ]
     assert found, "menus/ has no Korean menu (languages: [ko]) for the speech tests"
     return found[0]
 
@@ -46,8 +49,10 @@ def wav_bytes(frames: bytes, *, rate: int, channels: int = 1, width: int = 2) ->
 
 def tone(seconds: float, rate: int, frequency: float = 440.0, amplitude: int = 8000) -> list[int]:
     """Samples of a sine tone."""
-    return [round(amplitude * math.sin(2 * math.pi * frequency * i / rate))
-            for i in range(round(seconds * rate))]
+    return [
+        round(amplitude * math.sin(2 * math.pi * frequency * i / rate))
+        for i in range(round(seconds * rate))
+    ]
 
 
 def zero_crossings(samples) -> int:

@@ -12,10 +12,32 @@ from hypothesis import strategies as st
 from web_support import feature_app, parse_twiml, twilio_form
 
 EXAMPLES = 2000
-STEPS = ("", "/gather", "/wait", "/callback", "/queued", "/dialed", "/recorded", "/nowhere",
-         "/audio/voices/hello.wav", "/audio/../../secret")
-FIELDS = ("Digits", "SpeechResult", "Confidence", "CallSid", "QueueResult", "QueueTime",
-          "DialCallStatus", "RecordingUrl", "QueuePosition", "From", "To", "CallStatus")
+STEPS = (
+    "",
+    "/gather",
+    "/wait",
+    "/callback",
+    "/queued",
+    "/dialed",
+    "/recorded",
+    "/nowhere",
+    "/audio/voices/hello.wav",
+    "/audio/../../secret",
+)
+FIELDS = (
+    "Digits",
+    "SpeechResult",
+    "Confidence",
+    "CallSid",
+    "QueueResult",
+    "QueueTime",
+    "DialCallStatus",
+    "RecordingUrl",
+    "QueuePosition",
+    "From",
+    "To",
+    "CallStatus",
+)
 URL_IN_TWIML = re.compile(r'(?:action|waitUrl)="([^"]+)"|<Redirect[^>]*>([^<]+)<')
 
 
@@ -50,8 +72,23 @@ def values() -> st.SearchStrategy[str]:
     return st.one_of(
         st.text(max_size=40),
         st.text(alphabet="0123456789*#", max_size=40),
-        st.sampled_from(["bridged", "leave", "hangup", "no-answer", "completed", "busy", "1",
-                         "agent", "sales please", "١٢٣", "\u0000", "<Hangup/>", "' OR 1=1 --"]),
+        st.sampled_from(
+            [
+                "bridged",
+                "leave",
+                "hangup",
+                "no-answer",
+                "completed",
+                "busy",
+                "1",
+                "agent",
+                "sales please",
+                "١٢٣",
+                "\u0000",
+                "<Hangup/>",
+                "' OR 1=1 --",
+            ]
+        ),
         st.integers(1000, 120_000).map(lambda n: "9" * n),
     )
 
@@ -61,11 +98,15 @@ def paths(known: list[str]) -> st.SearchStrategy[str]:
         st.sampled_from(known),
         st.builds(lambda url, cut: url[:cut], st.sampled_from(known), st.integers(0, 200)),
         st.builds(lambda url, junk: url + junk, st.sampled_from(known), st.text(max_size=30)),
-        st.builds(lambda menu, step: f"/voice/{menu}{step}",
-                  st.sampled_from(["feature-line", "nope", "..", "Feature-Line", "a" * 300]),
-                  st.sampled_from(STEPS)),
-        st.builds(lambda tail: "/voice/" + tail,
-                  st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)),
+        st.builds(
+            lambda menu, step: f"/voice/{menu}{step}",
+            st.sampled_from(["feature-line", "nope", "..", "Feature-Line", "a" * 300]),
+            st.sampled_from(STEPS),
+        ),
+        st.builds(
+            lambda tail: "/voice/" + tail,
+            st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40),
+        ),
     )
 
 
@@ -78,24 +119,37 @@ def test_random_requests_never_get_a_5xx_and_always_get_twiml(tmp_path):
     logging.getLogger("ivr.web").addHandler(errors)
     sent: list[int] = []
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
-    @given(path=paths(known),
-           method=st.sampled_from(["POST", "POST", "GET", "PUT", "DELETE", "PATCH", "OPTIONS",
-                                   "HEAD"]),
-           fields=st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=10)),
-                                  values(), max_size=6))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        path=paths(known),
+        method=st.sampled_from(
+            ["POST", "POST", "GET", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]
+        ),
+        fields=st.dictionaries(
+            st.one_of(st.sampled_from(FIELDS), st.text(max_size=10)), values(), max_size=6
+        ),
+    )
     def one_request(path: str, method: str, fields: dict[str, str]) -> None:
         if method in ("GET", "HEAD"):
             query = urlencode(fields)
-            answer = client.open(path + ("&" if "?" in path else "?") + query if query else path,
-                                 method=method)
+            answer = client.open(
+                path + ("&" if "?" in path else "?") + query if query else path, method=method
+            )
         else:
             answer = client.open(path, method=method, data=fields)
         sent.append(answer.status_code)
         assert answer.status_code < 500, (method, path, answer.status_code)
-        if method != "HEAD" and answer.request.path.startswith("/voice") \
-                and "/audio/" not in answer.request.path:
+        if (
+            method != "HEAD"
+            and answer.request.path.startswith("/voice")
+            and "/audio/" not in answer.request.path
+        ):
             parse_twiml(answer.data)
 
     try:

@@ -28,8 +28,9 @@ def test_each_human_endpoint_is_reached_over_http_on_the_engine_path(path, tmp_p
         if when not in apps:
             apps[when] = make_app(tmp_path / when.replace(":", ""), NOW=when)
         app = apps[when]
-        caller = TwimlCaller(f"http://localhost/voice/{path.stem}",
-                             transport=flask_transport(app.test_client()))
+        caller = TwimlCaller(
+            f"http://localhost/voice/{path.stem}", transport=flask_transport(app.test_client())
+        )
         result = caller.call(events)
         assert result.path == engine.path, human
         assert result.path[-1] == human

@@ -24,27 +24,40 @@ from ivr.web.voice import signed_by_twilio
 
 TOKEN = "12345"
 VECTOR_URL = "https://mycompany.com/myapp.php?foo=1&bar=2"
-VECTOR_PARAMS = {"CallSid": "CA1234567890ABCDE", "Caller": "+14158675309", "Digits": "1234",
-                 "From": "+14158675309", "To": "+18005551212"}
+VECTOR_PARAMS = {
+    "CallSid": "CA1234567890ABCDE",
+    "Caller": "+14158675309",
+    "Digits": "1234",
+    "From": "+14158675309",
+    "To": "+18005551212",
+}
 VECTOR_SIGNATURE = "RSOYDt4T1cUTdK1PDd93/VVr8B8="
 
 
-def signed_post(app: Flask, path: str, public: str, form: dict, token: str = TOKEN,
-                **headers: str):
+def signed_post(app: Flask, path: str, public: str, form: dict, token: str = TOKEN, **headers: str):
     signature = RequestValidator(token).compute_signature(public + path, form)
-    return app.test_client().post(path, data=form,
-                                  headers={"X-Twilio-Signature": signature, **headers})
+    return app.test_client().post(
+        path, data=form, headers={"X-Twilio-Signature": signature, **headers}
+    )
 
 
 def test_the_public_signature_vector_validates_in_the_app(tmp_path):
     app = make_app(tmp_path, TWILIO_AUTH_TOKEN=TOKEN)
-    with app.test_request_context("/myapp.php?foo=1&bar=2", base_url="https://mycompany.com",
-                                  method="POST", data=VECTOR_PARAMS,
-                                  headers={"X-Twilio-Signature": VECTOR_SIGNATURE}):
+    with app.test_request_context(
+        "/myapp.php?foo=1&bar=2",
+        base_url="https://mycompany.com",
+        method="POST",
+        data=VECTOR_PARAMS,
+        headers={"X-Twilio-Signature": VECTOR_SIGNATURE},
+    ):
         assert signed_by_twilio()
-    with app.test_request_context("/myapp.php?foo=1&bar=2", base_url="https://mycompany.com",
-                                  method="POST", data={**VECTOR_PARAMS, "Digits": "1235"},
-                                  headers={"X-Twilio-Signature": VECTOR_SIGNATURE}):
+    with app.test_request_context(
+        "/myapp.php?foo=1&bar=2",
+        base_url="https://mycompany.com",
+        method="POST",
+        data={**VECTOR_PARAMS, "Digits": "1235"},
+        headers={"X-Twilio-Signature": VECTOR_SIGNATURE},
+    ):
         assert not signed_by_twilio()
 
 
@@ -57,10 +70,15 @@ def test_a_signed_request_is_answered_and_a_forged_one_gets_403(tmp_path):
     assert forged.status_code == 403
     unsigned = app.test_client().post("/voice/acme-hot", data=form)
     assert unsigned.status_code == 403
-    changed = app.test_client().post("/voice/acme-hot", data={**form, "From": "+1999"},
-                                     headers={"X-Twilio-Signature": RequestValidator(TOKEN)
-                                              .compute_signature("http://localhost/voice/acme-hot",
-                                                                 form)})
+    changed = app.test_client().post(
+        "/voice/acme-hot",
+        data={**form, "From": "+1999"},
+        headers={
+            "X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(
+                "http://localhost/voice/acme-hot", form
+            )
+        },
+    )
     assert changed.status_code == 403
 
 
@@ -80,22 +98,34 @@ def test_sha256_signatures_named_in_the_settings_header_validate(tmp_path):
     app = make_app(tmp_path, TWILIO_AUTH_TOKEN=TOKEN)
     form = twilio_form()
     payload = "http://localhost/voice/acme-hot" + "".join(k + form[k] for k in sorted(form))
-    signature = base64.b64encode(hmac.new(TOKEN.encode(), payload.encode(),
-                                          hashlib.sha256).digest()).decode()
-    answer = app.test_client().post("/voice/acme-hot", data=form, headers={
-        "X-Twilio-Signature": signature,
-        "X-Twilio-Webhooks-Signature-Settings": "key=webhooks_sharedkey_1,algorithm=HMAC_SHA256"})
+    signature = base64.b64encode(
+        hmac.new(TOKEN.encode(), payload.encode(), hashlib.sha256).digest()
+    ).decode()
+    answer = app.test_client().post(
+        "/voice/acme-hot",
+        data=form,
+        headers={
+            "X-Twilio-Signature": signature,
+            "X-Twilio-Webhooks-Signature-Settings": "key=webhooks_sharedkey_1,algorithm=HMAC_SHA256",
+        },
+    )
     assert answer.status_code == 200
 
 
 def test_the_http_caller_signs_like_twilio_and_reaches_a_person(tmp_path):
     app = make_app(tmp_path, TWILIO_AUTH_TOKEN=TOKEN)
-    caller = TwimlCaller("http://localhost/voice/acme-hot", auth_token=TOKEN,
-                         transport=flask_transport(app.test_client()))
+    caller = TwimlCaller(
+        "http://localhost/voice/acme-hot",
+        auth_token=TOKEN,
+        transport=flask_transport(app.test_client()),
+    )
     result = caller.call([press("0")])
     assert result.reached == "queue:care" and result.path == ["welcome", "main", "care"]
-    wrong = TwimlCaller("http://localhost/voice/acme-hot", auth_token="nope",
-                        transport=flask_transport(app.test_client())).call([press("0")])
+    wrong = TwimlCaller(
+        "http://localhost/voice/acme-hot",
+        auth_token="nope",
+        transport=flask_transport(app.test_client()),
+    ).call([press("0")])
     assert wrong.end == "http-403" and wrong.reached is None
 
 
@@ -104,8 +134,9 @@ def test_a_tampered_state_gets_an_apology_and_the_menu_start(tmp_path):
     action = gather_action(post(client, "/voice/feature-line"))
     base, token = action.split("?s=")
     payload, mac = token.split(".")
-    forged_payload = base64.urlsafe_b64encode(
-        b'{"n":"main","l":"en","v":{"code":"0000"}}').rstrip(b"=").decode()
+    forged_payload = (
+        base64.urlsafe_b64encode(b'{"n":"main","l":"en","v":{"code":"0000"}}').rstrip(b"=").decode()
+    )
     for bad in (f"{forged_payload}.{mac}", f"{payload}.{mac[:-2]}xx", "garbage", "a.b.c", ""):
         document = post(client, f"{base}?s={bad}", Digits="0")
         assert [e.tag for e in document] == ["Say", "Redirect"]
@@ -126,8 +157,13 @@ def test_unknown_menus_nodes_and_routes_apologise_and_route_on(tmp_path):
     unknown = post(client, "/voice/no-such-menu")
     assert unknown[0].text == "Sorry, something went wrong on our side."
     assert unknown[1].tag == "Redirect" and unknown[1].text == "/voice/feature-line"
-    for path in ("/voice/feature-line/nowhere", "/voice/feature-line/wait",
-                 "/voice/feature-line/gather", "/voice/", "/voice/../../etc/passwd"):
+    for path in (
+        "/voice/feature-line/nowhere",
+        "/voice/feature-line/wait",
+        "/voice/feature-line/gather",
+        "/voice/",
+        "/voice/../../etc/passwd",
+    ):
         document = post(client, path)
         assert [e.tag for e in document][:1] == ["Say"]
         assert document[-1].tag in ("Redirect", "Hangup")

@@ -78,23 +78,36 @@ def test_200_concurrent_calls_reach_their_people_and_are_all_stored(server):
         assert result.reached is not None and result.path[-1] == human
     records = call_records(app)
     stored = records.events()
-    assert Counter(e.call_sid for e in stored) == Counter(
-        {r.sid: r.requests for r in results})
+    assert Counter(e.call_sid for e in stored) == Counter({r.sid: r.requests for r in results})
     for result in results:
         assert [n for e in records.events(result.sid) for n in e.path] == result.path
 
 
 def test_ivr_call_via_a_running_server_prints_the_transcript(server):
     base, _app = server
-    result = CliRunner().invoke(main, ["call", str(MENU_DIR / "acme-hot.yaml"), "--via", base,
-                                       "--press", "1", "--press", "1", "--press", "12345678#"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "call",
+            str(MENU_DIR / "acme-hot.yaml"),
+            "--via",
+            base,
+            "--press",
+            "1",
+            "--press",
+            "1",
+            "--press",
+            "12345678#",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "IVR: Halo, ini ACME." in result.output
     assert "caller: pressed 12345678#" in result.output
     assert "reached queue:orders" in result.output
     assert "welcome > main > orders > order_status > order_care" in result.output
-    refused = CliRunner().invoke(main, ["call", str(MENU_DIR / "acme-hot.yaml"), "--via", base,
-                                        "--at", "2026-11-23T10:00"])
+    refused = CliRunner().invoke(
+        main, ["call", str(MENU_DIR / "acme-hot.yaml"), "--via", base, "--at", "2026-11-23T10:00"]
+    )
     assert refused.exit_code == 2 and "--at cannot be used with --via" in refused.output
 
 
@@ -133,16 +146,24 @@ def test_ivr_serve_answers_calls_on_127_0_0_1(tmp_path):
     port = free_port()
     env = {**os.environ, "IVR_DATABASE_URL": f"sqlite:///{tmp_path}/serve.db"}
     ivr = Path(sys.executable).with_name("ivr")
-    process = subprocess.Popen([str(ivr), "serve", str(MENU_DIR),
-                                "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [str(ivr), "serve", str(MENU_DIR), "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         body = None
         for _ in range(100):
             try:
-                with urllib.request.urlopen(urllib.request.Request(
-                        f"http://127.0.0.1:{port}/voice/acme-cold", data=b"CallSid=CA1"),
-                        timeout=5) as answer:
+                with urllib.request.urlopen(
+                    urllib.request.Request(
+                        f"http://127.0.0.1:{port}/voice/acme-cold", data=b"CallSid=CA1"
+                    ),
+                    timeout=5,
+                ) as answer:
                     body = answer.read()
                 break
             except OSError:
@@ -156,13 +177,20 @@ def test_ivr_serve_answers_calls_on_127_0_0_1(tmp_path):
     assert f"http://127.0.0.1:{port}/voice/acme-hot" in output
 
 
-@pytest.mark.parametrize(("variable", "value", "message"), [
-    ("IVR_NOW", "junk", 'Error: IVR_NOW must be a time like 2026-11-23T10:00, got "junk"'),
-    ("IVR_MENU_CHECK_SECONDS", "soon",
-     'Error: IVR_MENU_CHECK_SECONDS must be a number of seconds (0 or more), got "soon"'),
-])
-def test_serve_names_a_bad_setting_instead_of_a_traceback(variable: str, value: str,
-                                                          message: str) -> None:
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("IVR_NOW", "junk", 'Error: IVR_NOW must be a time like 2026-11-23T10:00, got "junk"'),
+        (
+            "IVR_MENU_CHECK_SECONDS",
+            "soon",
+            'Error: IVR_MENU_CHECK_SECONDS must be a number of seconds (0 or more), got "soon"',
+        ),
+    ],
+)
+def test_serve_names_a_bad_setting_instead_of_a_traceback(
+    variable: str, value: str, message: str
+) -> None:
     result = CliRunner().invoke(main, ["serve", "menus"], env={variable: value})
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == message

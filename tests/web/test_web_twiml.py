@@ -54,8 +54,11 @@ def test_silence_reprompts_with_an_apology_then_retries_end_with_a_person(tmp_pa
     action = gather_action(post(client, START))
     again = post(client, action)
     assert again[0].text == "Sorry, I did not hear anything."
-    state = decode_state(client.application.config["IVR_SETTINGS"].state_secret, "feature-line",
-                         parse_qs(urlsplit(gather_action(again)).query)["s"][0])
+    state = decode_state(
+        client.application.config["IVR_SETTINGS"].state_secret,
+        "feature-line",
+        parse_qs(urlsplit(gather_action(again)).query)["s"][0],
+    )
     assert state.node == "main" and state.failures == {"main": 1}
     last = post(client, gather_action(again))
     assert verbs(last)[-1] == "Enqueue" and last.find("Enqueue").text == "desk"
@@ -99,8 +102,11 @@ def test_collected_digits_ride_in_the_signed_state_into_the_queue(tmp_path):
     enqueue = queued.find("Enqueue")
     assert enqueue.text == "accounts"
     assert queued.find("Say") is None  # the wait and call-back are the hold loop's job
-    state = decode_state(app.config["IVR_SETTINGS"].state_secret, "feature-line",
-                         parse_qs(urlsplit(enqueue.get("waitUrl")).query)["s"][0])
+    state = decode_state(
+        app.config["IVR_SETTINGS"].state_secret,
+        "feature-line",
+        parse_qs(urlsplit(enqueue.get("waitUrl")).query)["s"][0],
+    )
     assert state.variables == {"code": "1234"} and state.node == "account_queue"
 
 
@@ -158,4 +164,5 @@ def test_every_request_is_stored_as_an_event_of_its_call(tmp_path):
     events = call_records(app).events(SID)
     assert [(e.event, e.path, e.action, e.input, e.outcome) for e in events] == [
         ("answer", ["welcome", "main"], "gather", None, None),
-        ("press", ["desk"], "enqueue", "0", "human")]
+        ("press", ["desk"], "enqueue", "0", "human"),
+    ]

@@ -23,23 +23,50 @@ ROOT = Path(__file__).resolve().parents[2]
 MENU_DIR = ROOT / "menus"
 # Monday mid-morning, then other times of the week, in each hotline's own timezone
 CALL_TIMES = ("2026-11-23T10:00", "2026-11-28T10:00", "2026-11-23T21:00", "2026-11-22T03:00")
-VERBS = {"Say", "Play", "Pause", "Gather", "Redirect", "Enqueue", "Dial", "Record", "Hangup",
-         "Leave", "Reject", "Number"}
-TWILIO_FIELDS = {"AccountSid": "AC" + "1" * 32, "From": "+14155550100", "To": "+14155550199",
-                 "CallStatus": "in-progress", "Direction": "inbound", "ApiVersion": "2010-04-01"}
+VERBS = {
+    "Say",
+    "Play",
+    "Pause",
+    "Gather",
+    "Redirect",
+    "Enqueue",
+    "Dial",
+    "Record",
+    "Hangup",
+    "Leave",
+    "Reject",
+    "Number",
+}
+TWILIO_FIELDS = {
+    "AccountSid": "AC" + "1" * 32,
+    "From": "+14155550100",
+    "To": "+14155550199",
+    "CallStatus": "in-progress",
+    "Direction": "inbound",
+    "ApiVersion": "2010-04-01",
+}
 
 
 def make_app(tmp_path: Path, menu_dir: Path = MENU_DIR, **config) -> Flask:
     """An app on ``menu_dir`` with its call database in ``tmp_path``."""
-    settings = {"MENU_DIR": str(menu_dir), "DATABASE_URL": f"sqlite:///{tmp_path / 'calls.db'}",
-                "NOW": CALL_TIMES[0], **config}
+    settings = {
+        "MENU_DIR": str(menu_dir),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'calls.db'}",
+        "NOW": CALL_TIMES[0],
+        **config,
+    }
     return create_app(settings)
 
 
 def twilio_form(sid: str = "CA" + "a" * 32, **fields: str) -> dict[str, str]:
     """The parameters Twilio posts, plus ``fields``."""
-    return {"CallSid": sid, **TWILIO_FIELDS, "Caller": TWILIO_FIELDS["From"],
-            "Called": TWILIO_FIELDS["To"], **fields}
+    return {
+        "CallSid": sid,
+        **TWILIO_FIELDS,
+        "Caller": TWILIO_FIELDS["From"],
+        "Called": TWILIO_FIELDS["To"],
+        **fields,
+    }
 
 
 def parse_twiml(body: bytes | str) -> ET.Element:
@@ -59,8 +86,9 @@ def flask_transport(client: FlaskClient) -> Transport:
             answer = client.post(url, data=form, headers=headers)
         else:
             query = urlencode(form)
-            answer = client.open(url + ("&" if "?" in url else "?") + query, method=method,
-                                 headers=headers)
+            answer = client.open(
+                url + ("&" if "?" in url else "?") + query, method=method, headers=headers
+            )
         return answer.status_code, dict(answer.headers), answer.get_data(as_text=True)
 
     return send
@@ -118,7 +146,8 @@ def engine_call(menu: Menu, events: list[CallerEvent], when: datetime) -> Call:
         if call.ended or call.waiting_node is None:
             break
         {"press": call.press, "say": call.speak}.get(event.kind, lambda _v: call.silence())(
-            event.value)
+            event.value
+        )
     return call
 
 
