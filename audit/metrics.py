@@ -6,7 +6,7 @@ carrying the seconds that step takes for each caller (``first`` and
 ``expert``, see ``audit.timing``) and the key pressed. Time-to-human of a
 human endpoint is its Dijkstra distance from the start plus what happens
 there: the queue's prompt, wait announcement and call-back offer, then the
-Erlang C average wait (``audit.queueing``); a transfer's prompt and ring time.
+Erlang C average wait (``ivr.queueing``); a transfer's prompt and ring time.
 
 Schedules: every minute of the week has a pattern (which named schedules are
 open). Branches on hours and queue hours are resolved per pattern; a closed
@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from audit.queueing import expected_wait
 from audit.timing import KEYPRESS, REACTION, CachedTimer, EstimatedTimer, PromptTimer
 from ivr.engine import queue_announcements
 from ivr.graph import build_graph
@@ -45,6 +44,7 @@ from ivr.model import (
     TransferNode,
 )
 from ivr.phrases import phrase
+from ivr.queueing import expected_wait
 from ivr.yamlsource import paused_gc
 
 MINUTES_PER_WEEK = 7 * 24 * 60

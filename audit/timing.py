@@ -14,7 +14,7 @@ is heard, ``KEYPRESS`` = 0.3 per digit typed into an input.
 
 The first-time caller hears each prompt in full and then reacts. The expert
 presses as soon as the sentence naming the wanted key has been spoken (see
-``audit.prompts.mention_end``), where the menu can be interrupted; an option
+``ivr.prompt_text.mention_end``), where the menu can be interrupted; an option
 the prompt never names is heard at the end of the prompt. On inputs the expert
 types straight away when the prompt can be interrupted.
 
@@ -46,7 +46,6 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Protocol
 
-from audit.prompts import clause_ends, mention_ends
 from ivr.duration import (  # noqa: F401  (re-exported: the documented constants)
     CJK_CHARS_PER_SECOND,
     COMMA_PAUSE,
@@ -55,6 +54,7 @@ from ivr.duration import (  # noqa: F401  (re-exported: the documented constants
     estimate_seconds,
 )
 from ivr.model import Menu
+from ivr.prompt_text import clause_ends, mention_ends
 
 REACTION = 1.5
 KEYPRESS = 0.3

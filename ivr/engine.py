@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from audit.queueing import expected_wait
 from ivr.actions import Action, Dial, Enqueue, Gather, Hangup, Record, Say
 from ivr.duration import estimate_seconds
 from ivr.model import (
@@ -40,6 +39,7 @@ from ivr.model import (
     TransferNode,
 )
 from ivr.phrases import phrase
+from ivr.queueing import expected_wait
 from ivr.speech import digits_in, normalize, phrase_in
 
 REACTION_SECONDS = 1.5

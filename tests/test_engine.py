@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from audit.queueing import expected_wait
 from ivr.actions import Dial, Enqueue, Gather, Hangup, Record, Say
 from ivr.duration import estimate_seconds as est
 from ivr.engine import REACTION_SECONDS, Call, CallOver, SimulatedClock
 from ivr.loader import load_menu
 from ivr.model import Menu
 from ivr.phrases import phrase
+from ivr.queueing import expected_wait
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=JAKARTA)  # office hours

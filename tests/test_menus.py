@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 import networkx as nx
 import pytest
 
-from audit.queueing import expected_wait
 from ivr.engine import Call
 from ivr.graph import build_graph
 from ivr.loader import load_menu
@@ -22,6 +21,7 @@ from ivr.model import (
     RecordNode,
     TransferNode,
 )
+from ivr.queueing import expected_wait
 from ivr.schedule import Schedule
 
 MENUS = sorted(Path("menus").glob("*.yaml"))

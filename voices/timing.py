@@ -1,7 +1,7 @@
 """Measured prompt timing: seconds of rendered audio, and when each option is heard.
 
 The expert caller presses as soon as the sentence naming the wanted key has
-been spoken (``audit.prompts.mention_end``). Where that is in the audio is
+been spoken (``ivr.prompt_text.mention_end``). Where that is in the audio is
 measured by rendering the prompt up to the end of that sentence and taking
 the moment its speech ends (trailing silence trimmed). Prefixes are cached
 like whole prompts, so measuring twice renders nothing. ``TtsTimer`` plugs
@@ -20,10 +20,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audit.prompts import mention_end
 from audit.timing import EstimatedTimer
 from ivr.duration import estimate_seconds
 from ivr.model import Menu, MenuNode, Prompt
+from ivr.prompt_text import mention_end
 from voices.tts import (
     Rendering,
     VoiceCache,
@@ -41,7 +41,7 @@ DIFFERENCE_NOTED = 0.10  # measurements further than this from the estimate are 
 def option_prefixes(text: str, keys: Iterable[str]) -> dict[str, str]:
     """For each key the prompt names, the prompt up to the end of the sentence naming it.
 
-    Where a key counts as named is the auditor's (``audit.prompts.mention_end``).
+    Where a key counts as named is the auditor's (``ivr.prompt_text.mention_end``).
     """
     prefixes = {}
     for key in keys:

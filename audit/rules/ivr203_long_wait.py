@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from audit.context import Context
-from audit.queueing import agents_needed, service_level
 from audit.rules.base import Finding, Rule
 from ivr.model import QueueNode
+from ivr.queueing import agents_needed, service_level
 
 
 class LongWait(Rule):

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import networkx as nx
 
 from audit.context import Context
-from audit.prompts import might_promise_wait, promised_wait_seconds
 from audit.rules.base import Finding, Rule
 from ivr.model import QueueNode
+from ivr.prompt_text import might_promise_wait, promised_wait_seconds
 
 TEXT_ATTRIBUTES = ("prompt", "message")
 

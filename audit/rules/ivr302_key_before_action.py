@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from audit.context import Context
-from audit.prompts import key_before_action
 from audit.rules.base import Finding, Rule
 from ivr.model import MenuNode
+from ivr.prompt_text import key_before_action
 
 
 class KeyBeforeAction(Rule):

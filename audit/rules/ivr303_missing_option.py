@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from audit.context import Context
-from audit.prompts import named_keys
 from audit.rules.base import Finding, Rule
 from ivr.model import MenuNode
+from ivr.prompt_text import named_keys
 
 
 class MissingOption(Rule):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from audit.context import Context
-from audit.prompts import phrase_in_normalized
 from audit.rules.base import Finding, Rule
+from ivr.prompt_text import phrase_in_normalized
 from ivr.speech import normalize
 
 TEXT_ATTRIBUTES = ("prompt", "message")

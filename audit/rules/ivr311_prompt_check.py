@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from audit.context import Context
-from audit.prompts import named_keys
 from audit.rules.base import Finding, Rule
 from ivr.model import MenuNode, Option
+from ivr.prompt_text import named_keys
 from ivr.speech import digit_words, normalize, phrase_in
 
 

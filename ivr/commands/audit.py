@@ -11,7 +11,7 @@ from audit.config import ConfigError, load_config
 from audit.reports import FORMATS
 from audit.run import audit_menu
 from audit.timing import TIMING_SOURCES, timer_for
-from ivr.commands.common import menu_files
+from ivr.discovery import menu_files
 from ivr.loader import check_menu, load_menu
 
 HUMAN_FORMATS = ("text", "markdown")

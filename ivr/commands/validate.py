@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ivr.commands.common import menu_files
+from ivr.discovery import menu_files
 from ivr.graph import build_graph, structural_problems
 from ivr.loader import check_menu
 

@@ -13,7 +13,8 @@ import sys
 
 import click
 
-from ivr.commands.common import load_or_exit, menu_files
+from ivr.commands.common import load_or_exit
+from ivr.discovery import menu_files
 
 PROGRESS_FROM = 12  # show a progress bar when at least this many renderings are missing
 

@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from ivr.commands.common import MENU_SUFFIXES
+from ivr.discovery import MENU_SUFFIXES
 from ivr.errors import MenuLoadError
 from ivr.loader import load_menu
 from ivr.model import Menu

@@ -34,7 +34,7 @@ from flask import (
     url_for,
 )
 
-from ivr.commands.common import menu_files
+from ivr.discovery import menu_files
 from ivr.errors import MenuLoadError
 from ivr.graph import build_graph
 from ivr.loader import check_menu, load_menu

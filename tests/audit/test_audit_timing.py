@@ -9,11 +9,11 @@ import pytest
 from audit_support import audit_data, good, variant
 
 from audit.metrics import compute_metrics
-from audit.queueing import average_speed_of_answer
 from audit.timing import REACTION, TIMING_SOURCES, EstimatedTimer, MeasuredTimer, timer_for
 from ivr.duration import COMMA_PAUSE, SENTENCE_PAUSE, WORDS_PER_MINUTE
 from ivr.loader import load_menu
 from ivr.phrases import phrase
+from ivr.queueing import average_speed_of_answer
 
 SECONDS_PER_WORD = 60 / WORDS_PER_MINUTE
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from audit.queueing import (
+from ivr.queueing import (
     agents_needed,
     average_speed_of_answer,
     probability_of_waiting,
