@@ -11,7 +11,7 @@ DEMO_PACKAGES := espeak-ng
 TEST_PACKAGES := espeak-ng chromium
 REPORTS := reports
 
-.PHONY: demo test lint bench system clean
+.PHONY: demo test lint check bench system clean
 
 # The audit exits 1 when a menu has an error-level finding (the cold line has
 # several, on purpose); any other failure stops the demo.
@@ -23,12 +23,22 @@ demo: system $(STAMP)
 	@$(BIN)/ivr audit menus --format html --output $(REPORTS)/audit.html || [ $$? -eq 1 ]
 	@echo; echo "HTML report: $(CURDIR)/$(REPORTS)/audit.html (open it in a browser)"
 
+LINTED := ivr audit voices tests bench
+
 test: PACKAGES := $(TEST_PACKAGES)
-test: system $(STAMP)
+test: system lint
 	$(BIN)/python -m pytest
 
+# The gates `make test` runs before the tests: lint, formatting, types, the import contract.
 lint: $(STAMP)
-	$(BIN)/ruff check ivr audit voices tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# The fast inner loop: every test that needs neither a browser nor speech (under 20 s).
+check: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not speech"
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
