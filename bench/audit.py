@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from audit.reports import FORMATS  # noqa: E402
-from audit.run import audit_menu  # noqa: E402
-from ivr.model import (  # noqa: E402
+from audit.reports import FORMATS
+from audit.run import audit_menu
+from ivr.model import (
     Hotline,
     Location,
     Menu,

@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ivr.loader import load_menu  # noqa: E402
-from ivr.model import MenuNode  # noqa: E402
-from voices.asr import grammar_for, load_model, recognise  # noqa: E402
-from voices.audio import read_audio  # noqa: E402
-from voices.timing import render_jobs  # noqa: E402
-from voices.tts import VoiceCache, voice_for  # noqa: E402
+from ivr.loader import load_menu
+from ivr.model import MenuNode
+from voices.asr import grammar_for, load_model, recognise
+from voices.audio import read_audio
+from voices.timing import render_jobs
+from voices.tts import VoiceCache, voice_for
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWERS = ["예약", "검사", "담당자", "예약 이동", "예약 취소", "메뉴", "오늘 날씨가 좋네요"]

@@ -389,7 +389,7 @@ class Call:
             return best[1]
         spoken = digits_in(text, self.lang)
         said = normalize(text).split()
-        if spoken and len(spoken) == len(said) or (spoken and "press" in said):
+        if (spoken and len(spoken) == len(said)) or (spoken and "press" in said):
             return node.option(spoken)
         return None
 

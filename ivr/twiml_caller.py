@@ -318,7 +318,7 @@ def webhook_url(url: str, menu_name: str) -> str:
     'https://example.com/twiml/menu'
     """
     scheme, _, rest = url.partition("://")
-    if "/" not in rest or rest.endswith("/") and rest.count("/") == 1:
+    if "/" not in rest or (rest.endswith("/") and rest.count("/") == 1):
         return f"{url.rstrip('/')}/voice/{menu_name}"
     return url
 

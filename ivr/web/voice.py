@@ -475,7 +475,7 @@ def callback(menu_name: str) -> Response:
     found = waiting_at(menu_name, QueueNode)
     if found is None:
         return apology(menu_name, kind="bad-state")
-    menu, state, _node = found
+    _menu, state, _node = found
     digits = params().get("Digits", "")[:32]
     response = VoiceResponse()
     if digits == "1":
@@ -493,7 +493,7 @@ def queued(menu_name: str) -> Response:
     found = waiting_at(menu_name, Node)
     if found is None:
         return apology(menu_name, kind="bad-state")
-    menu, state, _node = found
+    _menu, state, _node = found
     result = params().get("QueueResult", "")[:32]
     response = VoiceResponse()
     if result in ("bridged", "hangup"):
@@ -565,22 +565,20 @@ def _menu_in_path() -> str | None:
 
 
 def _http_error(error: HTTPException):
-    if (
-        not request.path.startswith("/voice")
-        or request.path.startswith("/voice/")
-        and "/audio/" in request.path
+    if not request.path.startswith("/voice") or (
+        request.path.startswith("/voice/") and "/audio/" in request.path
     ):
         return error
     return apology(_menu_in_path(), kind=f"http-{error.code}")
 
 
-def _internal_error(error: Exception):
+def _internal_error(_error: Exception):
     log.exception("internal error answering %s", request.path)
     if not request.path.startswith("/voice"):
         return error_page()
     try:
         return apology(_menu_in_path(), kind="error")
-    except Exception:  # noqa: BLE001 - e.g. the database is down: still answer the caller
+    except Exception:  # e.g. the database is down: still answer the caller
         log.exception("could not record the apology either")
         response = VoiceResponse()
         response.say(phrase("apology", "en"), **voice_of("en"))
