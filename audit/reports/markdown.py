@@ -13,10 +13,13 @@ def _cell(text: str) -> str:
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-    return lines + [""]
+    return [*lines, ""]
 
 
-def render(audits: list[MenuAudit], fail_on: frozenset[str] = frozenset({"error"})) -> str:
+def render(
+    audits: list[MenuAudit],
+    fail_on: frozenset[str] = frozenset({"error"}),  # noqa: ARG001 - the Renderer signature
+) -> str:
     """The whole run as Markdown."""
     lines = ["# IVR audit", "", totals(audits), ""]
     lines += _table(

@@ -23,33 +23,35 @@ def _rule(rule: Rule) -> dict:
     }
 
 
-def render(audits: list[MenuAudit], fail_on: frozenset[str] = frozenset({"error"})) -> str:
+def render(
+    audits: list[MenuAudit],
+    fail_on: frozenset[str] = frozenset({"error"}),  # noqa: ARG001 - the Renderer signature
+) -> str:
     """A SARIF 2.1.0 log with one run."""
     rules: dict[str, Rule] = {}
     for audit in audits:
         for rule in audit.rules:
             rules.setdefault(rule.code, rule)
     index = {code: i for i, code in enumerate(rules)}
-    results = []
-    for audit in audits:
-        for f in audit.findings:
-            results.append(
+    results = [
+        {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": LEVELS[f.severity],
+            "message": {"text": f.message},
+            "locations": [
                 {
-                    "ruleId": f.code,
-                    "ruleIndex": index[f.code],
-                    "level": LEVELS[f.severity],
-                    "message": {"text": f.message},
-                    "locations": [
-                        {
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": f.file},
-                                "region": {"startLine": f.line, "startColumn": f.col},
-                            },
-                            "logicalLocations": [{"name": f.node, "kind": "member"}],
-                        }
-                    ],
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.file},
+                        "region": {"startLine": f.line, "startColumn": f.col},
+                    },
+                    "logicalLocations": [{"name": f.node, "kind": "member"}],
                 }
-            )
+            ],
+        }
+        for audit in audits
+        for f in audit.findings
+    ]
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",

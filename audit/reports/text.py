@@ -6,7 +6,10 @@ from audit.reports.common import counts, fmt_seconds, headline, totals
 from audit.run import MenuAudit
 
 
-def render(audits: list[MenuAudit], fail_on: frozenset[str] = frozenset({"error"})) -> str:
+def render(
+    audits: list[MenuAudit],
+    fail_on: frozenset[str] = frozenset({"error"}),  # noqa: ARG001 - the Renderer signature
+) -> str:
     """The whole run as text."""
     return "\n".join(menu_text(a) for a in audits) + "\n" + totals(audits) + "\n"
 

@@ -114,7 +114,9 @@ def doc_problems(rule: type[Rule]) -> list[str]:
     if not rule.summary():
         problems.append(f"{rule.code or rule.__name__} has no docstring")
     sections = rule.sections()
-    for heading in DOC_SECTIONS:
-        if not sections.get(heading.rstrip(":")):
-            problems.append(f'{rule.code or rule.__name__} docs lack "{heading}"')
+    problems.extend(
+        f'{rule.code or rule.__name__} docs lack "{heading}"'
+        for heading in DOC_SECTIONS
+        if not sections.get(heading.rstrip(":"))
+    )
     return problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
@@ -31,7 +32,7 @@ class NoHumanEscape(Rule):
     code = "IVR101"
     name = "no-human-escape"
     severity = "warning"
-    options = {
+    options: ClassVar[dict[str, Any]] = {
         "keys": ["0"],
         "words": [
             "agent",

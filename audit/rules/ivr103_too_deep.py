@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
@@ -28,7 +29,7 @@ class TooDeep(Rule):
     code = "IVR103"
     name = "too-deep"
     severity = "warning"
-    options = {"max_depth": 3}
+    options: ClassVar[dict[str, Any]] = {"max_depth": 3}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         nearest = ctx.metrics.nearest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
@@ -29,7 +30,7 @@ class TooManyOptions(Rule):
     code = "IVR104"
     name = "too-many-options"
     severity = "warning"
-    options = {"max_options": 5, "special_keys": ["0", "*", "#"]}
+    options: ClassVar[dict[str, Any]] = {"max_options": 5, "special_keys": ["0", "*", "#"]}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for node in ctx.nodes(MenuNode):

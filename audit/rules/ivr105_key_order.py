@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
@@ -30,7 +31,7 @@ class KeyOrder(Rule):
     code = "IVR105"
     name = "key-order"
     severity = "warning"
-    options = {"special_keys": ["0", "*", "#"]}
+    options: ClassVar[dict[str, Any]] = {"special_keys": ["0", "*", "#"]}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for node in ctx.nodes(MenuNode):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
@@ -31,7 +32,7 @@ class SlowToHuman(Rule):
     code = "IVR201"
     name = "slow-to-human"
     severity = "error"
-    options = {"limit": 120}
+    options: ClassVar[dict[str, Any]] = {"limit": 120}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         nearest = ctx.metrics.nearest

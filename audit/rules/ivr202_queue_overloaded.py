@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
@@ -31,7 +32,7 @@ class QueueOverloaded(Rule):
     code = "IVR202"
     name = "queue-overloaded"
     severity = "error"
-    options = {"target": 20, "level": 0.8}
+    options: ClassVar[dict[str, Any]] = {"target": 20, "level": 0.8}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for node in ctx.nodes(QueueNode):

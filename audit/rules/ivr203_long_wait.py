@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
@@ -30,7 +31,7 @@ class LongWait(Rule):
     code = "IVR203"
     name = "long-wait"
     severity = "warning"
-    options = {"max_wait": 120, "target": 20, "level": 0.8}
+    options: ClassVar[dict[str, Any]] = {"max_wait": 120, "target": 20, "level": 0.8}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         target, level = self.settings["target"], self.settings["level"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import networkx as nx
 
@@ -34,7 +35,7 @@ class LongPrompt(Rule):
     code = "IVR301"
     name = "long-prompt"
     severity = "warning"
-    options = {"max_prompt": 20, "max_greeting": 8}
+    options: ClassVar[dict[str, Any]] = {"max_prompt": 20, "max_greeting": 8}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for node in ctx.nodes(object):

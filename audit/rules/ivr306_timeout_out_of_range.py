@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
@@ -27,7 +28,7 @@ class TimeoutOutOfRange(Rule):
     code = "IVR306"
     name = "timeout-out-of-range"
     severity = "warning"
-    options = {"min": 3, "max": 10}
+    options: ClassVar[dict[str, Any]] = {"min": 3, "max": 10}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         low, high = self.settings["min"], self.settings["max"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import networkx as nx
 
@@ -30,7 +31,7 @@ class RetriesOutOfRange(Rule):
     code = "IVR307"
     name = "retries-out-of-range"
     severity = "warning"
-    options = {"min": 1, "max": 3}
+    options: ClassVar[dict[str, Any]] = {"min": 1, "max": 3}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         kinds = ctx.graph.nodes(data="kind")

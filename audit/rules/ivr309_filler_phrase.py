@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, ClassVar
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
@@ -33,7 +34,7 @@ class FillerPhrase(Rule):
     code = "IVR309"
     name = "filler-phrase"
     severity = "info"
-    options = {
+    options: ClassVar[dict[str, Any]] = {
         "phrases": [
             "your call is important to us",
             "our menu options have changed",

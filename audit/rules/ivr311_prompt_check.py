@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, ClassVar
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
@@ -40,7 +41,7 @@ class PromptCheck(Rule):
     code = "IVR311"
     name = "prompt-check"
     severity = "warning"
-    options = {"confidence_floor": 0.5}
+    options: ClassVar[dict[str, Any]] = {"confidence_floor": 0.5}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         recorded = [node for node in ctx.nodes(MenuNode) if node.prompt.audio]
