@@ -58,7 +58,8 @@ def broken(old: str, new: str, count: int = 1) -> str:
     return GOOD.replace(old, new, count)
 
 
-def test_the_good_menu_loads(folder: Path) -> None:
+@pytest.mark.usefixtures("folder")
+def test_the_good_menu_loads() -> None:
     assert errors_of(GOOD) == []
 
 
@@ -273,11 +274,13 @@ CASES = {
 
 
 @pytest.mark.parametrize("text, expected", CASES.values(), ids=list(CASES))
-def test_broken_menu_errors(folder: Path, text: str, expected: list[str]) -> None:
+@pytest.mark.usefixtures("folder")
+def test_broken_menu_errors(text: str, expected: list[str]) -> None:
     assert errors_of(text) == expected
 
 
-def test_alias_bomb_is_refused(folder: Path) -> None:
+@pytest.mark.usefixtures("folder")
+def test_alias_bomb_is_refused() -> None:
     rows = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for name, prev in zip("bcdef", "abcde", strict=True):
         rows.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
@@ -287,18 +290,21 @@ def test_alias_bomb_is_refused(folder: Path) -> None:
     ]
 
 
-def test_oversized_file_is_refused_before_parsing(folder: Path) -> None:
+@pytest.mark.usefixtures("folder")
+def test_oversized_file_is_refused_before_parsing() -> None:
     assert errors_of("# padding\n" * 500_000) == [
         "m.yaml:1:1: file is 5,000,000 bytes, over the 4,000,000-byte limit for a menu"
     ]
 
 
-def test_file_that_is_not_utf8(folder: Path) -> None:
+@pytest.mark.usefixtures("folder")
+def test_file_that_is_not_utf8() -> None:
     Path("m.yaml").write_bytes(b"hotline:\n  name: \xff\xfe\n")
     assert [str(e) for e in check_menu("m.yaml")[1]] == ["m.yaml:2:1: file is not valid UTF-8 text"]
 
 
-def test_missing_file(folder: Path) -> None:
+@pytest.mark.usefixtures("folder")
+def test_missing_file() -> None:
     with pytest.raises(MenuLoadError) as caught:
         load_menu("nowhere.yaml")
     assert str(caught.value) == "nowhere.yaml:1:1: cannot read file: No such file or directory"
@@ -320,14 +326,16 @@ nodes:
 """
 
 
-def test_cross_file_goto_to_a_missing_file(folder: Path) -> None:
+@pytest.mark.usefixtures("folder")
+def test_cross_file_goto_to_a_missing_file() -> None:
     assert errors_of(broken('"0": agent', '"0": staff.yaml#agent')) == [
         'm.yaml:16:14: option "0" reaches into "staff.yaml#agent", but there is no file '
         '"staff.yaml"'
     ]
 
 
-def test_cross_file_goto_to_a_missing_node_suggests_one(folder: Path) -> None:
+@pytest.mark.usefixtures("folder")
+def test_cross_file_goto_to_a_missing_node_suggests_one() -> None:
     Path("staff.yaml").write_text(STAFF, encoding="utf-8")
     assert errors_of(broken('"0": agent', '"0": staff.yaml#sale')) == [
         'm.yaml:16:14: option "0" goes to unknown node "staff.yaml#sale" (did you mean '
@@ -335,14 +343,16 @@ def test_cross_file_goto_to_a_missing_node_suggests_one(folder: Path) -> None:
     ]
 
 
-def test_errors_in_the_other_file_name_that_file(folder: Path) -> None:
+@pytest.mark.usefixtures("folder")
+def test_errors_in_the_other_file_name_that_file() -> None:
     Path("staff.yaml").write_text(STAFF.replace("ring: 5", "ring: soon"), encoding="utf-8")
     assert errors_of(broken('"0": agent', '"0": staff.yaml#sales')) == [
         "staff.yaml:10:46: ring must be a number, got text 'soon'"
     ]
 
 
-def test_cross_file_goto_to_an_unreadable_file_reports_both(folder: Path) -> None:
+@pytest.mark.usefixtures("folder")
+def test_cross_file_goto_to_an_unreadable_file_reports_both() -> None:
     Path("staff.yaml").write_text(STAFF.replace('"1": sales', '"1": [sales'), encoding="utf-8")
     assert errors_of(broken('"0": agent', '"0": staff.yaml#sales')) == [
         'm.yaml:16:14: option "0" reaches into "staff.yaml#sales", which cannot be loaded '
@@ -352,7 +362,8 @@ def test_cross_file_goto_to_an_unreadable_file_reports_both(folder: Path) -> Non
     ]
 
 
-def test_goto_to_a_whole_file_without_start(folder: Path) -> None:
+@pytest.mark.usefixtures("folder")
+def test_goto_to_a_whole_file_without_start() -> None:
     Path("staff.yaml").write_text(STAFF.replace("start: desk\n", ""), encoding="utf-8")
     assert errors_of(broken('"0": agent', '"0": staff.yaml')) == [
         'm.yaml:16:14: option "0" goes to the file "staff.yaml", which has no "start"; name '
@@ -360,7 +371,8 @@ def test_goto_to_a_whole_file_without_start(folder: Path) -> None:
     ]
 
 
-def test_cross_file_goto_loads_the_other_file(folder: Path) -> None:
+@pytest.mark.usefixtures("folder")
+def test_cross_file_goto_loads_the_other_file() -> None:
     Path("sub").mkdir()
     Path("sub/staff.yaml").write_text(
         STAFF.replace("m.yaml#main", "../m.yaml#main"), encoding="utf-8"
@@ -394,7 +406,8 @@ def test_cross_file_goto_loads_the_other_file(folder: Path) -> None:
 # -- defaults and shorthands --------------------------------------------------------
 
 
-def test_defaults_are_inherited_unless_overridden(folder: Path) -> None:
+@pytest.mark.usefixtures("folder")
+def test_defaults_are_inherited_unless_overridden() -> None:
     text = broken(
         "defaults:\n  on_fail: agent\n", "defaults:\n  on_fail: agent\n  timeout: 7\n  retries: 1\n"
     ) + (
@@ -412,7 +425,8 @@ def test_defaults_are_inherited_unless_overridden(folder: Path) -> None:
     assert isinstance(billing, QueueNode) and billing.hold == "music"
 
 
-def test_keys_are_kept_as_written(folder: Path) -> None:
+@pytest.mark.usefixtures("folder")
+def test_keys_are_kept_as_written() -> None:
     Path("m.yaml").write_text(
         broken('"0": agent', '"0": agent\n        010: bye'), encoding="utf-8"
     )
@@ -426,7 +440,8 @@ def test_bundled_menus_load(path: Path) -> None:
     assert menu.humans(), f"{path} has no human endpoint"
 
 
-def test_suggestions_in_a_big_menu(folder: Path) -> None:
+@pytest.mark.usefixtures("folder")
+def test_suggestions_in_a_big_menu() -> None:
     # above 200 names the hint comes from a bigram shortlist; it must still be the right one
     leaves = "".join(
         f'  desk_{i}:\n    transfer: {{to: "+44 20 7946 {i:04d}"}}\n' for i in range(300)
