@@ -152,7 +152,8 @@ def test_caller_hang_up_flag() -> None:
         ),
         (
             ["--lang", "fr"],
-            'Error: Invalid value for --lang: "fr" is not one of this hotline\'s languages (id, en)',
+            'Error: Invalid value for --lang: "fr" '
+            "is not one of this hotline's languages (id, en)",
         ),
     ],
 )

@@ -44,7 +44,7 @@ def test_strict_fails_on_warnings(tmp_path):
     assert run(str(path), "--strict").exit_code == 1
 
 
-def test_select_and_ignore(tmp_path):
+def test_select_and_ignore():
     result = run(COLD, "--format", "json", "--select", "IVR1", "--ignore", "IVR101,IVR108")
     codes = {f["code"] for f in json.loads(result.output)[0]["findings"]}
     assert codes and all(c.startswith("IVR1") for c in codes)

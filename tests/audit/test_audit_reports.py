@@ -68,7 +68,7 @@ def test_markdown_report_tables():
     assert "| error | IVR202 | queue-overloaded |" in markdown
 
 
-def test_junit_fails_the_rules_with_failing_findings(tmp_path):
+def test_junit_fails_the_rules_with_failing_findings():
     root = ET.fromstring(FORMATS["junit"](cold_and_hot(), frozenset({"error"})))
     cold, hot = root.findall("testsuite")
     failed = {c.get("name") for c in cold.findall("testcase") if c.find("failure") is not None}

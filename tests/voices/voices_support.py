@@ -6,6 +6,7 @@ import io
 import math
 import wave
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -57,4 +58,4 @@ def tone(seconds: float, rate: int, frequency: float = 440.0, amplitude: int = 8
 
 def zero_crossings(samples) -> int:
     """How often the signal changes sign (twice per period of a tone)."""
-    return sum(1 for a, b in zip(samples, samples[1:], strict=False) if (a < 0) != (b < 0))
+    return sum(1 for a, b in pairwise(samples) if (a < 0) != (b < 0))

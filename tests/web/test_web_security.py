@@ -106,7 +106,9 @@ def test_sha256_signatures_named_in_the_settings_header_validate(tmp_path):
         data=form,
         headers={
             "X-Twilio-Signature": signature,
-            "X-Twilio-Webhooks-Signature-Settings": "key=webhooks_sharedkey_1,algorithm=HMAC_SHA256",
+            "X-Twilio-Webhooks-Signature-Settings": (
+                "key=webhooks_sharedkey_1,algorithm=HMAC_SHA256"
+            ),
         },
     )
     assert answer.status_code == 200
