@@ -100,7 +100,8 @@ def menu_paths() -> dict[str, Path]:
 
 
 @lru_cache(maxsize=64)
-def _load(path: str, mtime: int) -> Menu:
+def _load(path: str, _mtime: int) -> Menu:
+    """The menu at ``path``; ``_mtime`` is only part of the cache key (a changed file reloads)."""
     return load_menu(path)
 
 
@@ -223,7 +224,7 @@ def audio_url(name: str, menu: Menu, item: dict) -> str | None:
 
 
 @phone.get("/phone/<menu>/audio/<key>.wav")
-def prompt_audio(menu: str, key: str) -> Response:
+def prompt_audio(menu: str, key: str) -> Response:  # noqa: ARG001 - audio is shared by key
     """A rendered prompt from the voice cache, by its content address."""
     if not AUDIO_KEY.match(key):
         raise PhoneError("no such prompt audio", 404)
@@ -273,7 +274,7 @@ def call_event(menu: str, event: str):
 
 @phone.get("/phone/<menu>/call")
 @phone.get("/phone/<menu>/call/<event>")
-def call_get(menu: str, event: str = "") -> None:
+def call_get(menu: str, event: str = "") -> None:  # noqa: ARG001 - any URL gets the 405
     """Calls are driven with POST; a GET gets a JSON 405."""
     raise PhoneError("use POST with a JSON body", 405)
 

@@ -20,7 +20,8 @@ from ivr.loader import load_menu
 
 
 @lru_cache(maxsize=64)
-def _audit(path: str, mtime: int) -> MenuAudit:
+def _audit(path: str, _mtime: int) -> MenuAudit:
+    """The audit of the menu at ``path``; ``_mtime`` is only part of the cache key."""
     return audit_menu(load_menu(path))
 
 

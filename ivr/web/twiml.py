@@ -36,7 +36,7 @@ class Links:
     callback: Callable[[CallState], str]
     audio: Callable[[str], str | None]
     start: str
-    rendered: Callable[[Say], str | None] = lambda item: None  # cached TTS of a text prompt
+    rendered: Callable[[Say], str | None] = lambda _item: None  # cached TTS of a text prompt
 
 
 def voice_of(lang: str) -> dict[str, str]:
