@@ -74,7 +74,8 @@ def spoken(menu, text: str, tmp_path) -> bytes:
     )
 
 
-def test_a_recorded_answer_routes_the_call_without_twilio(app, menu, model, tmp_path):
+@pytest.mark.usefixtures("model")
+def test_a_recorded_answer_routes_the_call_without_twilio(app, menu, tmp_path):
     reply = answer_with(app.test_client(), menu, spoken(menu, "담당자", tmp_path))
     assert reply.status_code == 200 and reply.mimetype == "text/xml"
     nurse = menu.nodes["main"].option("0").goto
@@ -83,14 +84,16 @@ def test_a_recorded_answer_routes_the_call_without_twilio(app, menu, model, tmp_
 
 
 @pytest.mark.parametrize("wav", [b"", b"this is not audio", b"RIFF\x00\x00\x00\x00WAVEjunk"])
-def test_unusable_or_unrelated_recordings_are_a_no_match_not_an_error(app, menu, model, wav):
+@pytest.mark.usefixtures("model")
+def test_unusable_or_unrelated_recordings_are_a_no_match_not_an_error(app, menu, wav):
     reply = answer_with(app.test_client(), menu, wav)
     assert reply.status_code == 200
     text = reply.data.decode()
     assert phrase("invalid", "ko") in text and "<Gather" in text  # asked again
 
 
-def test_an_unrelated_recording_is_a_no_match(app, menu, model, tmp_path):
+@pytest.mark.usefixtures("model")
+def test_an_unrelated_recording_is_a_no_match(app, menu, tmp_path):
     reply = answer_with(app.test_client(), menu, spoken(menu, "오늘 날씨가 좋네요", tmp_path))
     assert phrase("invalid", "ko") in reply.data.decode()
     assert reply.headers["X-IVR-Path"] == "main"
