@@ -8,6 +8,7 @@ once every file a menu reaches into has been read.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -36,13 +37,15 @@ from ivr.model import (
     TransferNode,
     Voice,
 )
+from ivr.queueing import DEFAULT_PATIENCE, MAX_SECONDS
 from ivr.schedule import Schedule, ScheduleError, check_timezone
 from ivr.yamlsource import Marks
 
+HOURS_PER_WEEK = 168
 NODE_KINDS = ("say", "menu", "input", "queue", "transfer", "record", "branch", "hangup")
 TOP_KEYS = ("hotline", "defaults", "start", "nodes")
-HOTLINE_KEYS = ("name", "number", "languages", "timezone", "promise", "hours", "voices")
-DEFAULT_KEYS = ("timeout", "retries", "on_fail", "interruptible")
+HOTLINE_KEYS = ("name", "number", "languages", "timezone", "promise", "hours", "voices", "traffic")
+DEFAULT_KEYS = ("timeout", "retries", "on_fail", "interruptible", "patience")
 GATHER_KEYS = (
     "prompt",
     "timeout",
@@ -61,6 +64,7 @@ QUEUE_KEYS = (
     "calls_per_hour",
     "wait",
     "hours",
+    "patience",
     "announce_wait",
     "callback",
     "hold",
@@ -119,6 +123,7 @@ class MenuFileReader(FieldReader):
             "retries": 2,
             "on_fail": None,
             "interruptible": True,
+            "patience": DEFAULT_PATIENCE,
         }
         self._current = ""
         self.declared: set[str] = set()  # every node id written, even of nodes with errors
@@ -311,7 +316,10 @@ class MenuFileReader(FieldReader):
                 self.text((*vwhere, "voice"), vspec.get("voice"), "voice") or None,
                 self.number((*vwhere, "rate"), vspec.get("rate"), "rate", integer=True, minimum=40),
             )
+        traffic, traffic_by_hour = self.traffic((*where, "traffic"), spec.get("traffic"))
         return Hotline(
+            traffic=traffic,
+            traffic_by_hour=traffic_by_hour,
             name=self.text((*where, "name"), spec.get("name"), "hotline name"),
             number=self.text((*where, "number"), spec.get("number"), "hotline number"),
             languages=self.languages,
@@ -358,6 +366,67 @@ class MenuFileReader(FieldReader):
         self.defaults["interruptible"] = self.flag(
             (*where, "interruptible"), spec.get("interruptible"), "interruptible", True
         )
+        self.defaults["patience"] = self.patience((*where, "patience"), spec.get("patience"))
+
+    def patience(self, where: Where, value: Any) -> float:
+        """Mean seconds a caller holds: a number (0 < s <= 86400) or ``unlimited``."""
+        if value == "unlimited":
+            return math.inf
+        seconds = self.number(where, value, "patience (seconds, or unlimited)")
+        if seconds is None:
+            return self.defaults["patience"]
+        if not 0 < seconds <= MAX_SECONDS:
+            self.error(
+                where, f"patience must be over 0 and at most {MAX_SECONDS:.0f} s, got {value}"
+            )
+            return self.defaults["patience"]
+        return seconds
+
+    def per_schedule(
+        self, where: Where, value: Any, what: str, integer: bool = False
+    ) -> tuple[Any, tuple[tuple[str, Any], ...]]:
+        """A figure given as a number or as a mapping of schedule names to numbers."""
+        if not isinstance(value, dict):
+            return self.number(where, value, what, integer=integer), ()
+        figures = []
+        for name, figure in value.items():
+            self.hours_used.append((str(name), (*where, str(name))))
+            number = self.number((*where, str(name)), figure, f"{what} ({name})", integer=integer)
+            if number is not None:
+                figures.append((str(name), number))
+        if not figures:
+            self.error(where, f"{what} must be a number or a mapping like {{office: 4, night: 1}}")
+        return None, tuple(figures)
+
+    def traffic(self, where: Where, value: Any) -> tuple[tuple[tuple[str, float], ...], tuple]:
+        """Shares of the week's calls: {schedule: share}, or 168 weights by hour of the week."""
+        if value is None:
+            return (), ()
+        if isinstance(value, list):
+            weights = [
+                self.number((*where, str(i)), w, "traffic weight") for i, w in enumerate(value)
+            ]
+            if len(value) != HOURS_PER_WEEK or any(w is None for w in weights) or not any(weights):
+                self.error(
+                    where,
+                    f"traffic by hour needs {HOURS_PER_WEEK} numbers (Monday 00:00 first), "
+                    f"not all zero; got {len(value)}",
+                )
+                return (), ()
+            return (), tuple(weights)
+        if not isinstance(value, dict):
+            self.error(where, "traffic must map schedules to shares, like {office: 0.8}")
+            return (), ()
+        shares = []
+        for name, share in value.items():
+            self.hours_used.append((str(name), (*where, str(name))))
+            number = self.number((*where, str(name)), share, f"traffic share ({name})")
+            if number is not None:
+                shares.append((str(name), number))
+        if sum(share for _, share in shares) > 1 + 1e-9:
+            self.error(where, "traffic shares add up to more than 1 (the whole week)")
+            return (), ()
+        return tuple(shares), ()
 
     # -- nodes -------------------------------------------------------------------
     def node(self, node_id: str, spec: Any) -> Node | None:
@@ -559,6 +628,12 @@ class MenuFileReader(FieldReader):
         hours = self.text((*where, "hours"), spec.get("hours"), "hours") or None
         if hours:
             self.hours_used.append((hours, (*where, "hours")))
+        agents, agents_by_hours = self.per_schedule(
+            (*where, "agents"), spec.get("agents"), "agents", integer=True
+        )
+        calls, calls_by_hours = self.per_schedule(
+            (*where, "calls_per_hour"), spec.get("calls_per_hour"), "calls_per_hour"
+        )
         staffing = [k for k in ("agents", "handle_time", "calls_per_hour") if k in spec]
         if staffing and len(staffing) < 3:
             missing = [k for k in ("agents", "handle_time", "calls_per_hour") if k not in spec]
@@ -570,15 +645,16 @@ class MenuFileReader(FieldReader):
         return QueueNode(
             **common,
             name=self.text((*where, "name"), spec.get("name"), "name", common["id"]),
-            agents=self.number((*where, "agents"), spec.get("agents"), "agents", integer=True),
+            agents=agents,
             handle_time=self.number(
                 (*where, "handle_time"), spec.get("handle_time"), "handle_time", minimum=1
             ),
-            calls_per_hour=self.number(
-                (*where, "calls_per_hour"), spec.get("calls_per_hour"), "calls_per_hour"
-            ),
+            calls_per_hour=calls,
             wait=self.number((*where, "wait"), spec.get("wait"), "wait"),
             hours=hours,
+            patience=self.patience((*where, "patience"), spec.get("patience")),
+            agents_by_hours=agents_by_hours,
+            calls_by_hours=calls_by_hours,
             announce_wait=self.flag(
                 (*where, "announce_wait"), spec.get("announce_wait"), "announce_wait"
             ),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ivr.queueing import DEFAULT_PATIENCE
 from ivr.schedule import Schedule
 
 ANY_LANGUAGE = "*"
@@ -173,6 +174,9 @@ class QueueNode(Node):
     calls_per_hour: float | None = None
     wait: float | None = None
     hours: str | None = None
+    patience: float = DEFAULT_PATIENCE  # mean seconds before a caller on hold hangs up; inf: never
+    agents_by_hours: tuple[tuple[str, int], ...] = ()  # per schedule, when given as a mapping
+    calls_by_hours: tuple[tuple[str, float], ...] = ()
     announce_wait: bool = False
     callback: bool = False
     hold: str = "music"
@@ -300,6 +304,8 @@ class Hotline:
     promise: Promise = field(default_factory=Promise)
     hours: dict[str, Schedule] = field(default_factory=dict)
     voices: dict[str, Voice] = field(default_factory=dict)
+    traffic: tuple[tuple[str, float], ...] = ()  # share of the week's calls per schedule
+    traffic_by_hour: tuple[float, ...] = ()  # or 168 weights, hour 0 = Monday 00:00
 
     @property
     def default_language(self) -> str:

@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 
 UNBOUNDED = math.inf
+DEFAULT_PATIENCE = 180.0  # mean seconds a caller holds before hanging up (docs/menu-format.md)
 
 
 def offered_load(calls_per_hour: float, handle_time: float) -> float:
