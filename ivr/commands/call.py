@@ -63,7 +63,7 @@ def format_line(line: Line, lang: str) -> str:
 
 
 @click.command(cls=OrderedEventsCommand)
-@click.argument("menu", type=click.Path(exists=True, dir_okay=False))
+@click.argument("menu", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("--press", multiple=True, metavar="KEYS", help="Press keys (repeatable, in order).")
 @click.option("--say", multiple=True, metavar="TEXT", help="Say something (repeatable).")
 @click.option(
@@ -92,10 +92,23 @@ def format_line(line: Line, lang: str) -> str:
     "--via",
     metavar="URL",
     help="Call a running TwiML webhook over HTTP instead, "
-    "as Twilio would: a server (http://127.0.0.1:5000) or any webhook URL.",
+    "as Twilio would: a server (http://127.0.0.1:5000) or any webhook URL; MENU is optional.",
+)
+@click.option(
+    "--dial-status",
+    type=click.Choice(["completed", "no-answer", "busy", "failed"]),
+    default="completed",
+    show_default=True,
+    help="With --via: how a <Dial> ends.",
+)
+@click.option(
+    "--auth-token",
+    envvar="IVR_TWILIO_AUTH_TOKEN",
+    metavar="TOKEN",
+    help="With --via: sign requests with X-Twilio-Signature (default: $IVR_TWILIO_AUTH_TOKEN).",
 )
 def call(
-    menu: str,
+    menu: str | None,
     press: tuple[str, ...],
     say: tuple[str, ...],
     silence: tuple[bool, ...],
@@ -104,12 +117,17 @@ def call(
     lang: str | None,
     at: str | None,
     via: str | None,
+    dial_status: str,
+    auth_token: str | None,
 ) -> None:
     """Step through MENU as a caller and print the transcript and where the call ended."""
     if via:
         from ivr.commands.call_via import call_via
 
-        return call_via(via, menu, click.get_current_context().meta["ivr_events"], lang, at)
+        events = click.get_current_context().meta["ivr_events"]
+        return call_via(via, menu, events, lang, at, dial_status=dial_status, auth_token=auth_token)
+    if menu is None:
+        raise click.UsageError("Missing argument 'MENU' (it may only be left out with --via).")
     loaded = load_or_exit(menu)
     if lang is not None and lang not in loaded.hotline.languages:
         raise click.BadParameter(

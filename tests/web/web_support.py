@@ -6,7 +6,6 @@ import itertools
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import networkx as nx
@@ -85,11 +84,8 @@ def flask_transport(client: FlaskClient) -> Transport:
         if method == "POST":
             answer = client.post(url, data=form, headers=headers)
         else:
-            query = urlencode(form)
-            answer = client.open(
-                url + ("&" if "?" in url else "?") + query, method=method, headers=headers
-            )
-        return answer.status_code, dict(answer.headers), answer.get_data(as_text=True)
+            answer = client.open(url, method=method, headers=headers)
+        return answer.status_code, answer.headers.to_wsgi_list(), answer.get_data(as_text=True)
 
     return send
 
