@@ -5,10 +5,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Debian packages whose command has the package's name: espeak-ng speaks prompts,
-# chromium runs the browser tests.
+# Debian packages: espeak-ng speaks prompts, chromium runs the browser tests, postgresql
+# runs the call-record tests on a throw-away cluster.
 DEMO_PACKAGES := espeak-ng
-TEST_PACKAGES := espeak-ng chromium
+TEST_PACKAGES := espeak-ng chromium postgresql
 REPORTS := reports
 
 .PHONY: demo test lint check bench system clean
@@ -47,7 +47,9 @@ bench: $(STAMP)
 system:
 	@missing=""; \
 	for package in $(PACKAGES); do \
-		command -v $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
+		command -v $$package >/dev/null 2>&1 \
+		|| dpkg-query -W -f '$${Status}' $$package 2>/dev/null | grep -q 'ok installed' \
+		|| missing="$$missing $$package"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
