@@ -31,10 +31,15 @@ class FieldReader:
     def __init__(self, marks: Marks):
         self.marks = marks
         self.errors: list[MenuError] = []
+        self.warnings: list[MenuError] = []
 
     def error(self, where: Where, message: str, *, key: bool = False) -> None:
         """Record an error at ``where`` (its key when ``key``)."""
         self.errors.append(self.marks.error(where, message, key=key))
+
+    def warn(self, where: Where, message: str, *, key: bool = False) -> None:
+        """Record a warning at ``where``: the menu loads, but a real line serves it badly."""
+        self.warnings.append(self.marks.error(where, message, key=key, severity="warning"))
 
     def location(self, where: Where, *, key: bool = False) -> Location:
         """The file, line and column of ``where``."""

@@ -4,135 +4,182 @@
 ``errors`` lists every problem of every file involved, each as
 ``file:line:col: message`` with a "did you mean" hint for misspelled names.
 Cross-file targets (``goto: other.yaml#node``) load the other file too; its
-nodes join the menu under qualified ids (``other.yaml#node``).
+nodes join the menu under qualified ids (``other.yaml#node``). Other files are
+read only when they are regular files inside the main menu's folder (or the
+``root`` given); a reference to anything else is an error that names the
+reference and reveals nothing of what it points at.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ivr.errors import MenuError, MenuLoadError, did_you_mean
 from ivr.menufile import MenuFileReader, Reference
-from ivr.model import BranchRule, Hotline, Menu, Node, Option
+from ivr.model import Hotline, Menu, Node
 from ivr.schedule import Schedule
 from ivr.yamlsource import paused_gc, read_yaml
 
+MAIN_FILE = "#"  # the key of the main file among the files of a menu
 
-def load_menu(path: str | Path, *, reader: Callable[..., Any] = read_yaml) -> Menu:
-    """Load a menu file (and the files it reaches into); raise ``MenuLoadError``."""
+
+def load_menu(
+    path: str | Path, *, root: str | Path | None = None, reader: Callable[..., Any] = read_yaml
+) -> Menu:
+    """Load a menu file (and the files it reaches into); raise ``MenuLoadError``.
+
+    ``root`` is the folder other files must be inside (default: the main file's folder).
+    """
     with paused_gc():
-        return _load(Path(path), reader)
+        return _MenuLoader(Path(path), Path(root) if root is not None else None, reader).load()
 
 
-def _load(path: Path, reader: Callable[..., Any]) -> Menu:
-    main = path
-    base_dir = main.parent
-    errors: list[MenuError] = []
-    nodes: dict[str, Node] = {}
-    schedules: dict[str, Schedule] = {}
-    hotline: Hotline | None = None
-    start: str | None = None
-    pending: list[tuple[str, Path, tuple[MenuFileReader, Reference] | None]] = [("", main, None)]
-    seen: set[str] = set()
-    references: list[tuple[MenuFileReader, Reference]] = []
-    readers: list[MenuFileReader] = []
-    file_starts: dict[str, str | None] = {}  # "other.yaml#" (or "#" for the main file) -> start
-    while pending:
-        qualifier, file_path, cause = pending.pop(0)
-        if str(file_path) in seen:
-            continue
-        seen.add(str(file_path))
-        if cause is not None and not file_path.is_file():
-            ref_reader, ref = cause
-            errors.append(
-                ref_reader.marks.error(
-                    ref.where,
-                    f'{ref.what} reaches into "{ref.text}", but there is no file "{file_path}"',
-                )
+def check_menu(
+    path: str | Path, *, root: str | Path | None = None
+) -> tuple[Menu | None, list[MenuError]]:
+    """Load ``path``; return the menu (or None) and its errors, then its warnings."""
+    try:
+        menu = load_menu(path, root=root)
+    except MenuLoadError as exc:
+        return None, exc.errors
+    return menu, list(menu.warnings)
+
+
+@dataclass
+class _MenuLoader:
+    """The files of one menu, read one after the other, then their references resolved."""
+
+    main: Path
+    root: Path | None
+    reader: Callable[..., Any]
+    errors: list[MenuError] = field(default_factory=list)
+    readers: list[MenuFileReader] = field(default_factory=list)
+    nodes: dict[str, Node] = field(default_factory=dict)
+    schedules: dict[str, Schedule] = field(default_factory=dict)
+    starts: dict[str, str | None] = field(default_factory=dict)  # file key -> its start
+    refused: dict[str, str] = field(default_factory=dict)  # file key -> why it is not read
+
+    def load(self) -> Menu:
+        hotline, start = self._read_files()
+        self._check_references()
+        if self.errors or hotline is None or start is None:
+            raise MenuLoadError(
+                self.errors or [MenuError(str(self.main), 1, 1, "menu could not be loaded")]
             )
-            continue
-        try:
-            data, marks = reader(file_path)
-        except MenuLoadError as exc:
-            if cause is not None:
-                errors.append(
-                    cause[0].marks.error(
-                        cause[1].where,
-                        f'{cause[1].what} reaches into "{cause[1].text}", which '
-                        f"cannot be loaded ({len(exc.errors)} error"
-                        f"{'' if len(exc.errors) == 1 else 's'} in that file)",
+        nodes = self.nodes
+        if len(self.starts) > 1:  # whole-file targets ("other.yaml#") become start nodes
+            nodes = {node_id: node.retarget(self._file_start) for node_id, node in nodes.items()}
+            start = self._file_start(start)
+        warnings = tuple(sorted(w for reader in self.readers for w in reader.warnings))
+        hotline = Hotline(**{**hotline.__dict__, "hours": self.schedules})
+        return Menu(str(self.main), hotline, start, nodes, warnings)
+
+    def _file_start(self, target: str) -> str:
+        """The start node of a whole-file target; any other target unchanged."""
+        if target.endswith("#"):
+            return self.starts.get(target[:-1] or MAIN_FILE) or target
+        return target
+
+    def _read_files(self) -> tuple[Hotline | None, str | None]:
+        """Read the main file and every file it reaches into, directly or not."""
+        folder = self.main.parent
+        hotline = start = None
+        pending = [MAIN_FILE]
+        seen = {MAIN_FILE}
+        while pending:
+            key = pending.pop(0)
+            is_main = key == MAIN_FILE
+            path = self.main if is_main else Path(os.path.normpath(folder / key))
+            if not is_main:
+                why = self._refusal(path)
+                if why:
+                    self.refused[key] = why
+                    continue
+            try:
+                data, marks = self.reader(path.resolve(), display_name=str(path))
+            except MenuLoadError as exc:
+                self.errors.extend(exc.errors)
+                if not is_main:
+                    count = len(exc.errors)
+                    self.refused[key] = (
+                        f"which cannot be loaded ({count} error{'' if count == 1 else 's'} "
+                        "in that file)"
                     )
+                continue
+            file_reader = MenuFileReader(data, marks, "" if is_main else f"{key}#", str(self.main))
+            if not is_main and hotline is not None:
+                file_reader.languages = hotline.languages
+            file_hotline, file_start, file_nodes = file_reader.read()
+            self.readers.append(file_reader)
+            self.errors.extend(file_reader.errors)
+            if is_main:
+                hotline, start = file_hotline, file_start
+            self.starts[key] = file_start
+            self.schedules = {**file_reader.schedules, **self.schedules}
+            self.nodes.update(file_nodes)
+            for ref in file_reader.references:
+                other = ref.file
+                if other is not None and other not in seen:
+                    seen.add(other)
+                    pending.append(other)
+        return hotline, start
+
+    def _refusal(self, path: Path) -> str | None:
+        """Why the other file ``path`` may not be read (None: it may)."""
+        root = (self.root if self.root is not None else self.main.parent).resolve()
+        real = path.resolve()
+        if not real.is_relative_to(root):
+            return "which is outside the menu folder; only files under it can be named"
+        try:
+            mode = os.stat(real).st_mode
+        except OSError:
+            return f'but there is no file "{path}"'
+        if not stat.S_ISREG(mode):
+            return f'but "{path}" is not a regular file'
+        return None
+
+    def _check_references(self) -> None:
+        """Report every reference that names no node (or a file that was not read)."""
+        declared = {node_id for reader in self.readers for node_id in reader.declared}
+        broken_files = {r.qualifier[:-1] or MAIN_FILE for r in self.readers if not r.nodes_ok}
+        suggestions = _Suggestions(self.nodes)
+        for file_reader in self.readers:
+            for ref in file_reader.references:
+                file_key = ref.file or MAIN_FILE
+                if file_key in self.refused:
+                    why = self.refused[file_key]
+                    problem: str | None = f'{ref.what} reaches into "{ref.text}", {why}'
+                elif ref.target in declared or file_key in broken_files:
+                    continue  # a node with errors of its own, or a file without nodes: reported
+                else:
+                    problem = self._unresolved(ref, suggestions)
+                if problem:
+                    self.errors.append(file_reader.marks.error(ref.where, problem))
+
+    def _unresolved(self, ref: Reference, suggestions: _Suggestions) -> str | None:
+        """Why ``ref`` does not name a node (None when it does)."""
+        file_key = ref.file or MAIN_FILE
+        if ref.target.endswith("#"):  # a whole file: its start node
+            if self.starts.get(file_key) is None:
+                return (
+                    f'{ref.what} goes to the file "{ref.text}", which has no "start"; '
+                    f'name a node in it, like "{ref.text}#node"'
                 )
-            errors.extend(exc.errors)
-            continue
-        file_reader = MenuFileReader(data, marks, qualifier, main.name)
-        if qualifier and hotline is not None:
-            file_reader.languages = hotline.languages
-        file_hotline, file_start, file_nodes = file_reader.read()
-        readers.append(file_reader)
-        errors.extend(file_reader.errors)
-        if not qualifier:
-            hotline, start = file_hotline, file_start
-        file_starts[qualifier or "#"] = file_start
-        schedules = {**file_reader.schedules, **schedules}
-        nodes.update(file_nodes)
-        for ref, _source in file_reader.references:
-            references.append((file_reader, ref))
-            qualified = file_reader.qualify(ref.text)
-            if "#" in qualified and not qualified.startswith("#"):
-                other = qualified.split("#", 1)[0]
-                pending.append((f"{other}#", base_dir / other, (file_reader, ref)))
-    declared = {node_id for reader in readers for node_id in reader.declared}
-    broken_files = {reader.qualifier or "#" for reader in readers if not reader.nodes_ok}
-    suggestions = _Suggestions(nodes)
-    for file_reader, ref in references:
-        qualified = file_reader.qualify(ref.text)
-        in_file = qualified.split("#", 1)[0] + "#" if "#" in qualified[1:] else "#"
-        if qualified in declared or in_file in broken_files:
-            continue  # a node that has errors of its own, or a file without nodes: reported
-        problem = _unresolved(file_reader, ref, nodes, file_starts, suggestions)
-        if problem:
-            errors.append(file_reader.marks.error(ref.where, problem))
-    if errors or hotline is None or start is None:
-        raise MenuLoadError(errors or [MenuError(str(main), 1, 1, "menu could not be loaded")])
-    hotline = Hotline(**{**hotline.__dict__, "hours": schedules})
-    nodes = _resolve_file_starts(nodes, file_starts)
-    if start.endswith("#"):
-        start = file_starts.get(start) or start
-    return Menu(str(path), hotline, start, nodes)
-
-
-def _unresolved(
-    file_reader: MenuFileReader,
-    ref: Reference,
-    nodes: dict[str, Node],
-    file_starts: dict[str, str | None],
-    suggestions: _Suggestions,
-) -> str | None:
-    """Why ``ref`` does not name a node (None when it does, or its file failed to load)."""
-    qualified = file_reader.qualify(ref.text)
-    if qualified.endswith("#"):  # a whole file: its start node
-        if qualified not in file_starts:
-            return None  # the file could not be loaded; already reported
-        if file_starts[qualified] is None:
-            return (
-                f'{ref.what} goes to the file "{ref.text}", which has no "start"; '
-                f'name a node in it, like "{ref.text}#node"'
-            )
-        return None
-    if qualified in nodes:
-        return None
-    file_part = qualified.split("#", 1)[0] + "#" if "#" in qualified else ""
-    if file_part and file_part not in file_starts:
-        return None  # the file could not be loaded; already reported
-    node_name = ref.text.split("#", 1)[1] if "#" in ref.text else ref.text
-    hint = suggestions.hint(node_name, file_part)
-    if hint and "#" in ref.text:
-        hint = hint.replace('"', f'"{ref.text.split("#", 1)[0]}#', 1)
-    return f'{ref.what} goes to unknown node "{ref.text}"{hint}'
+            return None
+        if ref.target in self.nodes:
+            return None
+        file_part = f"{ref.file}#" if ref.file else ""
+        node_name = ref.text.split("#", 1)[1] if "#" in ref.text else ref.text
+        hint = suggestions.hint(node_name, file_part)
+        if hint and "#" in ref.text:
+            hint = hint.replace('"', f'"{ref.text.split("#", 1)[0]}#', 1)
+        return f'{ref.what} goes to unknown node "{ref.text}"{hint}'
 
 
 class _Suggestions:
@@ -177,41 +224,3 @@ class _Suggestions:
 def _bigrams(word: str) -> set[str]:
     padded = f" {word.lower()} "
     return {padded[i : i + 2] for i in range(len(padded) - 1)}
-
-
-def _resolve_file_starts(nodes: dict[str, Node], file_starts: dict[str, str | None]) -> dict:
-    """Replace ``other.yaml#`` targets (a whole file) by that file's start node."""
-    from dataclasses import fields, replace
-
-    def fix(value: Any) -> Any:
-        if isinstance(value, str) and value.endswith("#") and value in file_starts:
-            return file_starts[value] or value
-        if isinstance(value, Option):
-            return replace(value, goto=fix(value.goto))
-        if isinstance(value, BranchRule):
-            return replace(value, goto=fix(value.goto))
-        if isinstance(value, tuple):
-            return tuple(fix(v) for v in value)
-        return value
-
-    if len(file_starts) == 1:
-        return nodes
-    return {
-        nid: replace(
-            node,
-            **{
-                f.name: fix(getattr(node, f.name))
-                for f in fields(node)
-                if f.name not in ("id", "location")
-            },
-        )
-        for nid, node in nodes.items()
-    }
-
-
-def check_menu(path: str | Path) -> tuple[Menu | None, list[MenuError]]:
-    """Load ``path``; return the menu (or None) and the list of errors."""
-    try:
-        return load_menu(path), []
-    except MenuLoadError as exc:
-        return None, exc.errors

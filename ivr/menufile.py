@@ -98,23 +98,36 @@ COUNTRY_NOT_LANGUAGE = {
 
 @dataclass(frozen=True)
 class Reference:
-    """A target written in a file, resolved once every file is read."""
+    """A target written in a file, resolved once every file is read.
+
+    ``target`` is its menu-wide id: ``node`` in the main file, ``other.yaml#node``
+    in another, or ``other.yaml#`` (``#`` for the main file) for a whole file,
+    which the loader replaces by that file's start node in the node fields that
+    hold references (``Node.retarget``), never in text.
+    """
 
     text: str
     where: Where
     what: str  # e.g. 'option "1"'
+    target: str
+
+    @property
+    def file(self) -> str | None:
+        """The other file this reference reaches into (None: the main file)."""
+        head, sep, _ = self.target.partition("#")
+        return head if sep and head else None
 
 
 class MenuFileReader(FieldReader):
     """Reads one menu file's data into a hotline and nodes, collecting located errors."""
 
-    def __init__(self, data: Any, marks: Marks, qualifier: str, main_name: str):
+    def __init__(self, data: Any, marks: Marks, qualifier: str, main: str):
         super().__init__(marks)
         self.data = data
-        self.main_name = main_name
+        self.main = os.path.abspath(main)  # the main file; other files are named relative to it
         self.qualifier = qualifier  # "" for the main file, else "other.yaml#"
         self.is_main = not qualifier
-        self.references: list[tuple[Reference, str]] = []  # (reference, source node)
+        self.references: list[Reference] = []
         self.languages: tuple[str, ...] = ("en",)
         self.schedules: dict[str, Schedule] = {ALWAYS_SCHEDULE: Schedule.always()}
         self.hours_used: list[tuple[str, Where]] = []
@@ -136,18 +149,22 @@ class MenuFileReader(FieldReader):
         if not isinstance(value, str) or not value.strip():
             self.error(where, f"{what} must name a node, got {type_name(value)}")
             return None
-        self.references.append((Reference(value.strip(), where, what), self._current))
-        return self.qualify(value.strip())
+        text = value.strip()
+        qualified = self.qualify(text)
+        self.references.append(Reference(text, where, what, qualified))
+        return qualified
 
     def qualify(self, target: str) -> str:
         """The menu-wide id of ``target`` as written in this file."""
         if "#" in target or target.endswith((".yaml", ".yml")):
             file_part, _, node = target.partition("#")
-            base = self.qualifier[:-1] if self.qualifier else ""
-            joined = os.path.normpath(os.path.join(os.path.dirname(base), file_part))
-            if joined == self.main_name:
+            folder = os.path.dirname(self.main)
+            here = os.path.join(folder, os.path.dirname(self.qualifier[:-1]))
+            joined = os.path.normpath(os.path.join(here, file_part))
+            if joined == self.main:
                 return node or "#"
-            return f"{joined}#{node}" if node else f"{joined}#"
+            relative = os.path.relpath(joined, folder)
+            return f"{relative}#{node}" if node else f"{relative}#"
         return f"{self.qualifier}{target}"
 
     # -- prompts ---------------------------------------------------------------
@@ -207,10 +224,23 @@ class MenuFileReader(FieldReader):
             start = self.target(("start",), top["start"], "start")
         elif self.is_main:
             self.error((), 'the menu has no "start": name the node where calls begin')
+        nodes = self.read_nodes(top)
+        for name, where in self.hours_used:
+            if name not in self.schedules:
+                self.error(
+                    where,
+                    f'unknown schedule "{name}"'
+                    f"{did_you_mean(name, self.schedules)}; defined schedules: "
+                    f"{', '.join(self.schedules)}",
+                )
+        return hotline, start, nodes
+
+    def read_nodes(self, top: dict[str, Any]) -> dict[str, Node]:
+        """The nodes of the file, by their menu-wide ids."""
         if "nodes" not in top:
             self.error((), 'the menu has no "nodes" mapping')
             self.nodes_ok = False
-            return hotline, start, {}
+            return {}
         nodes_spec = top["nodes"]
         if not isinstance(nodes_spec, dict) or not nodes_spec:
             self.nodes_ok = False
@@ -219,7 +249,7 @@ class MenuFileReader(FieldReader):
                 f'"nodes" must be a non-empty mapping of node ids to nodes, '
                 f"got {type_name(nodes_spec)}",
             )
-            return hotline, start, {}
+            return {}
         nodes = {}
         self.declared.update(self.qualify(node_id) for node_id in nodes_spec)
         for node_id, spec in nodes_spec.items():
@@ -233,15 +263,7 @@ class MenuFileReader(FieldReader):
             node = self.node(node_id, spec)
             if node is not None:
                 nodes[node.id] = node
-        for name, where in self.hours_used:
-            if name not in self.schedules:
-                self.error(
-                    where,
-                    f'unknown schedule "{name}"'
-                    f"{did_you_mean(name, self.schedules)}; defined schedules: "
-                    f"{', '.join(self.schedules)}",
-                )
-        return hotline, start, nodes
+        return nodes
 
     def hotline(self, value: Any) -> Hotline:
         where: Where = ("hotline",)

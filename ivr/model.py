@@ -8,13 +8,18 @@ node id of the same ``Menu``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
+from ivr.errors import MenuError
 from ivr.queueing import DEFAULT_PATIENCE
 from ivr.schedule import Schedule
 
 ANY_LANGUAGE = "*"
+# the fields of a node that name another node (options and branch rules hold more)
+TARGET_FIELDS = ("next", "on_fail", "on_timeout", "on_invalid", "after_hours", "on_no_answer")
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,19 @@ class Node:
         """Outgoing edges as ``(kind, target, attributes)``."""
         return []
 
+    def retarget(self, resolve: Callable[[str], str]) -> Node:
+        """A copy whose node references (and only those) are passed through ``resolve``."""
+        changes = self._retargeted(resolve)
+        return replace(self, **changes) if changes else self
+
+    def _retargeted(self, resolve: Callable[[str], str]) -> dict[str, Any]:
+        """The fields holding node references, passed through ``resolve``."""
+        return {
+            name: resolve(value)
+            for name in TARGET_FIELDS
+            if isinstance(value := getattr(self, name, None), str)
+        }
+
 
 @dataclass(frozen=True)
 class SayNode(Node):
@@ -146,6 +164,10 @@ class MenuNode(Gathering):
             if opt.phrases and "speech" in self.input_modes:
                 edges.append(("speech", opt.goto, {"key": opt.key, "phrases": list(opt.phrases)}))
         return edges + self._failure_targets()
+
+    def _retargeted(self, resolve: Callable[[str], str]) -> dict[str, Any]:
+        options = tuple(replace(opt, goto=resolve(opt.goto)) for opt in self.options)
+        return {**super()._retargeted(resolve), "options": options}
 
 
 @dataclass(frozen=True)
@@ -268,6 +290,9 @@ class BranchNode(Node):
             for i, rule in enumerate(self.rules)
         ]
 
+    def _retargeted(self, resolve: Callable[[str], str]) -> dict[str, Any]:
+        return {"rules": tuple(replace(rule, goto=resolve(rule.goto)) for rule in self.rules)}
+
 
 @dataclass(frozen=True)
 class HangupNode(Node):
@@ -321,12 +346,17 @@ class Hotline:
 
 @dataclass(frozen=True)
 class Menu:
-    """A loaded phone tree: its hotline, start node and nodes by id."""
+    """A loaded phone tree: its hotline, start node and nodes by id.
+
+    ``warnings`` are the loader's located warnings: what a real line serves badly
+    although the menu loads (``ivr validate`` prints them and still exits 0).
+    """
 
     path: str
     hotline: Hotline
     start: str
     nodes: dict[str, Node]
+    warnings: tuple[MenuError, ...] = ()
 
     def node(self, node_id: str) -> Node:
         """The node with ``node_id`` (KeyError when there is none)."""

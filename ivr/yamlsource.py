@@ -11,6 +11,8 @@ beyond a node budget (alias bombs) or files over a size limit are refused.
 from __future__ import annotations
 
 import gc
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -154,28 +156,36 @@ def read_yaml(
 ) -> tuple[Any, Marks]:
     """Read one YAML document safely; raise ``MenuLoadError`` with located errors."""
     name = display_name or str(path)
-    try:
-        size = Path(path).stat().st_size
-        if size > max_bytes:
-            raise MenuLoadError(
-                [
-                    MenuError(
-                        name,
-                        1,
-                        1,
-                        f"file is {size:,} bytes, over the {max_bytes:,}-byte limit for a menu",
-                    )
-                ]
-            )
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise MenuLoadError([MenuError(name, 1, 1, f"cannot read file: {exc.strerror}")]) from exc
+    raw = _read_regular_file(path, max_bytes, name)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise MenuLoadError([MenuError(name, line, 1, "file is not valid UTF-8 text")]) from exc
     return parse_yaml(text, name)
+
+
+def _read_regular_file(path: str | Path, max_bytes: int, name: str) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes`` (no FIFO, device or endless file)."""
+
+    def refused(message: str) -> MenuLoadError:
+        return MenuLoadError([MenuError(name, 1, 1, message)])
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # opening a FIFO would block
+            raise refused("cannot read: not a regular file")
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise refused(f"cannot read file: {exc.strerror}") from exc
+    with os.fdopen(descriptor, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):  # replaced since the check above
+            raise refused("cannot read: not a regular file")
+        raw = stream.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        size = max(info.st_size, len(raw))
+        raise refused(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit for a menu")
+    return raw
 
 
 def parse_yaml(text: str, name: str = "<string>") -> tuple[Any, Marks]:

@@ -22,7 +22,7 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
     for path in menu_files(paths):
         menu, errors = check_menu(path)
         if menu is not None:
-            errors = structural_problems(menu, build_graph(menu))
+            errors = [*errors, *structural_problems(menu, build_graph(menu))]  # + warnings
         for error in errors:
             click.echo(str(error))
         count = sum(1 for e in errors if e.severity == "error")
