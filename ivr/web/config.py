@@ -25,6 +25,7 @@ KEYS = (
     "TWILIO_AUTH_TOKEN",
     "PUBLIC_URL",
     "DATABASE_URL",
+    "JOURNAL_DIR",
     "STATE_SECRET",
     "DEFAULT_MENU",
     "NOW",
@@ -55,6 +56,7 @@ class Settings:
     clock: Callable[[], datetime | None]
     play_audio: bool = False  # <Play> prompts rendered by `ivr voices render` (ivr.web.recording)
     vosk_model: str | None = None  # speech model folder (else voices.asr.find_model's search)
+    journal_dir: Path | None = None  # call events on their way to the database (records.py)
 
     def now(self) -> datetime | None:
         """The time calls are placed at (None: the hotline's real local time)."""
@@ -84,6 +86,7 @@ class Settings:
             clock=clock,
             play_audio=str(values["PLAY_AUDIO"] or "").strip().lower() not in FALSE_WORDS,
             vosk_model=values["VOSK_MODEL"] or None,
+            journal_dir=Path(values["JOURNAL_DIR"]) if values["JOURNAL_DIR"] else None,
         )
 
 

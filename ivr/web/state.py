@@ -7,7 +7,7 @@ cannot forge variables or move a call to another menu.
 
 >>> token = encode_state(b"secret", "acme", CallState("main", "en", {"main": 1}, {"acct": "42"}))
 >>> decode_state(b"secret", "acme", token)
-CallState(node='main', lang='en', failures={'main': 1}, variables={'acct': '42'})
+CallState(node='main', lang='en', failures={'main': 1}, variables={'acct': '42'}, seq=0)
 >>> decode_state(b"secret", "other-menu", token) is None
 True
 >>> decode_state(b"secret", "acme", "ab.é") is None
@@ -35,6 +35,7 @@ class CallState:
     lang: str
     failures: dict[str, int] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)
+    seq: int = 0  # how many requests of the call came before: orders its records
 
 
 def _b64(data: bytes) -> str:
@@ -57,6 +58,8 @@ def encode_state(secret: bytes, menu: str, state: CallState) -> str:
         body["f"] = state.failures
     if state.variables:
         body["v"] = state.variables
+    if state.seq:
+        body["q"] = state.seq
     payload = _b64(json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
     return f"{payload}.{_mac(secret, menu, payload)}"
 
@@ -88,4 +91,5 @@ def decode_state(secret: bytes, menu: str, token: str | None) -> CallState | Non
         lang,
         {str(k): int(v) for k, v in failures.items() if isinstance(v, int)},
         {str(k): str(v) for k, v in variables.items()},
+        body["q"] if isinstance(body.get("q"), int) else 0,
     )

@@ -84,12 +84,12 @@ def render(actions: list[Action], state: CallState, links: Links) -> tuple[Voice
             gather(
                 response,
                 item,
-                CallState(item.node, state.lang, state.failures, state.variables),
+                CallState(item.node, state.lang, state.failures, state.variables, state.seq),
                 links,
             )
             return response, "gather"
         elif isinstance(item, Enqueue):
-            here = CallState(item.node, item.lang, {}, state.variables)
+            here = CallState(item.node, item.lang, {}, state.variables, state.seq)
             response.enqueue(
                 item.name or item.node,
                 wait_url=links.wait(here),
@@ -99,14 +99,14 @@ def render(actions: list[Action], state: CallState, links: Links) -> tuple[Voice
             )
             return response, "enqueue"
         elif isinstance(item, Dial):
-            here = CallState(item.node, state.lang, {}, state.variables)
+            here = CallState(item.node, state.lang, {}, state.variables, state.seq)
             timeout = max(MIN_DIAL_TIMEOUT, math.ceil(item.ring) + 10)
             response.dial(
                 dial_number(item.number), action=links.dialed(here), method="POST", timeout=timeout
             )
             return response, "dial"
         elif isinstance(item, Record):
-            here = CallState(item.node, state.lang, {}, state.variables)
+            here = CallState(item.node, state.lang, {}, state.variables, state.seq)
             url = links.recorded(here)
             response.record(
                 action=url, method="POST", max_length=max(1, round(item.max_length)), play_beep=True

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -93,7 +93,9 @@ def init_voice(app: Flask, settings: Settings) -> None:
     """Register the voice blueprint and TwiML error answers on ``app``."""
     menus = MenuCache(settings.menu_dir, settings.menu_check_seconds)
     app.extensions[EXTENSION] = VoiceService(
-        settings, menus, CallRecords(settings.database_url, background=True)
+        settings,
+        menus,
+        CallRecords(settings.database_url, background=True, journal_dir=settings.journal_dir),
     )
     app.before_request(allow_recordings)  # before the signature check reads the form
     app.register_blueprint(voice)
@@ -195,7 +197,8 @@ def record(
 ) -> None:
     """Store one event of the current request's call."""
     sid = params().get("CallSid") or "anonymous"
-    service().records.add(Event(sid, menu, kind, list(path), action, given, outcome))
+    seq = g.get("ivr_seq", 0)  # the call state's: this request's place in the call
+    service().records.add(Event(sid, menu, kind, list(path), action, given, outcome, seq=seq))
 
 
 def call_time(menu: Menu) -> datetime:
@@ -280,7 +283,11 @@ def step(
     def compute() -> Answer:
         call, actions, path = run()
         state = CallState(
-            call.node or menu.start, call.lang, dict(call.failures), dict(call.variables)
+            call.node or menu.start,
+            call.lang,
+            dict(call.failures),
+            dict(call.variables),
+            g.get("ivr_seq", 0) + 1,
         )
         response, action = render(
             without_queue_announcements(actions, menu), state, links(menu_name)
@@ -344,8 +351,9 @@ def state_for(menu_name: str, menu: Menu) -> CallState | None:
     state = decode_state(service().settings.state_secret, menu_name, request.args.get("s"))
     if state is None or state.node not in menu.nodes:
         return None
+    g.ivr_seq = state.seq
     if state.lang not in menu.hotline.languages:
-        return CallState(state.node, menu.hotline.default_language, state.failures, state.variables)
+        return replace(state, lang=menu.hotline.default_language)
     return state
 
 

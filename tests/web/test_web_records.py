@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
-from web_support import make_app, twilio_form
+from web_support import make_app, parse_twiml, twilio_form
 
 from ivr.cli import main
 from ivr.web import call_records
@@ -225,3 +225,21 @@ def test_a_sqlite_file_that_was_read_only_at_start_is_written_once_it_is_writabl
         records.close()
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_the_webhook_numbers_the_requests_of_a_call_in_their_order(tmp_path):
+    app = make_app(tmp_path)
+    client = app.test_client()
+    form = twilio_form()
+    answered = parse_twiml(client.post("/voice/acme-hot", data=form).data)
+    action = answered.find(".//Gather").get("action")
+    enqueued = parse_twiml(client.post(action, data={**form, "Digits": "0"}).data).find("Enqueue")
+    client.post(enqueued.get("waitUrl"), data={**form, "QueuePosition": "1"})
+    client.post(enqueued.get("action"), data={**form, "QueueResult": "hangup"})
+    events = call_records(app).events(form["CallSid"])
+    assert [(e.event, e.seq) for e in events] == [
+        ("answer", 0),
+        ("press", 1),
+        ("wait", 2),
+        ("queue-result", 2),
+    ]
