@@ -11,10 +11,10 @@ from functools import cached_property
 import networkx as nx
 
 from audit.metrics import Metrics, compute_metrics
-from audit.timing import REACTION, CachedTimer, EstimatedTimer, PromptTimer
 from ivr.graph import build_graph
 from ivr.model import Menu, MenuNode, Node, QueueNode
 from ivr.queueing import QueueFigures, queue_figures
+from ivr.timing import REACTION, CachedTimer, EstimatedTimer, PromptTimer
 
 GATHERING_KINDS = ("menu", "input")
 

@@ -3,7 +3,7 @@
 The graph of ``ivr.graph.build_graph`` is expanded into a *timing graph*:
 one node per (menu node, language the caller hears), one edge per way out,
 carrying the seconds that step takes for each caller (``first`` and
-``expert``, see ``audit.timing``) and the key pressed. Time-to-human of a
+``expert``, see ``ivr.timing``) and the key pressed. Time-to-human of a
 human endpoint is its Dijkstra distance from the start plus what happens
 there: the queue's prompt, wait announcement and call-back offer, then the
 Erlang C average wait (``ivr.queueing``); a transfer's prompt and ring time.
@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from audit.timing import KEYPRESS, REACTION, CachedTimer, EstimatedTimer, PromptTimer
 from ivr.engine import queue_announcements
 from ivr.graph import build_graph
 from ivr.model import (
@@ -45,6 +44,7 @@ from ivr.model import (
 )
 from ivr.phrases import phrase
 from ivr.queueing import expected_wait
+from ivr.timing import KEYPRESS, REACTION, CachedTimer, EstimatedTimer, PromptTimer
 from ivr.yamlsource import paused_gc
 
 MINUTES_PER_WEEK = 7 * 24 * 60

@@ -21,8 +21,8 @@ from audit.context import Context
 from audit.metrics import Metrics
 from audit.rules.base import Finding, Rule
 from audit.temperature import PromiseCheck, check_promise, temperature
-from audit.timing import REACTION, PromptTimer
 from ivr.model import Menu
+from ivr.timing import REACTION, PromptTimer
 from ivr.yamlsource import paused_gc
 
 

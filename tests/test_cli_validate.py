@@ -101,3 +101,65 @@ def test_a_missing_path_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["validate", "no/such.yaml"])
     assert result.exit_code == 2
     assert "Path 'no/such.yaml' does not exist." in result.output
+
+
+@pytest.mark.parametrize("command", ["validate", "audit"])
+def test_a_folder_without_menus_is_an_error_that_says_what_was_looked_for(
+    tmp_path: Path, command: str
+) -> None:
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "notes.txt").write_text("not a menu", encoding="utf-8")
+    result = CliRunner().invoke(main, [command, str(flows)])
+    assert result.exit_code == 2
+    assert f"no menu files (*.yaml, *.yml) in {flows}/" in result.stderr
+    assert result.stdout == ""
+
+
+ESCAPES = """\
+hotline:
+  name: "ACME\\e[2J\\e[31m care\\e]0;pwned\\a"
+  languages: [en]
+start: main
+nodes:
+  main:
+    menu:
+      prompt: "For an agent, press 0."
+      options:
+        "0": {goto: agent, say: ["\\e[2Jagent"]}
+        "1": "bil\\e[2Jling"
+  agent:
+    transfer: {to: "+62 21 555 0000", human: true}
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate"],
+        ["audit"],
+        ["audit", "--format", "markdown"],
+        ["graph"],
+        ["graph", "--format", "dot"],
+    ],
+)
+def test_menu_text_reaches_the_terminal_without_control_sequences(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """A hotline name or node id with ``\\e[2J`` must not clear the screen of whoever
+    reads the output; the rest of the text is kept."""
+    path = tmp_path / "escapes.yaml"
+    path.write_text(ESCAPES, encoding="utf-8")
+    if args[0] != "validate":  # a menu that loads: the unknown node is gone
+        loadable = [line for line in ESCAPES.splitlines(keepends=True) if "bil" not in line]
+        path.write_text("".join(loadable), encoding="utf-8")
+    result = CliRunner().invoke(main, [*args[:1], str(path), *args[1:]])
+    printed = result.stdout + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "\x1b" not in printed and "\x07" not in printed
+    if args[0] == "validate":
+        assert 'unknown node "billing"' in printed
+    elif args[0] == "audit":
+        assert "ACME care" in printed
+    else:
+        assert "say agent" in printed

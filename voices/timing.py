@@ -13,17 +13,16 @@ these measurements into the auditor as the timing source ``tts``.
 
 from __future__ import annotations
 
-import math
 import wave
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audit.timing import EstimatedTimer
 from ivr.duration import estimate_seconds
 from ivr.model import Menu, MenuNode, Prompt
 from ivr.prompt_text import mention_end
+from ivr.timing import EstimatedTimer, relative_change
 from voices.tts import (
     Rendering,
     VoiceCache,
@@ -117,12 +116,14 @@ def render_jobs(menu: Menu) -> list[Job]:
 
 
 class TtsTimer:
-    """A ``PromptTimer`` (``audit.timing``) that measures rendered espeak-ng audio.
+    """A ``PromptTimer`` (``ivr.timing``) that measures rendered espeak-ng audio.
 
     Prompts are rendered on first use (and cached); a recorded prompt (``audio:``)
     is timed by its own recording when that can be read. Offsets are where the
     speech of the prompt's prefix up to the option ends.
     """
+
+    source = "rendered audio (tts)"  # what ``ivr audit --timing tts`` says it measured
 
     def __init__(self, menu: Menu, cache: VoiceCache | None = None) -> None:
         self.menu = menu
@@ -144,26 +145,16 @@ class TtsTimer:
             )
         return self.measured[text, lang]
 
-    def notes(self, audit) -> list[str]:
-        """Measurement against estimate, for ``ivr audit --timing tts``: the time to a
-        person, and every prompt whose audio differs from its estimate by over 10 %."""
-        from audit.run import audit_menu
-
-        estimated = audit_menu(self.menu, timer=EstimatedTimer()).metrics.nearest
-        nearest = audit.metrics.nearest
-        lines = [f"{self.menu.path}: timing from rendered audio (tts) against the text estimate"]
-        if nearest and estimated:
-            lines.append(
-                f"  first-time caller to a person: {nearest.first_time_s:.1f} s measured, "
-                f"{estimated.first_time_s:.1f} s estimated "
-                f"({_change(nearest.first_time_s, estimated.first_time_s)})"
-            )
+    def notes(self) -> list[str]:
+        """Every prompt measured so far whose audio differs from its estimate by over 10 %,
+        for ``ivr audit --timing tts`` (which prints them below the time to a person)."""
+        lines = []
         for (text, lang), measured in self.measured.items():
             guess = estimate_seconds(text)
             if guess and abs(measured - guess) > DIFFERENCE_NOTED * guess:
                 lines.append(
                     f"  [{lang}] {measured:.1f} s measured, {guess:.1f} s estimated "
-                    f"({_change(measured, guess)}): {_short(text)}"
+                    f"({relative_change(measured, guess)}): {_short(text)}"
                 )
         return lines
 
@@ -190,12 +181,6 @@ def recorded_prompts(menu: Menu) -> dict[tuple[str, str], float]:
         for lang, text in prompt_texts(prompt, menu.hotline).items():
             found[text, lang] = seconds
     return found
-
-
-def _change(measured: float, estimated: float) -> str:
-    if math.isinf(measured) or math.isinf(estimated) or not estimated:
-        return "no comparison"
-    return f"{(measured - estimated) / estimated:+.0%}"
 
 
 def _short(text: str, width: int = 50) -> str:

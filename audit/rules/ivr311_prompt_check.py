@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, ClassVar
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
 from ivr.model import MenuNode, Option
 from ivr.prompt_text import named_keys
+from ivr.recordings import (
+    ListenerUnavailable,
+    PromptListener,
+    RecordingUnreadable,
+    prompt_listener,
+    recording_path,
+)
 from ivr.speech import digit_words, normalize, phrase_in
 
 
@@ -21,9 +27,11 @@ class PromptCheck(Rule):
     with vosk, restricted to the menu's grammar (its option phrases, the digits
     as words, unknown speech), and checks that each option the text names is
     heard: by the option's phrase where the text uses one, else by its key
-    spoken as a digit word. A recording that cannot be read is reported too.
-    Without a speech model the recordings are not checked (an info finding
-    says so).
+    spoken as a digit word. A recording that is missing or cannot be read is
+    reported too (a missing one before any speech model is loaded). The
+    recogniser is a hook (``ivr.recordings``: the speech package's vosk
+    listener); without one, or without its model, the recordings are not
+    checked (an info finding says so).
 
     Why it hurts callers: the text is what reviewers and auditors read, the
     recording is what callers hear. When a recording predates a change
@@ -44,47 +52,56 @@ class PromptCheck(Rule):
     options: ClassVar[dict[str, Any]] = {"confidence_floor": 0.5}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        recorded = [node for node in ctx.nodes(MenuNode) if node.prompt.audio]
-        if not recorded:
+        recorded = [
+            (node, node.prompt.audio)
+            for node in ctx.nodes(MenuNode)
+            if isinstance(node, MenuNode) and node.prompt.audio
+        ]
+        present = []
+        for node, audio in recorded:  # a missing file needs no speech model to be noticed
+            if recording_path(ctx.menu, audio).is_file():
+                present.append((node, audio))
+            else:
+                yield self.finding(
+                    ctx,
+                    node.id,
+                    f'the recorded prompt of "{node.id}" cannot be checked: {audio}: no such file',
+                )
+        if not present:
             return
-        from voices.asr import ModelNotFound, load_model
-
         try:
-            model = load_model()
-        except ModelNotFound as exc:
+            listener = prompt_listener()
+        except ListenerUnavailable as exc:
             yield self.finding(
-                ctx, recorded[0].id, f"recorded prompts not checked: {exc}", severity="info"
+                ctx, present[0][0].id, f"recorded prompts not checked: {exc}", severity="info"
             )
             return
-        for node in recorded:
-            problem = self._problem(ctx, node, model)
+        for node, audio in present:
+            problem = self._problem(ctx, node, audio, listener)
             if problem:
                 yield self.finding(ctx, node.id, problem)
 
-    def _problem(self, ctx: Context, node: MenuNode, model) -> str | None:
-        """What is wrong with the recording of ``node`` (None when it says what it claims)."""
-        from voices.asr import grammar_for, in_vocabulary, recognise
-        from voices.audio import AudioError, read_audio
-
+    def _problem(
+        self, ctx: Context, node: MenuNode, audio_file: str, listener: PromptListener
+    ) -> str | None:
+        """What is wrong with the recording ``audio_file`` of ``node`` (None when it says
+        what its text claims)."""
         lang = ctx.menu.hotline.default_language
         text = node.prompt.text(lang, lang)
-        audio_file = node.prompt.audio
         try:
-            audio = read_audio(
-                Path(ctx.menu.path).parent / audio_file, max_seconds=600, name=audio_file
+            said = listener.hear(
+                recording_path(ctx.menu, audio_file),
+                audio_file,
+                ctx.menu,
+                node.id,
+                lang,
+                self.settings["confidence_floor"],
             )
-        except AudioError as exc:
+        except RecordingUnreadable as exc:
             return f'the recorded prompt of "{node.id}" cannot be checked: {exc}'
-        heard = recognise(
-            audio,
-            grammar_for(model, ctx.menu, node.id, lang),
-            model,
-            floor=self.settings["confidence_floor"],
-        )
-        said = " ".join(word.word for word in heard.accepted_words)
         missing = []
         for option in node.options:
-            evidence = [e for e in self._evidence(option, text, lang) if in_vocabulary(model, e)]
+            evidence = [e for e in self._evidence(option, text, lang) if listener.knows(e)]
             if evidence and not any(phrase_in(e, said) for e in evidence):
                 missing.append(f'{option.key} ("{evidence[0]}")')
         if not missing:

@@ -9,16 +9,17 @@ import click
 from audit.baseline import BaselineError, compare, load_baseline
 from audit.config import ConfigError, load_config
 from audit.reports import FORMATS
-from audit.run import audit_menu
-from audit.timing import TIMING_SOURCES, timer_for
-from ivr.discovery import menu_files
+from audit.run import MenuAudit, audit_menu
+from ivr.commands.common import echo, menu_paths, terminal_text
 from ivr.loader import check_menu, load_menu
+from ivr.model import Menu
+from ivr.timing import EstimatedTimer, PromptTimer, relative_change, timer_for, timing_sources
 
 HUMAN_FORMATS = ("text", "markdown")
 
 
-def _codes(values: tuple[str, ...]) -> list[str]:
-    return [code.strip() for value in values for code in value.split(",") if code.strip()]
+def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
 
 
 @click.command()
@@ -65,10 +66,11 @@ def _codes(values: tuple[str, ...]) -> list[str]:
 )
 @click.option(
     "--timing",
-    type=click.Choice(list(TIMING_SOURCES)),
+    type=click.Choice(timing_sources()),
     default="estimate",
     show_default=True,
-    help="Where prompt durations come from.",
+    help="Where prompt durations come from: estimate (from the text), tts (rendered "
+    "espeak-ng audio), or another installed ivr.timing_sources plugin.",
 )
 def audit(
     paths: tuple[str, ...],
@@ -81,10 +83,10 @@ def audit(
     config_spec: str,
     timing: str,
 ) -> None:
-    """Audit menus (folders: every *.yaml in them): depth, time to a person, findings.
+    """Audit menus (folders: every *.yaml and *.yml in them): depth, time to a person, findings.
 
     Exits 1 when a finding is an error (with --strict: a warning too), or a menu
-    cannot be loaded.
+    cannot be loaded; 2 when no menu file is found.
     """
     try:
         config = load_config(config_spec)
@@ -103,38 +105,66 @@ def audit(
         )
 
     audits, broken, notes = [], False, []
-    for path in menu_files(paths):
+    for path in menu_paths(paths):
         menu, errors = check_menu(path)
         if menu is None:
             broken = True
             for error in errors:
-                click.echo(str(error), err=True)
+                echo(str(error), err=True)
             continue
         timer = timer_for(timing, menu)
         audits.append(
             audit_menu(menu, config, timer=timer, select=_codes(select), ignore=_codes(ignore))
         )
-        # a measuring timer (e.g. tts) may say how its figures differ from the estimate
-        notes += getattr(timer, "notes", lambda _audit: [])(audits[-1])
+        if timing != "estimate":
+            notes += _timing_notes(timing, timer, audits[-1])
     fail_on = frozenset({"error", "warning"} if strict else {"error"})
     report = FORMATS[fmt](audits, fail_on) if audits else ""
-    if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(report, encoding="utf-8")
-        click.echo(f"{fmt} report written to {output}", err=True)
-    elif report:
-        click.echo(report, nl=False)
+    if fmt in HUMAN_FORMATS:  # menu text for people's eyes: no escape sequences
+        report = terminal_text(report)
+    _write(report, fmt, output)
     if notes:
-        click.echo("\n".join(notes), err=output is None and fmt not in HUMAN_FORMATS)
+        echo("\n".join(notes), err=output is None and fmt not in HUMAN_FORMATS)
     if baseline:
         try:
             old = load_baseline(baseline, lambda p: audit_file(p).as_dict())
         except BaselineError as exc:
             raise click.UsageError(str(exc)) from None
         to_stderr = output is None and fmt not in HUMAN_FORMATS
-        click.echo(
+        echo(
             "\nChanges since the baseline:\n" + compare(old, [a.as_dict() for a in audits]),
             err=to_stderr,
         )
     failed = broken or any(f.severity in fail_on for a in audits for f in a.findings)
     raise SystemExit(1 if failed else 0)
+
+
+def _write(report: str, fmt: str, output: str | None) -> None:
+    """The report to the ``output`` file, else to standard output."""
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(report, encoding="utf-8")
+        echo(f"{fmt} report written to {output}", err=True)
+    elif report:
+        click.echo(report, nl=False)
+
+
+def _timing_notes(source: str, timer: PromptTimer, audit: MenuAudit) -> list[str]:
+    """How a measured timing source's figures differ from the text estimate: the time to
+    a person for both, then whatever the timer notes itself (``notes()``, optional).
+
+    A timer names what it measures in its ``source`` attribute (default: the source name).
+    """
+    menu: Menu = audit.menu
+    measuring = getattr(timer, "source", source)
+    lines = [f"{menu.path}: timing from {measuring} against the text estimate"]
+    measured = audit.metrics.nearest
+    estimated = audit_menu(menu, timer=EstimatedTimer()).metrics.nearest
+    if measured and estimated:
+        lines.append(
+            f"  first-time caller to a person: {measured.first_time_s:.1f} s measured, "
+            f"{estimated.first_time_s:.1f} s estimated "
+            f"({relative_change(measured.first_time_s, estimated.first_time_s)})"
+        )
+    notes = getattr(timer, "notes", None)
+    return lines + (notes() if callable(notes) else [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ivr.discovery import menu_files
+from ivr.commands.common import echo, menu_paths
 from ivr.graph import build_graph, structural_problems
 from ivr.loader import check_menu
 
@@ -13,23 +13,24 @@ from ivr.loader import check_menu
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems, not the ok lines.")
 def validate(paths: tuple[str, ...], quiet: bool) -> None:
-    """Load and check menu files (folders: every *.yaml in them).
+    """Load and check menu files (folders: every *.yaml and *.yml in them).
 
     Prints every problem as file:line:col: message and exits 1 when any is an
-    error; warnings (unreachable nodes) do not fail.
+    error; warnings (unreachable nodes) do not fail. Exits 2 when no menu file
+    is found.
     """
     failed = False
-    for path in menu_files(paths):
+    for path in menu_paths(paths):
         menu, errors = check_menu(path)
         if menu is not None:
             errors = [*errors, *structural_problems(menu, build_graph(menu))]  # + warnings
         for error in errors:
-            click.echo(str(error))
+            echo(str(error))
         count = sum(1 for e in errors if e.severity == "error")
         failed = failed or menu is None or count > 0
         if menu is not None and count == 0 and not quiet:
             humans = len(menu.humans())
-            click.echo(
+            echo(
                 f"{path}: ok, {len(menu.nodes)} nodes, {humans} human endpoint"
                 f"{'' if humans == 1 else 's'}"
             )

@@ -7,13 +7,22 @@ import math
 
 import pytest
 from audit_support import audit_data, good, variant
+from click.testing import CliRunner
 
 from audit.metrics import compute_metrics
-from audit.timing import REACTION, TIMING_SOURCES, EstimatedTimer, MeasuredTimer, timer_for
+from ivr.cli import main
 from ivr.duration import COMMA_PAUSE, SENTENCE_PAUSE, WORDS_PER_MINUTE
 from ivr.loader import load_menu
 from ivr.phrases import phrase
 from ivr.queueing import average_speed_of_answer
+from ivr.timing import (
+    BUILT_IN_SOURCES,
+    REACTION,
+    EstimatedTimer,
+    MeasuredTimer,
+    timer_for,
+    timing_sources,
+)
 
 SECONDS_PER_WORD = 60 / WORDS_PER_MINUTE
 
@@ -43,7 +52,7 @@ def test_expert_hears_only_up_to_the_wanted_option():
 def test_measured_durations_replace_estimates_and_scale_offsets():
     text = "For billing, press 1. For sales, press 2."
     estimated = EstimatedTimer()
-    measured = MeasuredTimer(lambda t, lang: 8.68 if t == text else None)
+    measured = MeasuredTimer(lambda t, _lang: 8.68 if t == text else None)
     assert measured.seconds(text, "en") == 8.68
     assert measured.seconds("Other.", "en") == estimated.seconds("Other.", "en")
     assert measured.option_offset(text, "en", "1") == pytest.approx(
@@ -55,7 +64,9 @@ def test_measured_durations_replace_estimates_and_scale_offsets():
 
 def test_a_registered_timing_source_is_used_by_the_audit(tmp_path, monkeypatch):
     baseline = audit_data(tmp_path, good())
-    monkeypatch.setitem(TIMING_SOURCES, "slow", lambda menu: MeasuredTimer(lambda text, lang: 10.0))
+    monkeypatch.setitem(
+        BUILT_IN_SOURCES, "slow", lambda _menu: MeasuredTimer(lambda _text, _lang: 10.0)
+    )
     menu = load_menu(tmp_path / "menu.yaml")
     slow = compute_metrics(menu, timer_for("slow", menu))
     # every prompt now takes 10 s: the greeting, the menu and the two queue announcements
@@ -166,7 +177,7 @@ def test_a_one_minute_wait_is_timed_as_the_engine_says_it(tmp_path) -> None:
         '      prompt: "For an agent, press 0."\n'
         "      options: {'0': care}\n"
         "  care:\n"
-        "    queue: {wait: 70, announce_wait: true, callback: true}\n"
+        "    queue: {wait: 70, announce_wait: true, callback: true, patience: unlimited}\n"
     )
     menu = load_menu(path)
     call = Call(menu, at=datetime(2026, 11, 23, 10, 0))
@@ -177,3 +188,10 @@ def test_a_one_minute_wait_is_timed_as_the_engine_says_it(tmp_path) -> None:
     ]
     route = next(r for r in audit_menu(menu).metrics.humans if r.node == "care")
     assert route.first_time_s == pytest.approx(call.elapsed + 70, abs=0.01)
+
+
+def test_timing_sources_are_the_estimate_and_the_installed_plugins():
+    """The auditor names no speech module: ``tts`` comes from the speech package's entry point."""
+    assert timing_sources() == ["estimate", "tts"]
+    result = CliRunner().invoke(main, ["audit", "--help"])
+    assert "[estimate|tts]" in result.output

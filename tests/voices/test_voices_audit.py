@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from voices_support import ROOT, korean_menu_path
 
 from audit.run import audit_menu
-from audit.timing import EstimatedTimer, timer_for
 from ivr.cli import main
 from ivr.loader import load_menu
+from ivr.timing import EstimatedTimer, timer_for
 from voices.asr import load_model
 from voices.timing import TtsTimer
 from voices.tts import VoiceCache, VoiceSettings

@@ -1,4 +1,4 @@
-"""The time model of DESIGN.md: how long each step of a call takes, for two callers.
+"""Speaking time of prompts and callers (the time model of DESIGN.md), shared by every layer.
 
 Prompt durations come from a ``PromptTimer``. The default, ``EstimatedTimer``,
 uses ``ivr.duration.estimate_seconds`` and its documented constants:
@@ -23,9 +23,10 @@ Measured durations (the hook): ``MeasuredTimer`` takes a mapping or a callable
 optionally the same for option offsets ``(text, lang, key) -> seconds | None``.
 Where nothing was measured it falls back to the estimate; an offset that was
 not measured is the estimated offset scaled by measured/estimated length.
-A timing source is registered by name in ``TIMING_SOURCES`` (a factory
-``menu -> PromptTimer``, or a ``"module:attribute"`` string imported on use);
-``ivr audit --timing NAME`` picks one.
+Timing sources are found by name: ``estimate`` is built in, every other source
+is an entry point of the group ``ivr.timing_sources`` (``ivr.plugins``; the
+speech package registers ``tts``, measured from rendered espeak-ng audio), a
+factory ``menu -> PromptTimer``. ``ivr audit --timing NAME`` picks one.
 
 >>> timer = EstimatedTimer()
 >>> timer.seconds("For billing, press 1. For sales, press 2.", "en")
@@ -41,19 +42,14 @@ A timing source is registered by name in ``TIMING_SOURCES`` (a factory
 
 from __future__ import annotations
 
-import importlib
+import math
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Protocol
 
-from ivr.duration import (  # noqa: F401  (re-exported: the documented constants)
-    CJK_CHARS_PER_SECOND,
-    COMMA_PAUSE,
-    SENTENCE_PAUSE,
-    WORDS_PER_MINUTE,
-    estimate_seconds,
-)
+from ivr.duration import estimate_seconds
 from ivr.model import Menu
+from ivr.plugins import TIMING_SOURCES, load_plugin, plugin_names
 from ivr.prompt_text import clause_ends, mention_ends
 
 REACTION = 1.5
@@ -80,11 +76,11 @@ class EstimatedTimer:
     def __init__(self) -> None:
         self._offsets: dict[str, dict[str, float]] = {}
 
-    def seconds(self, text: str, lang: str) -> float:
+    def seconds(self, text: str, lang: str) -> float:  # noqa: ARG002  (same in every language)
         """Estimated seconds to speak ``text``."""
         return estimate_seconds(text)
 
-    def option_offset(self, text: str, lang: str, key: str) -> float | None:
+    def option_offset(self, text: str, lang: str, key: str) -> float | None:  # noqa: ARG002
         """Estimated seconds until the clause naming ``key`` has been spoken."""
         if text not in self._offsets:
             self._offsets[text] = _offsets(text)
@@ -178,17 +174,32 @@ class CachedTimer:
         return self._offsets[index]
 
 
+def relative_change(measured: float, estimated: float) -> str:
+    """``+12%``: how much longer the measurement is than the estimate.
+
+    >>> relative_change(11.2, 10.0), relative_change(float("inf"), 10.0)
+    ('+12%', 'no comparison')
+    """
+    if math.isinf(measured) or math.isinf(estimated) or not estimated:
+        return "no comparison"
+    return f"{(measured - estimated) / estimated:+.0%}"
+
+
 TimerFactory = Callable[[Menu], PromptTimer]
-TIMING_SOURCES: dict[str, TimerFactory | str] = {
-    "estimate": lambda menu: EstimatedTimer(),
-    "tts": "voices.timing:tts_timer",  # rendered espeak-ng audio (voices.timing.TtsTimer)
-}
+BUILT_IN_SOURCES: dict[str, TimerFactory] = {"estimate": lambda _menu: EstimatedTimer()}
+
+
+def timing_sources() -> list[str]:
+    """The names of every timing source: ``estimate`` first, then the installed plugins."""
+    return [*BUILT_IN_SOURCES, *(n for n in plugin_names(TIMING_SOURCES) if n != "estimate")]
 
 
 def timer_for(source: str, menu: Menu) -> PromptTimer:
-    """The ``PromptTimer`` of the registered timing ``source`` for ``menu``."""
-    factory = TIMING_SOURCES[source]
-    if isinstance(factory, str):
-        module, _, attribute = factory.partition(":")
-        factory = getattr(importlib.import_module(module), attribute)
+    """The ``PromptTimer`` of the timing ``source`` for ``menu``.
+
+    >>> from ivr.loader import load_menu
+    >>> type(timer_for("estimate", load_menu("menus/acme-hot.yaml"))).__name__
+    'EstimatedTimer'
+    """
+    factory = BUILT_IN_SOURCES.get(source) or load_plugin(TIMING_SOURCES, source)
     return factory(menu)
