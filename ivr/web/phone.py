@@ -33,8 +33,10 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from markupsafe import Markup
 
 from ivr.discovery import menu_files
+from ivr.drawing import tree_svg
 from ivr.errors import MenuLoadError
 from ivr.graph import build_graph
 from ivr.loader import check_menu, load_menu
@@ -53,7 +55,6 @@ from ivr.web.phone_calls import (
     sign,
     unsign,
 )
-from ivr.web.phone_tree import layout
 from voices.tts import VoiceCache, voice_for
 
 STATIC = Path(__file__).parent / "static"
@@ -152,7 +153,7 @@ def index() -> str:
 def phone_page(menu: str) -> str:
     """The phone for ``menu``, with its tree."""
     loaded = get_menu(menu)
-    tree = layout(build_graph(loaded))
+    tree = Markup(tree_svg(build_graph(loaded), label=menu))  # an autoescaped template
     start = default_start(loaded.hotline.timezone)
     at = request.args.get("at") or (start.isoformat() if start else "")
     lang = request.args.get("lang") or ""

@@ -143,7 +143,7 @@
     document.querySelectorAll("#tree .edge").forEach((edge) => {
       const on = taken.has(edge.dataset.from + "\u0000" + edge.dataset.to);
       edge.classList.toggle("taken", on);
-      edge.querySelector("path").setAttribute("marker-end", on ? "url(#arrow-taken)" : "url(#arrow)");
+      edge.querySelector("path").setAttribute("marker-end", on ? "url(#tree-arrow-taken)" : "url(#tree-arrow)");
     });
     const current = Array.from(document.querySelectorAll("#tree .node"))
       .find((node) => node.dataset.node === state.node);
