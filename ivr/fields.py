@@ -16,6 +16,7 @@ m.yaml:1:10: timeout must be a number, got text 'soon'
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ivr.errors import MenuError, did_you_mean
@@ -88,20 +89,32 @@ class FieldReader:
         default: float | None = None,
         *,
         minimum: float = 0,
+        maximum: float = math.inf,
         integer: bool = False,
+        unit: str = "",
     ) -> Any:
-        """``value`` as a number of at least ``minimum`` (an int when ``integer``)."""
+        """``value`` as a finite number from ``minimum`` to ``maximum`` (an int when ``integer``).
+
+        ``unit`` ("seconds") follows the limits in error messages.
+        """
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int | float):
             kind = "a whole number" if integer else "a number"
             self.error(where, f"{what} must be {kind}, got {type_name(value)} {value!r}")
             return default
+        if not math.isfinite(value):
+            self.error(where, f"{what} must be a finite number, got {_yaml_float(value)}")
+            return default
         if integer and not float(value).is_integer():
             self.error(where, f"{what} must be a whole number, got {value!r}")
             return default
+        unit = f" {unit}" if unit else ""
         if value < minimum:
-            self.error(where, f"{what} must be at least {minimum:g}, got {value!r}")
+            self.error(where, f"{what} must be at least {minimum:,g}{unit}, got {value!r}")
+            return default
+        if value > maximum:
+            self.error(where, f"{what} must be at most {maximum:,g}{unit}, got {value!r}")
             return default
         return int(value) if integer else float(value)
 
@@ -113,6 +126,13 @@ class FieldReader:
             self.error(where, f"{what} must be true or false, got {value!r}")
             return default
         return value
+
+
+def _yaml_float(value: float) -> str:
+    """How YAML writes a float that is not finite: ``.inf``, ``-.inf``, ``.nan``."""
+    if math.isnan(value):
+        return ".nan"
+    return ".inf" if value > 0 else "-.inf"
 
 
 def type_name(value: Any) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from ivr.errors import did_you_mean
 from ivr.fields import FieldReader, Where, type_name
 from ivr.languages import LANGUAGES
+from ivr.linelimits import RANGES, SAY_LIMIT, TWIML_LIMIT, twiml_bytes
 from ivr.model import (
     ANY_LANGUAGE,
     NO_PROMPT,
@@ -167,16 +168,37 @@ class MenuFileReader(FieldReader):
             return f"{relative}#{node}" if node else f"{relative}#"
         return f"{self.qualifier}{target}"
 
+    def ranged(
+        self, where: Where, value: Any, field: str, default: Any = None, what: str = ""
+    ) -> Any:
+        """``value`` as a number within the documented range of ``field`` (``RANGES``)."""
+        limits = RANGES[field]
+        return self.number(
+            where,
+            value,
+            what or field,
+            default,
+            minimum=limits.minimum,
+            maximum=limits.maximum,
+            integer=limits.integer,
+            unit=limits.unit,
+        )
+
     # -- prompts ---------------------------------------------------------------
-    def prompt(self, where: Where, value: Any, what: str = "prompt") -> Prompt:
+    def prompt(
+        self, where: Where, value: Any, what: str = "prompt", *, spoken: bool = True
+    ) -> Prompt:
+        """A prompt; ``spoken`` is False for the text of a recording (never said by TTS)."""
         if value is None:
             return NO_PROMPT
         if isinstance(value, str | int | float) and not isinstance(value, bool):
+            if spoken:
+                self.check_say_length(where, str(value))
             return Prompt({ANY_LANGUAGE: str(value)})
         if isinstance(value, dict) and "audio" in value:
             spec = self.mapping(where, value, ("audio", "text"), f"recorded {what}")
             audio = self.text((*where, "audio"), spec.get("audio"), "audio file")
-            texts = self.prompt((*where, "text"), spec.get("text"), what).texts
+            texts = self.prompt((*where, "text"), spec.get("text"), what, spoken=False).texts
             return Prompt(texts, audio or None)
         if isinstance(value, dict):
             texts = {}
@@ -190,6 +212,8 @@ class MenuFileReader(FieldReader):
                         key=True,
                     )
                 texts[lang] = self.text((*where, lang), text, f"{what} text")
+                if spoken:
+                    self.check_say_length((*where, lang), texts[lang])
             return Prompt(texts)
         self.error(
             where,
@@ -197,6 +221,34 @@ class MenuFileReader(FieldReader):
             f"{{audio: file.wav, text: ...}}, got {type_name(value)}",
         )
         return NO_PROMPT
+
+    def check_say_length(self, where: Where, text: str) -> None:
+        """Warn about a text longer than Twilio's ``<Say>`` speaks."""
+        if len(text) > SAY_LIMIT:
+            self.warn(
+                where,
+                f"this prompt is {len(text):,} characters long; Twilio's <Say> speaks at most "
+                f"{SAY_LIMIT:,} (3,000 with Polly voices): split it or record it",
+            )
+
+    def check_document_size(self, where: Where, node: Node) -> None:
+        """Refuse a node whose TwiML document would be over Twilio's 64 KB limit."""
+        prompts = [p for p in (getattr(node, "prompt", None), getattr(node, "message", None)) if p]
+        hints = [phrase for option in getattr(node, "options", ()) for phrase in option.phrases]
+        longest = sum(max(map(len, p.texts.values()), default=0) for p in prompts)
+        if 5 * (longest + len(", ".join(hints))) + 4_096 < TWIML_LIMIT:
+            return  # even if every character were escaped to 5 bytes: well under the limit
+        for lang in self.languages:
+            texts = [p.text(lang, self.languages[0]) for p in prompts]
+            size = twiml_bytes(texts, lang, hints)
+            if size > TWIML_LIMIT:
+                self.error(
+                    where,
+                    f"the TwiML document for this node would be about {size:,} bytes "
+                    f'(language "{lang}"), over Twilio\'s 64 KB ({TWIML_LIMIT:,}-byte) limit; '
+                    "shorten its prompts",
+                )
+                return
 
     # -- top level -------------------------------------------------------------
     def read(self) -> tuple[Hotline | None, str | None, dict[str, Node]]:
@@ -318,10 +370,11 @@ class MenuFileReader(FieldReader):
                 self.hours_used.append((hours, (*where, "promise", "hours")))
             promise = Promise(
                 hours or None,
-                self.number(
+                self.ranged(
                     (*where, "promise", "time_to_human"),
                     pspec.get("time_to_human"),
-                    "promised time to human (seconds)",
+                    "time_to_human",
+                    what="promised time to human",
                 ),
             )
         voices = {}
@@ -336,7 +389,7 @@ class MenuFileReader(FieldReader):
                 )
             voices[lang] = Voice(
                 self.text((*vwhere, "voice"), vspec.get("voice"), "voice") or None,
-                self.number((*vwhere, "rate"), vspec.get("rate"), "rate", integer=True, minimum=40),
+                self.ranged((*vwhere, "rate"), vspec.get("rate"), "rate"),
             )
         traffic, traffic_by_hour = self.traffic((*where, "traffic"), spec.get("traffic"))
         return Hotline(
@@ -372,15 +425,11 @@ class MenuFileReader(FieldReader):
         where: Where = ("defaults",)
         spec = self.mapping(where, value, DEFAULT_KEYS, "defaults")
         self._current = ""
-        self.defaults["timeout"] = self.number(
+        self.defaults["timeout"] = self.ranged(
             (*where, "timeout"), spec.get("timeout"), "timeout", self.defaults["timeout"]
         )
-        self.defaults["retries"] = self.number(
-            (*where, "retries"),
-            spec.get("retries"),
-            "retries",
-            self.defaults["retries"],
-            integer=True,
+        self.defaults["retries"] = self.ranged(
+            (*where, "retries"), spec.get("retries"), "retries", self.defaults["retries"]
         )
         self.defaults["on_fail"] = self.target(
             (*where, "on_fail"), spec.get("on_fail"), "defaults on_fail"
@@ -405,15 +454,15 @@ class MenuFileReader(FieldReader):
         return seconds
 
     def per_schedule(
-        self, where: Where, value: Any, what: str, integer: bool = False
+        self, where: Where, value: Any, what: str
     ) -> tuple[Any, tuple[tuple[str, Any], ...]]:
-        """A figure given as a number or as a mapping of schedule names to numbers."""
+        """A figure (``what``, a field of ``RANGES``) given as a number or per schedule."""
         if not isinstance(value, dict):
-            return self.number(where, value, what, integer=integer), ()
+            return self.ranged(where, value, what), ()
         figures = []
         for name, figure in value.items():
             self.hours_used.append((str(name), (*where, str(name))))
-            number = self.number((*where, str(name)), figure, f"{what} ({name})", integer=integer)
+            number = self.ranged((*where, str(name)), figure, what, what=f"{what} ({name})")
             if number is not None:
                 figures.append((str(name), number))
         if not figures:
@@ -426,7 +475,7 @@ class MenuFileReader(FieldReader):
             return (), ()
         if isinstance(value, list):
             weights = [
-                self.number((*where, str(i)), w, "traffic weight") for i, w in enumerate(value)
+                self.ranged((*where, str(i)), w, "traffic weight") for i, w in enumerate(value)
             ]
             if len(value) != HOURS_PER_WEEK or any(w is None for w in weights) or not any(weights):
                 self.error(
@@ -442,7 +491,9 @@ class MenuFileReader(FieldReader):
         shares = []
         for name, share in value.items():
             self.hours_used.append((str(name), (*where, str(name))))
-            number = self.number((*where, str(name)), share, f"traffic share ({name})")
+            number = self.ranged(
+                (*where, str(name)), share, "traffic share", what=f"traffic share ({name})"
+            )
             if number is not None:
                 shares.append((str(name), number))
         if sum(share for _, share in shares) > 1 + 1e-9:
@@ -488,7 +539,9 @@ class MenuFileReader(FieldReader):
         sibling_next = spec.get("next")
         if sibling_next is not None and kind not in ("say", "input", "record"):
             self.error((*where, "next"), f'a {kind} node has no "next"', key=True)
-        return getattr(self, f"_{kind}")((*where, kind), body, common, sibling_next)
+        node = getattr(self, f"_{kind}")((*where, kind), body, common, sibling_next)
+        self.check_document_size((*where, kind, "prompt"), node)
+        return node
 
     def _say(self, where: Where, body: Any, common: dict, sibling_next: Any) -> Node:
         return SayNode(
@@ -500,15 +553,11 @@ class MenuFileReader(FieldReader):
     def _gather_common(self, where: Where, spec: dict) -> dict[str, Any]:
         return {
             "prompt": self.prompt((*where, "prompt"), spec.get("prompt")),
-            "timeout": self.number(
+            "timeout": self.ranged(
                 (*where, "timeout"), spec.get("timeout"), "timeout", self.defaults["timeout"]
             ),
-            "retries": self.number(
-                (*where, "retries"),
-                spec.get("retries"),
-                "retries",
-                self.defaults["retries"],
-                integer=True,
+            "retries": self.ranged(
+                (*where, "retries"), spec.get("retries"), "retries", self.defaults["retries"]
             ),
             "on_fail": (
                 self.target((*where, "on_fail"), spec.get("on_fail"), "on_fail")
@@ -609,16 +658,9 @@ class MenuFileReader(FieldReader):
             )
             digits = {}
         dspec = self.mapping((*where, "digits"), digits, ("min", "max"), "digits")
-        low = self.number(
-            (*where, "digits", "min"), dspec.get("min"), "digits min", 1, integer=True, minimum=1
-        )
-        high = self.number(
-            (*where, "digits", "max"),
-            dspec.get("max"),
-            "digits max",
-            max(low, 20),
-            integer=True,
-            minimum=1,
+        low = self.ranged((*where, "digits", "min"), dspec.get("min"), "digits", 1, "digits min")
+        high = self.ranged(
+            (*where, "digits", "max"), dspec.get("max"), "digits", max(low, 20), "digits max"
         )
         if high < low:
             self.error((*where, "digits"), f"digits max ({high}) is below min ({low})")
@@ -651,7 +693,7 @@ class MenuFileReader(FieldReader):
         if hours:
             self.hours_used.append((hours, (*where, "hours")))
         agents, agents_by_hours = self.per_schedule(
-            (*where, "agents"), spec.get("agents"), "agents", integer=True
+            (*where, "agents"), spec.get("agents"), "agents"
         )
         calls, calls_by_hours = self.per_schedule(
             (*where, "calls_per_hour"), spec.get("calls_per_hour"), "calls_per_hour"
@@ -668,11 +710,11 @@ class MenuFileReader(FieldReader):
             **common,
             name=self.text((*where, "name"), spec.get("name"), "name", common["id"]),
             agents=agents,
-            handle_time=self.number(
-                (*where, "handle_time"), spec.get("handle_time"), "handle_time", minimum=1
+            handle_time=self.ranged(
+                (*where, "handle_time"), spec.get("handle_time"), "handle_time"
             ),
             calls_per_hour=calls,
-            wait=self.number((*where, "wait"), spec.get("wait"), "wait"),
+            wait=self.ranged((*where, "wait"), spec.get("wait"), "wait"),
             hours=hours,
             patience=self.patience((*where, "patience"), spec.get("patience")),
             agents_by_hours=agents_by_hours,
@@ -695,7 +737,7 @@ class MenuFileReader(FieldReader):
             **common,
             to=self.text((*where, "to"), spec.get("to"), "to"),
             human=self.flag((*where, "human"), spec.get("human"), "human", True),
-            ring=self.number((*where, "ring"), spec.get("ring"), "ring", 0.0),
+            ring=self.ranged((*where, "ring"), spec.get("ring"), "ring", 0.0),
             prompt=self.prompt((*where, "prompt"), spec.get("prompt")),
             on_no_answer=self.target(
                 (*where, "on_no_answer"), spec.get("on_no_answer"), "on_no_answer"
@@ -705,11 +747,18 @@ class MenuFileReader(FieldReader):
     def _record(self, where: Where, body: Any, common: dict, sibling_next: Any) -> Node:
         spec = self.mapping(where, body, RECORD_KEYS, "record")
         next_where = (*where, "next") if "next" in spec else (*where[:-1], "next")
+        if spec.get("next", sibling_next) is None:
+            self.warn(
+                where,
+                'a record without "next" hangs up on the caller right after the message, '
+                "without a word; add next: with a goodbye",
+                key=True,
+            )
         return RecordNode(
             **common,
             prompt=self.prompt((*where, "prompt"), spec.get("prompt")),
-            max_length=self.number(
-                (*where, "max_length"), spec.get("max_length"), "max_length", 120.0, minimum=1
+            max_length=self.ranged(
+                (*where, "max_length"), spec.get("max_length"), "max_length", 120.0
             ),
             next=self.target(next_where, spec.get("next", sibling_next), "next"),
         )

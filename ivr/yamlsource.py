@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from ivr.errors import MenuError, MenuLoadError
+from ivr.linelimits import control_character
 
 MAX_FILE_BYTES = 4_000_000
 MAX_NODES = 200_000
@@ -104,6 +105,8 @@ class _Expander:
         if isinstance(node, yaml.SequenceNode):
             return [self.expand(item, (*path, str(i))) for i, item in enumerate(node.value)]
         if node.tag == STR_TAG:  # most values are text: skip the constructor machinery
+            if getattr(node, "style", None) == '"':  # only "..." turns escapes into controls
+                self._check_text(node.value, node.start_mark)
             return node.value
         return self.loader.construct_object(node, deep=True)
 
@@ -120,6 +123,8 @@ class _Expander:
                 )
                 continue
             key = str(key_node.value)
+            if key_node.style == '"':
+                self._check_text(key, key_node.start_mark)
             child = (*path, key)
             if key in result and index >= merged and child in self.merged_keys:
                 self.merged_keys.discard(child)  # overrides a merged value: fine
@@ -140,6 +145,21 @@ class _Expander:
             self.marks.keys[child] = _pos(key_node.start_mark)
             result[key] = self.expand(value_node, child)
         return result
+
+    def _check_text(self, text: str, mark: yaml.Mark) -> None:
+        """Refuse text with control characters (written as escapes such as ``\\e``)."""
+        code = control_character(text)
+        if code:
+            line, col = _pos(mark)
+            self.errors.append(
+                MenuError(
+                    self.marks.file,
+                    line,
+                    col,
+                    f"text contains the control character {code}, which a phone line cannot "
+                    "say and which makes the webhook's TwiML not well-formed XML; remove it",
+                )
+            )
 
 
 class _TooBig(Exception):
