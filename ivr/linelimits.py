@@ -38,11 +38,17 @@ RANGES: dict[str, Range] = {
     "calls_per_hour": Range(0, 100_000, why="a national emergency line at its peak"),
     "wait": Range(0, DAY, unit="seconds", why="a day"),
     "patience": Range(0, DAY, unit="seconds", why="a day (or unlimited); over 0"),
-    "ring": Range(0, 600, unit="seconds", why="Twilio's <Dial timeout> maximum"),
+    "ring": Range(0, 600, unit="seconds", why="Twilio's `<Dial timeout>` maximum"),
     "max_length": Range(1, 14_400, unit="seconds", why="four hours, Twilio's longest recording"),
     "time_to_human": Range(0, DAY, unit="seconds", why="a day"),
     "rate": Range(40, 600, integer=True, unit="words per minute", why="espeak-ng's range"),
-    "digits": Range(1, 128, integer=True, why="Gather takes numDigits >= 1; gateways cap at 128"),
+    "digits": Range(
+        1,
+        128,
+        integer=True,
+        why="Twilio's `<Gather numDigits>` takes any whole number from 1; Telnyx's gather stops "
+        "at 128",
+    ),
     "traffic weight": Range(0, 1_000_000, why="relative weights of the week's hours"),
     "traffic share": Range(0, 1, why="a share of the week's calls"),
 }

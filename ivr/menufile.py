@@ -75,6 +75,14 @@ QUEUE_KEYS = (
 )
 TRANSFER_KEYS = ("to", "human", "ring", "prompt", "on_no_answer")
 RECORD_KEYS = ("prompt", "max_length", "next")
+PROMISE_KEYS = ("hours", "time_to_human")
+VOICE_KEYS = ("voice", "rate")
+RECORDED_PROMPT_KEYS = ("audio", "text")
+OPTION_KEYS = ("goto", "lang", "say")
+DIGITS_KEYS = ("min", "max")
+BRANCH_RULE_KEYS = ("when", "goto")
+CONDITION_KEYS = ("hours", "lang", "var", "equals")
+HANGUP_KEYS = ("say",)
 HOLD_KINDS = ("music", "message", "silence")
 KEY_PATTERN = re.compile(r"^[0-9*#]{1,4}$")
 NODE_ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
@@ -196,7 +204,7 @@ class MenuFileReader(FieldReader):
                 self.check_say_length(where, str(value))
             return Prompt({ANY_LANGUAGE: str(value)})
         if isinstance(value, dict) and "audio" in value:
-            spec = self.mapping(where, value, ("audio", "text"), f"recorded {what}")
+            spec = self.mapping(where, value, RECORDED_PROMPT_KEYS, f"recorded {what}")
             audio = self.text((*where, "audio"), spec.get("audio"), "audio file")
             texts = self.prompt((*where, "text"), spec.get("text"), what, spoken=False).texts
             return Prompt(texts, audio or None)
@@ -362,9 +370,7 @@ class MenuFileReader(FieldReader):
             self.schedules[name] = self.schedule((*where, "hours", name), name, schedule)
         promise = Promise()
         if "promise" in spec:
-            pspec = self.mapping(
-                (*where, "promise"), spec["promise"], ("hours", "time_to_human"), "promise"
-            )
+            pspec = self.mapping((*where, "promise"), spec["promise"], PROMISE_KEYS, "promise")
             hours = self.text((*where, "promise", "hours"), pspec.get("hours"), "promised hours")
             if hours:
                 self.hours_used.append((hours, (*where, "promise", "hours")))
@@ -380,7 +386,7 @@ class MenuFileReader(FieldReader):
         voices = {}
         for lang, vspec in (spec.get("voices") or {}).items():
             vwhere = (*where, "voices", lang)
-            vspec = self.mapping(vwhere, vspec, ("voice", "rate"), f'voice for "{lang}"')
+            vspec = self.mapping(vwhere, vspec, VOICE_KEYS, f'voice for "{lang}"')
             if lang not in self.languages:
                 self.error(
                     vwhere,
@@ -622,7 +628,7 @@ class MenuFileReader(FieldReader):
                 f"{{goto: node, say: [words]}}, got {type_name(value)}",
             )
             return Option(key, "", location=self.location(where, key=True))
-        spec = self.mapping(where, value, ("goto", "lang", "say"), what, required=("goto",))
+        spec = self.mapping(where, value, OPTION_KEYS, what, required=("goto",))
         lang = self.text((*where, "lang"), spec.get("lang"), "lang") or None
         if lang is not None and lang not in self.languages:
             self.error(
@@ -657,7 +663,7 @@ class MenuFileReader(FieldReader):
                 f"{{min: 4, max: 6}}, got {type_name(digits)}",
             )
             digits = {}
-        dspec = self.mapping((*where, "digits"), digits, ("min", "max"), "digits")
+        dspec = self.mapping((*where, "digits"), digits, DIGITS_KEYS, "digits")
         low = self.ranged((*where, "digits", "min"), dspec.get("min"), "digits", 1, "digits min")
         high = self.ranged(
             (*where, "digits", "max"), dspec.get("max"), "digits", max(low, 20), "digits max"
@@ -775,7 +781,7 @@ class MenuFileReader(FieldReader):
         for i, item in enumerate(body):
             rwhere = (*where, str(i))
             spec = self.mapping(
-                rwhere, item, ("when", "goto"), f"branch rule {i + 1}", required=("goto",)
+                rwhere, item, BRANCH_RULE_KEYS, f"branch rule {i + 1}", required=("goto",)
             )
             when = None
             if "when" in spec:
@@ -795,7 +801,7 @@ class MenuFileReader(FieldReader):
         return BranchNode(**common, rules=tuple(rules))
 
     def condition(self, where: Where, value: Any) -> Condition:
-        spec = self.mapping(where, value, ("hours", "lang", "var", "equals"), "when")
+        spec = self.mapping(where, value, CONDITION_KEYS, "when")
         hours = self.text((*where, "hours"), spec.get("hours"), "hours") or None
         if hours:
             self.hours_used.append((hours, (*where, "hours")))
@@ -828,5 +834,5 @@ class MenuFileReader(FieldReader):
                 f"hangup must be empty, a goodbye text, or {{say: ...}}, got {type_name(body)}",
             )
             return HangupNode(**common)
-        spec = self.mapping(where, body, ("say",), "hangup")
+        spec = self.mapping(where, body, HANGUP_KEYS, "hangup")
         return HangupNode(**common, prompt=self.prompt((*where, "say"), spec.get("say"), "goodbye"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,17 @@ def test_a_record_without_next_is_a_warning_printed_by_validate() -> None:
         "the message, without a word; add next: with a goodbye"
     ) in lines
     assert lines[-1].startswith("m.yaml: ok, ")
+
+
+def test_the_docs_table_gives_every_range() -> None:
+    text = Path(__file__).parent.parent.joinpath("docs/menu-format.md").read_text("utf-8")
+    table = text[text.index("| field | minimum | maximum |") :].split("\n\n")[0]
+    documented = {}
+    for row in table.splitlines()[2:]:
+        name, low, high, unit, why = (cell.strip() for cell in row.strip("|").split("|"))
+        field = re.sub(r"\s*\(.*\)", "", name).replace("`", "").strip()
+        documented[field] = (float(low.replace(",", "")), float(high.replace(",", "")), unit, why)
+    assert documented == {
+        name: (limits.minimum, limits.maximum, limits.unit, limits.why)
+        for name, limits in RANGES.items()
+    }

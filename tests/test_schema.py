@@ -9,6 +9,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from ivr import menufile
+from ivr.linelimits import RANGES
 from ivr.yamlsource import parse_yaml, read_yaml
 
 MENUS = sorted(Path("menus").glob("*.yaml"))
@@ -77,3 +79,105 @@ def test_broken_menu_does_not_validate(
     text = GOOD.replace(old, new) if old in GOOD else GOOD + old
     assert text != GOOD
     assert problems(validator, parse_yaml(text)[0]) != []
+
+
+# -- the schema and the loader know the same keys ---------------------------------
+
+
+def properties_at(schema: dict, path: str) -> set[str]:
+    """The property names of the schema object at ``path`` (``/``-separated, ``[i]`` indexes)."""
+    node: object = schema
+    for part in filter(None, path.split("/")):
+        name, _, index = part.partition("[")
+        node = node[name]  # type: ignore[index]
+        if index:
+            node = node[int(index[:-1])]  # type: ignore[index]
+    return set(node["properties"])  # type: ignore[index]
+
+
+KEY_TABLES = {
+    "properties": menufile.TOP_KEYS,
+    "properties/hotline/properties": menufile.HOTLINE_KEYS,
+    "properties/hotline/properties/promise/properties": menufile.PROMISE_KEYS,
+    "properties/hotline/properties/voices/additionalProperties/properties": menufile.VOICE_KEYS,
+    "properties/defaults/properties": menufile.DEFAULT_KEYS,
+    "definitions/prompt/anyOf[1]/properties": menufile.RECORDED_PROMPT_KEYS,
+    "definitions/option/anyOf[1]/properties": menufile.OPTION_KEYS,
+    "definitions/node/properties": (*menufile.NODE_KINDS, "next"),
+    "definitions/node/properties/menu/properties": menufile.MENU_KEYS,
+    "definitions/node/properties/input/properties": menufile.INPUT_KEYS,
+    "definitions/node/properties/input/properties/digits/anyOf[1]/properties": (
+        menufile.DIGITS_KEYS
+    ),
+    "definitions/node/properties/queue/properties": menufile.QUEUE_KEYS,
+    "definitions/node/properties/transfer/properties": menufile.TRANSFER_KEYS,
+    "definitions/node/properties/record/properties": menufile.RECORD_KEYS,
+    "definitions/node/properties/branch/items/properties": menufile.BRANCH_RULE_KEYS,
+    "definitions/node/properties/branch/items/properties/when/properties": (
+        menufile.CONDITION_KEYS
+    ),
+    "definitions/node/properties/hangup/anyOf[3]/properties": menufile.HANGUP_KEYS,
+}
+
+
+@pytest.mark.parametrize("path, keys", KEY_TABLES.items(), ids=list(KEY_TABLES))
+def test_schema_properties_equal_the_loaders_keys(
+    validator: jsonschema.Draft7Validator, path: str, keys: tuple[str, ...]
+) -> None:
+    where = path.removesuffix("/properties").removesuffix("properties")
+    assert properties_at(validator.schema, where) == set(keys)
+
+
+def test_every_object_of_the_schema_is_compared(validator: jsonschema.Draft7Validator) -> None:
+    found = []
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            if "properties" in node:
+                found.append(f"{path}/properties".strip("/"))
+            for key, value in node.items():
+                walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{path}[{index}]")
+
+    walk(validator.schema, "")
+    assert sorted(found) == sorted(KEY_TABLES)
+
+
+def numeric_fields(schema: dict) -> dict[str, tuple[str, float, float]]:
+    """Every number of the schema: its path, the ``RANGES`` field it is, minimum and maximum."""
+    fields = {}
+
+    def walk(node: object, path: tuple[str, ...]) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("number", "integer"):
+                named = [p for p in path if p not in NOT_NAMES and not p.startswith("[")]
+                field = {"min": "digits", "max": "digits", "traffic": "traffic share"}.get(
+                    named[-1], named[-1]
+                )
+                if path[-1] == "items":
+                    field = "traffic weight"
+                low = node.get("minimum", node.get("exclusiveMinimum"))
+                fields["/".join(path)] = (field, low, node.get("maximum"))
+            for key, value in node.items():
+                walk(value, (*path, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, (*path, f"[{index}]"))
+
+    walk(schema, ())
+    return fields
+
+
+NOT_NAMES = {"properties", "additionalProperties", "anyOf", "items", "definitions"}
+
+
+def test_schema_number_limits_equal_the_loaders_ranges(
+    validator: jsonschema.Draft7Validator,
+) -> None:
+    fields = numeric_fields(validator.schema)
+    assert len(fields) >= 20
+    for path, (field, low, high) in fields.items():
+        limits = RANGES[field]
+        assert (low, high) == (limits.minimum, limits.maximum), path
