@@ -9,8 +9,8 @@
 m.yaml (baseline m.yaml)
   temperature     cold -> hot
   depth to human  4 -> 1 (-3)
-  first-time      never -> 22.3 s
-  expert          never -> 18.0 s
+  first-time      nobody -> 22.3 s
+  expert          nobody -> 18.0 s
   findings        1 -> 0 (-1); fixed: IVR101 at main
 """
 
@@ -70,7 +70,34 @@ def _pairs(old: list[Report], new: list[Report]) -> list[tuple[Report | None, Re
 
 
 def _seconds(value: float | None) -> str:
-    return "never" if value is None else f"{value:.1f} s"
+    return "nobody" if value is None else f"{value:.1f} s"
+
+
+def _percent(value: float | None) -> str:
+    return "unknown" if value is None else f"{value * 100:.0f} %"
+
+
+def _share_change(old: float | None, new: float | None) -> str:
+    text = f"{_percent(old)} -> {_percent(new)}"
+    if old is not None and new is not None and round(old * 100) != round(new * 100):
+        text += f" ({(new - old) * 100:+.0f} points)"
+    return text
+
+
+def _caller_lines(before: Report, after: Report) -> list[str]:
+    """Caller figures before and after; reports from before the week model have none."""
+    c0, c1 = before.get("callers") or {}, after.get("callers") or {}
+    if not c0 and not c1:
+        return []
+    t0, t1 = before.get("time_to_human", {}), after.get("time_to_human", {})
+    return [
+        f"  reach a person  {_share_change(c0.get('reached'), c1.get('reached'))}",
+        f"  give up on hold {_share_change(c0.get('abandoned'), c1.get('abandoned'))}",
+        f"  hung up on      {_share_change(c0.get('hung_up'), c1.get('hung_up'))}",
+        f"  first-time p50  {_change(c0.get('first_time_p50_s'), c1.get('first_time_p50_s'))}",
+        f"  first-time p90  {_change(c0.get('first_time_p90_s'), c1.get('first_time_p90_s'))}",
+        f"  in the menus    {_change(t0.get('ivr_s'), t1.get('ivr_s'))}",
+    ]
 
 
 def _change(old: float | None, new: float | None) -> str:
@@ -100,6 +127,7 @@ def compare(old: list[Report], new: list[Report]) -> str:
         t0, t1 = before.get("time_to_human", {}), after.get("time_to_human", {})
         lines.append(f"  first-time      {_change(t0.get('first_time_s'), t1.get('first_time_s'))}")
         lines.append(f"  expert          {_change(t0.get('expert_s'), t1.get('expert_s'))}")
+        lines.extend(_caller_lines(before, after))
         f0 = Counter((f["code"], f["node"]) for f in before.get("findings", []))
         f1 = Counter((f["code"], f["node"]) for f in after.get("findings", []))
         added, fixed = f1 - f0, f0 - f1

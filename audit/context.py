@@ -6,14 +6,17 @@ with networkx calls, so every rule stays linear or n log n.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from functools import cached_property
 
 import networkx as nx
 
-from audit.metrics import Metrics, compute_metrics
+from audit.callers import Callers, caller_figures
+from audit.metrics import Metrics, compute_metrics, describe_minutes
 from ivr.graph import build_graph
-from ivr.model import Menu, MenuNode, Node, QueueNode
-from ivr.queueing import QueueFigures, queue_figures
+from ivr.model import Menu, MenuNode, Node, QueueNode, TransferNode
+from ivr.queueing import Hold, QueueFigures, queue_figures, staffing_at
 from ivr.timing import REACTION, CachedTimer, EstimatedTimer, PromptTimer
 
 GATHERING_KINDS = ("menu", "input")
@@ -42,6 +45,41 @@ class Context:
         return compute_metrics(self.menu, self.timer, self.graph, self.reaction)
 
     @cached_property
+    def callers(self) -> Callers:
+        """What callers live over the week (``audit.callers``)."""
+        return caller_figures(self.metrics)
+
+    @cached_property
+    def queue_hours(self) -> dict[str, list[QueueHours]]:
+        """Every queue's staffing and hold at the hours it is open, grouped by equal staffing."""
+        schedules = self.metrics.schedules
+        grouped: dict[str, dict[tuple, tuple[list[int], dict[str, bool]]]] = {}
+        for _, figures in self.metrics.by_hours or [("all week", self.metrics.figures)]:
+            is_open = dict(zip(schedules, figures.pattern, strict=True))
+            for node in self.nodes(QueueNode):
+                if node.hours and not is_open.get(node.hours, True):
+                    continue
+                staffing = staffing_at(node, is_open)
+                minutes, _ = grouped.setdefault(node.id, {}).setdefault(staffing, ([], is_open))
+                minutes.extend(figures.minutes)
+        result: dict[str, list[QueueHours]] = {}
+        for node_id, by_staffing in grouped.items():
+            node = self.menu.nodes[node_id]
+            hours = [
+                QueueHours(
+                    describe_minutes(minutes),
+                    min(minutes, default=0),
+                    agents,
+                    calls,
+                    Hold.of_queue(node, is_open),
+                    len(minutes) / 60,
+                )
+                for (agents, calls), (minutes, is_open) in by_staffing.items()
+            ]
+            result[node_id] = sorted(hours, key=lambda h: h.first_minute)
+        return result
+
+    @cached_property
     def reachable(self) -> set[str]:
         """Nodes a caller can reach from the start (schedules ignored)."""
         return nx.descendants(self.graph, self.menu.start) | {self.menu.start}
@@ -63,9 +101,60 @@ class Context:
         return {n for n, human in self.graph.nodes(data="human") if human}
 
     @cached_property
+    def person_graph(self) -> nx.DiGraph:
+        """The graph as the engine walks it: a call handed to another system stays there.
+
+        A transfer with ``human: false`` leaves the menu, so its way onward
+        (``on_no_answer``) is not a route to a person.
+        """
+        machines = [
+            n
+            for n, node in self.menu.nodes.items()
+            if isinstance(node, TransferNode) and not node.human
+        ]
+        if not machines:
+            return self.graph
+        graph = self.graph.copy()
+        graph.remove_edges_from([(m, t) for m in machines for t in list(graph.successors(m))])
+        return graph
+
+    @cached_property
     def reaches_human(self) -> set[str]:
-        """Nodes from which some human endpoint can be reached."""
-        return self.nodes_reaching(self.human_nodes)
+        """Nodes from which some human endpoint can be reached (as the engine walks)."""
+        targets = self.human_nodes
+        if not targets:
+            return set()
+        return set().union(*nx.bfs_layers(self.person_graph.reverse(copy=False), targets))
+
+    def escapes_to_person(self, menu_id: str, target: str) -> bool:
+        """Whether ``target``, chosen in menu ``menu_id``, leads to a person without going back.
+
+        Going back means reaching a menu from which ``menu_id`` is reached again
+        (its strongly connected component): "0 for the main menu" is no escape.
+        """
+        if target not in self.reaches_human:
+            return False
+        component = self._components.get(menu_id)
+        if component is None or target not in component:
+            return True
+        kinds = self.graph.nodes
+        back = {n for n in component if kinds[n]["kind"] in GATHERING_KINDS}
+        if target in back:
+            return False
+        onward = self.person_graph.subgraph(n for n in self.person_graph if n not in back)
+        return bool(nx.descendants(onward, target) & self.human_nodes) or (
+            target in self.human_nodes
+        )
+
+    @cached_property
+    def _components(self) -> dict[str, set[str]]:
+        """Each node in a cycle, with the nodes of its strongly connected component."""
+        found: dict[str, set[str]] = {}
+        for component in nx.strongly_connected_components(self.graph):
+            if len(component) > 1:
+                for node in component:
+                    found[node] = component
+        return found
 
     @cached_property
     def _in_file_order(self) -> list[Node]:
@@ -82,8 +171,18 @@ class Context:
 
     @cached_property
     def first_menu(self) -> str | None:
-        """The first menu a caller meets: reached from the start by automatic steps only."""
+        """The first menu a caller of the default language meets, following the graph.
+
+        On the route most callers take (the busiest hours' route to a person)
+        it is the first menu on that route; a line where no person is ever
+        reached falls back to the menus reached by automatic steps, nearest
+        first, then first in the file (no name decides).
+        """
         kinds = self.graph.nodes(data="kind")
+        nearest = self.metrics.nearest
+        if nearest is not None:
+            gathering = [n for n in nearest.path if kinds[n] in GATHERING_KINDS]
+            return gathering[0] if gathering and kinds[gathering[0]] == "menu" else None
         start = self.menu.start
         if kinds[start] == "menu":
             return start
@@ -92,7 +191,12 @@ class Context:
         menus = {
             succ for node in before for succ in self.graph.successors(node) if kinds[succ] == "menu"
         }
-        return min(menus, key=lambda n: (self.steps_from_start.get(n, 0), n), default=None)
+        where = self.menu.nodes
+        return min(
+            menus,
+            key=lambda n: (self.steps_from_start.get(n, 0), where[n].location.line),
+            default=None,
+        )
 
     def texts(self, node: Node, attribute: str = "prompt") -> dict[str, str]:
         """The text of a node's prompt in every language of the hotline (duplicates merged)."""
@@ -120,3 +224,32 @@ class Context:
     def option_lang_switches(self, node: MenuNode) -> list[str]:
         """Keys of ``node`` whose option switches the caller's language."""
         return [opt.key for opt in node.options if opt.lang]
+
+
+@dataclass(frozen=True)
+class QueueHours:
+    """One queue at the hours of the week it has one staffing."""
+
+    when: str
+    first_minute: int
+    agents: int | None
+    calls_per_hour: float | None
+    hold: Hold
+    hours_a_week: float = 168.0
+
+    def as_dict(self) -> dict:
+        """One entry of ``queues[].hours`` in the JSON report (None: unknown)."""
+        erlang = self.hold.erlang
+        return {
+            "when": self.when,
+            "agents": self.agents,
+            "calls_per_hour": self.calls_per_hour,
+            "p_wait": None if erlang is None else round(erlang.p_wait, 4),
+            "p_abandon": _rounded(None if erlang is None else erlang.p_abandon, 4),
+            "mean_wait_s": _rounded(self.hold.mean_wait, 1),
+            "service_level": None if erlang is None else round(erlang.service_level(20), 4),
+        }
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(value, digits)

@@ -6,13 +6,17 @@ carrying the seconds that step takes for each caller (``first`` and
 ``expert``, see ``ivr.timing``) and the key pressed. Time-to-human of a
 human endpoint is its Dijkstra distance from the start plus what happens
 there: the queue's prompt, wait announcement and call-back offer, then the
-Erlang C average wait (``ivr.queueing``); a transfer's prompt and ring time.
+hold (``ivr.queueing.Hold``: Erlang A with the queue's patience, Erlang C
+for unlimited patience, a fixed ``wait``, or unknown); a transfer's prompt
+and ring time.
 
 Schedules: every minute of the week has a pattern (which named schedules are
-open). Branches on hours and queue hours are resolved per pattern; a closed
-queue is no human at that hour (its ``after_hours`` route is taken instead).
-The headline figures are those of the best pattern (the hours when a person
-is nearest); ``Metrics.by_hours`` gives every pattern with the hours it holds.
+open). Branches on hours, queue hours and per-schedule staffing are resolved
+per pattern; a closed queue is no human at that hour (its ``after_hours``
+route is taken instead). Each pattern carries its share of the week's calls
+(``hotline.traffic``, even by default). The headline figures are those of the
+pattern most callers call in; ``Metrics.by_hours`` gives every pattern with
+the hours it holds, and ``audit.callers`` weighs them into what callers live.
 
 >>> from ivr.loader import load_menu
 >>> m = compute_metrics(load_menu("menus/acme-hot.yaml"))
@@ -22,6 +26,7 @@ is nearest); ``Metrics.by_hours`` gives every pattern with the hours it holds.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -43,7 +48,7 @@ from ivr.model import (
     TransferNode,
 )
 from ivr.phrases import phrase
-from ivr.queueing import expected_wait
+from ivr.queueing import Hold
 from ivr.timing import KEYPRESS, REACTION, CachedTimer, EstimatedTimer, PromptTimer
 from ivr.yamlsource import paused_gc
 
@@ -69,6 +74,14 @@ class HumanRoute:
     ivr_s: float
     queue_s: float
     lang: str
+    hold: Hold = field(default_factory=Hold)
+    expert_ivr_s: float = math.inf
+
+    @property
+    def sort_key(self) -> float:
+        """Seconds that order routes: menus plus the known mean hold (unknown counts 0)."""
+        wait = self.hold.mean_wait
+        return self.ivr_s + (wait if wait is not None else 0.0)
 
 
 @dataclass
@@ -77,6 +90,10 @@ class Figures:
 
     humans: list[HumanRoute]
     expert_s: float = math.inf
+    voicemail: bool = False  # a caller who reaches nobody can leave a message
+    minutes: list[int] = field(default_factory=list)  # minutes of the week of this pattern
+    share: float = 1.0  # share of the week's calls that arrive in these minutes
+    pattern: tuple[bool, ...] = ()  # which of ``Metrics.schedules`` are open
 
     @property
     def nearest(self) -> HumanRoute | None:
@@ -135,31 +152,66 @@ def _compute_metrics(
 ) -> Metrics:
     graph = graph if graph is not None else build_graph(menu)
     durations = _Durations(menu, timer or EstimatedTimer(), reaction)
-    schedules = _schedules_used(menu, graph)
+    schedules = _schedules_used(menu)
     patterns = _patterns(menu, schedules)
+    weights = week_traffic(menu)
     results = []
     for pattern, minutes in patterns.items():
         is_open = dict(zip(schedules, pattern, strict=True))
-        results.append((minutes, _figures(menu, graph, durations, is_open)))
-    best_minutes, best = min(results, key=lambda item: (_rank(item[1]), -len(item[0])))
-    closed = frozenset(m for minutes, figures in results if not figures.humans for m in minutes)
-    by_hours = [(describe_minutes(minutes), figures) for minutes, figures in results]
+        figures = _figures(menu, graph, durations, is_open)
+        figures.minutes = minutes
+        figures.share = sum(weights[m] for m in minutes)
+        figures.pattern = pattern
+        results.append(figures)
+    headline = min(results, key=_headline_rank)
+    closed = frozenset(m for figures in results if not figures.humans for m in figures.minutes)
+    by_hours = [(describe_minutes(figures.minutes), figures) for figures in results]
     every: dict[str, HumanRoute] = {}
-    for _, figures in [(best_minutes, best), *results]:
+    for figures in [headline, *results]:
         for route in figures.humans:
             known = every.get(route.node)
-            if known is None or (route.first_time_s, route.ivr_s) < (
-                known.first_time_s,
-                known.ivr_s,
-            ):
+            if known is None or (route.sort_key, route.ivr_s) < (known.sort_key, known.ivr_s):
                 every[route.node] = route
-    routes = sorted(every.values(), key=lambda r: (r.first_time_s, r.ivr_s, r.node))
-    return Metrics(graph, best, by_hours if schedules else [], schedules, closed, routes)
+    routes = sorted(every.values(), key=_route_order)
+    return Metrics(graph, headline, by_hours if schedules else [], schedules, closed, routes)
 
 
-def _rank(figures: Figures) -> tuple[float, float]:
-    nearest = figures.nearest
-    return (nearest.first_time_s, nearest.ivr_s) if nearest else (math.inf, math.inf)
+def _headline_rank(figures: Figures) -> tuple[bool, float, int]:
+    """The pattern most callers call in, among those with a person (earliest minute on ties)."""
+    return (not figures.humans, -figures.share, min(figures.minutes, default=0))
+
+
+def _route_order(route: HumanRoute) -> tuple[float, float, int, str]:
+    return (route.sort_key, route.ivr_s, route.depth, route.node)
+
+
+def week_traffic(menu: Menu) -> list[float]:
+    """Each minute of the week's share of the week's calls (``hotline.traffic``; even by default).
+
+    >>> from ivr.model import Hotline, Menu
+    >>> weights = week_traffic(Menu("m.yaml", Hotline(), "s", {}))
+    >>> len(weights), round(sum(weights), 9), weights[0] == weights[-1]
+    (10080, 1.0, True)
+    """
+    hotline = menu.hotline
+    if hotline.traffic_by_hour:
+        total = sum(hotline.traffic_by_hour)
+        return [hotline.traffic_by_hour[m // 60] / total / 60 for m in range(MINUTES_PER_WEEK)]
+    weights = [0.0] * MINUTES_PER_WEEK
+    covered: set[int] = set()
+    for name, share in hotline.traffic:
+        minutes = open_minutes_of_week(menu, name) if name in hotline.hours else set()
+        covered |= minutes
+        for minute in minutes:
+            weights[minute] += share / len(minutes)
+    rest = max(0.0, 1.0 - sum(share for _, share in hotline.traffic))
+    uncovered = MINUTES_PER_WEEK - len(covered)
+    if uncovered:
+        for minute in range(MINUTES_PER_WEEK):
+            if minute not in covered:
+                weights[minute] += rest / uncovered
+    total = sum(weights)
+    return [w / total for w in weights]
 
 
 # -- durations of steps ----------------------------------------------------------------------
@@ -231,28 +283,30 @@ class _Durations:
             offset = self.timer.option_offset(text, lang, way["key"])
         return first, (full if offset is None else offset) + self.reaction
 
-    def arrival(self, node: Node, lang: str) -> tuple[float, float]:
-        """(seconds in the system, seconds waiting) once a human endpoint is reached."""
+    def arrival(self, node: Node, lang: str, is_open: dict[str, bool]) -> tuple[float, Hold]:
+        """(seconds in the system, the hold) once a human endpoint is reached."""
         if isinstance(node, TransferNode):
-            return self.prompt(node, lang), node.ring
+            return self.prompt(node, lang), Hold.ring(node.ring)
         assert isinstance(node, QueueNode)
         spoken = self.prompt(node, lang) + sum(
             self.seconds(text, lang) for text in queue_announcements(node, lang)
         )
-        return spoken, (expected_wait(node) or 0.0)
+        return spoken, Hold.of_queue(node, is_open)
 
 
 # -- schedules -------------------------------------------------------------------------------
 
 
-def _schedules_used(menu: Menu, graph: nx.DiGraph) -> tuple[str, ...]:
-    names: set[str] = set()
+def _schedules_used(menu: Menu) -> tuple[str, ...]:
+    names: set[str] = {name for name, _ in menu.hotline.traffic}
     for node in menu.nodes.values():
+        if isinstance(node, QueueNode):
+            names.update(name for name, _ in (*node.agents_by_hours, *node.calls_by_hours))
         if isinstance(node, QueueNode) and node.hours:
             names.add(node.hours)
         if isinstance(node, BranchNode):
             names.update(rule.when.hours for rule in node.rules if rule.when and rule.when.hours)
-    return tuple(sorted(n for n in names if n in menu.hotline.hours))
+    return tuple(sorted(n for n in names if n in menu.hotline.hours and n != "24/7"))
 
 
 def open_minutes_of_week(menu: Menu, schedule: str) -> set[int]:
@@ -300,7 +354,7 @@ def describe_minutes(minutes: Iterable[int]) -> str:
             names = DAY_NAMES[day] if last == day else f"{DAY_NAMES[day]}-{DAY_NAMES[last]}"
             parts.append(f"{names} {days[day]}")
         day = last + 1
-    return "; ".join(parts) or "never"
+    return "; ".join(parts) or "no hours"
 
 
 def _clock(minute: int) -> str:
@@ -320,21 +374,24 @@ def timing_graph(
     states keep the quickest for each caller.
     """
     default = menu.hotline.default_language
-    languages = [default] + sorted(
-        {
-            opt.lang
-            for node in menu.nodes.values()
-            if isinstance(node, MenuNode)
-            for opt in node.options
-            if opt.lang and opt.lang != default
-        }
-    )
+    languages = [
+        default,
+        *sorted(
+            {
+                opt.lang
+                for node in menu.nodes.values()
+                if isinstance(node, MenuNode)
+                for opt in node.options
+                if opt.lang and opt.lang != default
+            }
+        ),
+    ]
     humans: list[State] = []
     edges: dict[tuple[State, State], list] = {}
     for source, data in graph.nodes(data=True):
         node = data["node"]
         for lang in languages:
-            if _answers_here(node, menu, is_open):
+            if _answers_here(node, is_open):
                 humans.append((source, lang))
                 continue
             text = durations.text(node, lang)
@@ -358,7 +415,7 @@ def timing_graph(
     return timed, humans
 
 
-def _answers_here(node: Node, menu: Menu, is_open: dict[str, bool]) -> bool:
+def _answers_here(node: Node, is_open: dict[str, bool]) -> bool:
     if isinstance(node, QueueNode):
         return node.hours is None or is_open.get(node.hours, True)
     return node.is_human
@@ -443,19 +500,23 @@ def _figures(
         if state not in first_dist:
             continue
         node = menu.nodes[state[0]]
-        spoken, wait = durations.arrival(node, state[1])
+        spoken, hold = durations.arrival(node, state[1], is_open)
         ivr = first_dist[state] + spoken
-        expert = expert_dist.get(state, math.inf) + spoken + wait
-        route = _route(graph, timed, first_paths[state], ivr, wait, expert)
+        expert_ivr = expert_dist.get(state, math.inf) + spoken
+        route = _route(graph, timed, first_paths[state], ivr, hold, expert_ivr)
         known = best.get(state[0])
-        if known is None or (route.first_time_s, route.ivr_s) < (known.first_time_s, known.ivr_s):
-            if known is not None:
-                route.expert_s = min(route.expert_s, known.expert_s)
+        if known is None or route.ivr_s < known.ivr_s:
+            if known is not None and known.expert_ivr_s < route.expert_ivr_s:
+                route.expert_ivr_s, route.expert_s = known.expert_ivr_s, known.expert_s
             best[state[0]] = route
-        else:
-            known.expert_s = min(known.expert_s, expert)
-    routes = sorted(best.values(), key=lambda r: (r.first_time_s, r.ivr_s, r.node))
-    return Figures(routes, min((r.expert_s for r in routes), default=math.inf))
+        elif expert_ivr < known.expert_ivr_s:
+            known.expert_ivr_s, known.expert_s = expert_ivr, expert_ivr + known.queue_s
+    routes = sorted(best.values(), key=_route_order)
+    voicemail = any(
+        isinstance(menu.nodes[node], RecordNode) for node, _ in first_dist if node in menu.nodes
+    )
+    expert = routes[0].expert_s if routes else math.inf
+    return Figures(routes, expert, voicemail)
 
 
 def _route(
@@ -463,21 +524,25 @@ def _route(
     timed: nx.DiGraph,
     states: list[State],
     ivr: float,
-    wait: float,
-    expert: float,
+    hold: Hold,
+    expert_ivr: float,
 ) -> HumanRoute:
     path = [node for node, _ in states]
     adjacency, kinds = timed.adj, graph.nodes
-    keys = [adjacency[a][b]["key"] for a, b in zip(states, states[1:], strict=False)]
+    keys = [adjacency[a][b]["key"] for a, b in itertools.pairwise(states)]
     depth = sum(1 for node in path[:-1] if kinds[node]["kind"] in ("menu", "input"))
+    mean_wait = hold.mean_wait
+    wait = math.nan if mean_wait is None else mean_wait  # nan: unknown, shown as such
     return HumanRoute(
         node=path[-1],
         depth=depth,
         keys=[k for k in keys if k is not None],
         path=path,
         first_time_s=ivr + wait,
-        expert_s=expert,
+        expert_s=expert_ivr + wait,
         ivr_s=ivr,
         queue_s=wait,
         lang=states[-1][1],
+        hold=hold,
+        expert_ivr_s=expert_ivr,
     )

@@ -11,13 +11,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
+from audit.callers import Callers
 from audit.config import Config, load_config
-from audit.context import Context
+from audit.context import Context, QueueHours
 from audit.metrics import Metrics
 from audit.rules.base import Finding, Rule
 from audit.temperature import PromiseCheck, check_promise, temperature
@@ -37,6 +38,8 @@ class MenuAudit:
     temperature: str
     promise: PromiseCheck
     rules: list[Rule]
+    callers: Callers | None = None
+    queues: dict[str, list[QueueHours]] = field(default_factory=dict)
 
     def count(self, severity: str) -> int:
         """How many findings have ``severity``."""
@@ -73,6 +76,15 @@ class MenuAudit:
                 for h in self.metrics.humans
             ],
             "findings": [f.as_dict() for f in self.findings],
+            "callers": self.callers.as_dict() if self.callers else None,
+            "queues": [
+                {
+                    "node": node,
+                    "patience_s": seconds(self.menu.nodes[node].patience),
+                    "hours": [h.as_dict() for h in hours],
+                }
+                for node, hours in self.queues.items()
+            ],
             "worst_case_depth": self.metrics.worst_case_depth,
             "promise": self.promise.as_dict(),
             "by_hours": [
@@ -94,7 +106,7 @@ class MenuAudit:
 
 def seconds(value: float | None) -> float | None:
     """Seconds for the report: rounded to 0.01 s; ``None`` for never (or unknown)."""
-    if value is None or math.isinf(value):
+    if value is None or not math.isfinite(value):
         return None
     return round(value, 2)
 
@@ -138,7 +150,9 @@ def _audit_menu(
         ctx.graph,
         ctx.metrics,
         findings,
-        temperature(ctx.metrics, findings, promised),
-        check_promise(menu, ctx.metrics),
+        temperature(ctx.metrics, findings, promised, ctx.callers),
+        check_promise(menu, ctx.metrics, ctx.callers),
         rules,
+        ctx.callers,
+        ctx.queue_hours,
     )

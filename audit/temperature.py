@@ -1,44 +1,62 @@
-"""How hot a hotline is, and whether it keeps its promise (DESIGN.md, Audit report).
+"""How hot a hotline is, and whether it keeps its promise (docs/audit.md, Temperature).
 
-- ``hot``: a first-time caller reaches a person in at most ``HOT_SECONDS`` (30 s);
-- ``warm``: within the promised time to human, or ``WARM_SECONDS`` (120 s) without one;
-- ``cold``: slower than that, or an error-level finding on the route to the nearest person;
-- ``frozen``: no person reachable, or the nearest person's queue never drains.
+Judged on what callers live over the whole week (``audit.callers``), not on
+the best hour. ``limit`` is the promised time to a person, or 120 s:
+
+- ``frozen``: most callers (over half) never reach a person;
+- ``cold``: fewer than 80 % reach one, or half of those who do wait longer
+  than ``limit``, or an error-level finding lies on the route most callers take;
+- ``hot``: at least 90 % reach a person and 90 % of them within ``limit``,
+  with every figure known;
+- ``warm``: the rest, including lines whose figures depend on an unknown wait.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from audit.callers import Callers, caller_figures
 from audit.metrics import Metrics, describe_minutes, open_minutes_of_week
 from audit.rules.base import Finding
 from ivr.model import Menu
 
-HOT_SECONDS = 30.0
-WARM_SECONDS = 120.0
+WARM_SECONDS = 120.0  # the time to a person without a promise
+FROZEN_REACHED = 0.5  # under this share reaching a person: frozen
+COLD_REACHED = 0.8  # under this: cold
+HOT_REACHED = 0.9  # at least this, and p90 within the limit: hot
 
 
 def temperature(
-    metrics: Metrics, findings: Iterable[Finding], promised_seconds: float | None = None
+    metrics: Metrics,
+    findings: Iterable[Finding],
+    promised_seconds: float | None = None,
+    callers: Callers | None = None,
 ) -> str:
-    """``hot``, ``warm``, ``cold`` or ``frozen`` for the figures and findings of a menu."""
-    nearest = metrics.nearest
-    if nearest is None or math.isinf(nearest.first_time_s):
+    """``hot``, ``warm``, ``cold`` or ``frozen`` for the caller figures and findings of a menu."""
+    callers = callers or caller_figures(metrics)
+    if metrics.nearest is None or callers.reached_at_most < FROZEN_REACHED:
         return "frozen"
-    route = set(nearest.path)
-    if any(f.severity == "error" and f.node in route for f in findings):
-        return "cold"
-    if nearest.first_time_s <= HOT_SECONDS:
-        return "hot"
     limit = promised_seconds if promised_seconds is not None else WARM_SECONDS
-    return "warm" if nearest.first_time_s <= limit else "cold"
+    route = set(metrics.nearest.path)
+    on_route = any(f.severity == "error" and f.node in route for f in findings)
+    median = callers.first_time_p50_s
+    if (
+        callers.reached_at_most < COLD_REACHED
+        or on_route
+        or (median is not None and median > limit)
+    ):
+        return "cold"
+    if callers.reached is None or callers.first_time_p90_s is None:
+        return "warm"  # never hot on an unknown
+    if callers.reached >= HOT_REACHED and callers.first_time_p90_s <= limit:
+        return "hot"
+    return "warm"
 
 
 @dataclass(frozen=True)
 class PromiseCheck:
-    """The hotline's promise held against the figures."""
+    """The hotline's promise held against what callers live."""
 
     hours: str | None
     time_to_human: float | None
@@ -57,16 +75,24 @@ class PromiseCheck:
         }
 
 
-def check_promise(menu: Menu, metrics: Metrics) -> PromiseCheck:
-    """Whether promised hours have a reachable person and the promised time is met."""
+def check_promise(menu: Menu, metrics: Metrics, callers: Callers | None = None) -> PromiseCheck:
+    """Promised hours: most callers reach a person at every promised hour.
+
+    Promised time: 90 % of the callers who reach a person do so within it
+    (None when the waits are unknown).
+    """
+    callers = callers or caller_figures(metrics)
     promise = menu.hotline.promise
     hours_kept, uncovered = None, ""
     if promise.hours and promise.hours in menu.hotline.hours:
-        gaps = open_minutes_of_week(menu, promise.hours) & metrics.closed_minutes
+        gaps = open_minutes_of_week(menu, promise.hours) & callers.unanswered_minutes
         hours_kept = not gaps
         uncovered = describe_minutes(gaps) if gaps else ""
     time_kept = None
     if promise.time_to_human is not None:
-        nearest = metrics.nearest
-        time_kept = nearest is not None and nearest.first_time_s <= promise.time_to_human
+        slowest = callers.first_time_p90_s
+        if metrics.nearest is None or (callers.reached is not None and slowest is None):
+            time_kept = False
+        elif slowest is not None:
+            time_kept = slowest <= promise.time_to_human
     return PromiseCheck(promise.hours, promise.time_to_human, hours_kept, time_kept, uncovered)

@@ -14,7 +14,9 @@ agents (no factorials). Times are in the unit of the handle time (seconds here).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 UNBOUNDED = math.inf
 DEFAULT_PATIENCE = 180.0  # mean seconds a caller holds before hanging up (docs/menu-format.md)
@@ -525,3 +527,100 @@ def agents_needed_impatient(
         if agents > MAX_AGENTS:
             raise ValueError("no staffing up to the largest supported reaches that level")
     return agents
+
+
+# -- a queue at one hour of the week ----------------------------------------------------------
+
+
+def staffing_at(queue: object, is_open: Mapping[str, bool]) -> tuple[int | None, float | None]:
+    """(agents, calls per hour) of a queue node while the schedules in ``is_open`` are as given.
+
+    A per-schedule mapping adds the figures of the schedules that are open
+    (``24/7`` always is); a single number holds all week.
+
+    >>> from types import SimpleNamespace as Q
+    >>> q = Q(agents=None, calls_per_hour=40.0, agents_by_hours=(("24/7", 1), ("office", 3)),
+    ...       calls_by_hours=())
+    >>> staffing_at(q, {"office": True}), staffing_at(q, {"office": False})
+    ((4, 40.0), (1, 40.0))
+    """
+
+    def figure(single: Any, by_hours: tuple[tuple[str, Any], ...]) -> Any:
+        if not by_hours:
+            return single
+        return sum(value for name, value in by_hours if name == "24/7" or is_open.get(name, False))
+
+    agents = figure(getattr(queue, "agents", None), getattr(queue, "agents_by_hours", ()))
+    calls = figure(getattr(queue, "calls_per_hour", None), getattr(queue, "calls_by_hours", ()))
+    return agents, calls
+
+
+@dataclass(frozen=True)
+class Hold:
+    """What a caller lives between arriving at a human endpoint and a person speaking.
+
+    One of: a staffed queue (``erlang``), a fixed ``wait`` (with impatient
+    callers hanging up before it ends), a transfer's ``ring``, or unknown
+    (nothing given: every figure is ``None``).
+    """
+
+    erlang: ErlangA | None = None
+    wait: float | None = None
+    patience: float = math.inf
+
+    @classmethod
+    def of_queue(cls, queue: object, is_open: Mapping[str, bool]) -> Hold:
+        """The hold of a queue node at an hour with these open schedules."""
+        agents, calls = staffing_at(queue, is_open)
+        handle_time = getattr(queue, "handle_time", None)
+        patience = getattr(queue, "patience", DEFAULT_PATIENCE)
+        if agents is not None and calls is not None and handle_time:
+            return cls(
+                ErlangA(agents, calls_per_hour=calls, handle_time=handle_time, patience=patience),
+                patience=patience,
+            )
+        return cls(wait=getattr(queue, "wait", None), patience=patience)
+
+    @classmethod
+    def ring(cls, seconds: float) -> Hold:
+        """A transfer: a person answers after ``seconds`` of ringing."""
+        return cls(wait=seconds)
+
+    @property
+    def known(self) -> bool:
+        """False when neither staffing nor a fixed wait is given."""
+        return self.erlang is not None or self.wait is not None
+
+    @property
+    def p_answered(self) -> float | None:
+        """The chance a caller is answered (None: unknown)."""
+        if self.erlang is not None:
+            return self.erlang.p_answered
+        if self.wait is None:
+            return None
+        return math.exp(-self.wait / self.patience)
+
+    @property
+    def mean_wait(self) -> float | None:
+        """Mean seconds on hold over every caller, answered or not (None: unknown)."""
+        if self.erlang is not None:
+            return self.erlang.mean_wait
+        if self.wait is None:
+            return None
+        if math.isinf(self.patience):
+            return self.wait
+        return self.patience * -math.expm1(-self.wait / self.patience)
+
+    def answered_by(self, seconds: float) -> float:
+        """The chance a caller is answered within ``seconds`` (0.0 when unknown)."""
+        if self.erlang is not None:
+            return self.erlang.answered_within(seconds)
+        if self.wait is None or seconds < self.wait:
+            return 0.0
+        return self.p_answered or 0.0
+
+    def answered_quantile(self, share: float) -> float | None:
+        """Seconds within which ``share`` of the answered callers were answered."""
+        if self.erlang is not None:
+            return self.erlang.answered_wait_quantile(share)
+        return self.wait

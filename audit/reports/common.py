@@ -4,22 +4,70 @@ from __future__ import annotations
 
 import math
 
+from audit.callers import percent, plain_seconds
+from audit.metrics import describe_minutes
 from audit.run import MenuAudit
 
 SEVERITY_ORDER = ("error", "warning", "info")
 
 
 def fmt_seconds(value: float | None) -> str:
-    """Seconds for people: ``41.2 s``, ``never`` for an endless wait, ``-`` for unknown.
+    """Seconds for people: ``41.2 s``, ``without end``, ``unknown``, ``-`` for nothing.
 
-    >>> fmt_seconds(41.23), fmt_seconds(math.inf), fmt_seconds(None)
-    ('41.2 s', 'never', '-')
+    >>> fmt_seconds(41.23), fmt_seconds(math.inf), fmt_seconds(math.nan), fmt_seconds(None)
+    ('41.2 s', 'without end', 'unknown', '-')
     """
     if value is None:
         return "-"
+    if math.isnan(value):
+        return "unknown"
     if math.isinf(value):
-        return "never"
+        return "without end"
     return f"{value:.1f} s"
+
+
+def verdict(audit: MenuAudit) -> list[str]:
+    """What callers live over the week, in plain words: the report's first lines."""
+    callers = audit.callers
+    if callers is None:
+        return []
+    lines = []
+    if callers.reached is None:
+        lines.append(
+            f"{percent(callers.unknown)} of callers wait in a queue whose wait is unknown "
+            "(no staffing, no wait given): whether they reach a person cannot be said"
+        )
+    else:
+        reached = f"{percent(callers.reached)} of callers reach a person"
+        if callers.reached > 0 and callers.first_time_p50_s is not None:
+            reached += (
+                f", half of them within {plain_seconds(callers.first_time_p50_s)}"
+                f" and 9 in 10 within {plain_seconds(callers.first_time_p90_s)}"
+            )
+        lines.append(reached)
+        if callers.abandoned:
+            lines.append(f"{percent(callers.abandoned)} give up on hold in a queue")
+    if callers.hung_up:
+        when = describe_minutes(callers.closed_minutes)
+        lines.append(
+            f"{percent(callers.hung_up)} are hung up on by the line "
+            f"(no person {'all week' if when == 'all week' else when})"
+        )
+    if callers.voicemail:
+        lines.append(f"{percent(callers.voicemail)} can only leave a voicemail")
+    for node, hours in audit.queues.items():
+        name = audit.menu.nodes[node].name or node
+        for h in hours:
+            erlang = h.hold.erlang
+            if erlang is None or erlang.calls_per_hour == 0:
+                continue
+            lines.append(
+                f'queue "{name}" {h.when}: {erlang.agents} agents '
+                f"({erlang.agents * h.hours_a_week:g} agent-hours a week) for "
+                f"{erlang.load:.1f} erlangs; {percent(erlang.p_abandon)} give up, "
+                f"{percent(erlang.service_level(20))} answered within 20 s"
+            )
+    return lines
 
 
 def headline(audit: MenuAudit) -> dict[str, str]:
@@ -53,7 +101,7 @@ def promise_text(audit: MenuAudit) -> str:
         return "none declared"
     parts = []
     if p.hours is not None:
-        kept = "kept" if p.hours_kept else f"broken: nobody {p.uncovered}"
+        kept = "kept" if p.hours_kept else f"broken: most callers reach nobody {p.uncovered}"
         parts.append(f'hours "{p.hours}" {kept}')
     if p.time_to_human is not None:
         parts.append(f"a person in {p.time_to_human:g} s " + ("kept" if p.time_kept else "broken"))

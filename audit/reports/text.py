@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit.reports.common import counts, fmt_seconds, headline, totals
+from audit.reports.common import counts, fmt_seconds, headline, totals, verdict
 from audit.run import MenuAudit
 
 
@@ -27,6 +27,7 @@ def menu_text(audit: MenuAudit) -> str:
     h = headline(audit)
     lines = [
         f"{audit.menu.path}: {audit.menu.hotline.name}",
+        *(f"  {line}" for line in verdict(audit)),
         f"  temperature     {h['temperature'].upper()}",
         f"  depth to human  {h['depth']}",
         f"  nearest human   {h['nearest']}",

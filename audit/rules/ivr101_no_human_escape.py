@@ -16,7 +16,10 @@ class NoHumanEscape(Rule):
 
     What: every menu a caller can reach must have an option on the escape key
     (``0`` by default) or an "agent"/"operator" phrase whose target can lead to
-    a human endpoint. Error at the first menu, warning elsewhere.
+    a human endpoint, the way the engine walks it (a transfer with
+    ``human: false`` hands the call to another system and ends the route)
+    and without going back to a menu that leads here ("press 0 for the main
+    menu" is no escape). Error at the first menu, warning elsewhere.
 
     Why it hurts callers: GetHuman standard 1 and ISO/IEC 13714 make ``0``
     the way to a person. A caller whose problem fits no option is trapped in
@@ -52,7 +55,8 @@ class NoHumanEscape(Rule):
         words = {normalize(w) for w in self.settings["words"]}
         for node in ctx.nodes(MenuNode, reachable_only=True):
             if any(
-                self._escapes(opt, words) and opt.goto in ctx.reaches_human for opt in node.options
+                self._escapes(opt, words) and ctx.escapes_to_person(node.id, opt.goto)
+                for opt in node.options
             ):
                 continue
             first = node.id == ctx.first_menu

@@ -12,9 +12,11 @@ from audit.rules.base import Finding, Rule
 class BrokenHoursPromise(Rule):
     """The promised hours are not covered by any reachable person.
 
-    What: for every minute of the week inside ``promise.hours``, is some
-    human endpoint reachable (queue hours and branches on hours resolved for
-    that minute)? Lists the promised times when nobody can be reached.
+    What: for every minute of the week inside ``promise.hours``, do most
+    callers (at least half) who call then reach a person, on the route they
+    take at that minute (queue hours, staffing and branches on hours resolved
+    for that minute, hang-ups on hold by Erlang A)? Lists the promised times
+    when nobody can be reached, and those when most callers give up on hold.
 
     Why it hurts callers: "24 hours" on the label, a recording at night.
     The caller who called at the advertised time feels lied to.
@@ -35,17 +37,26 @@ class BrokenHoursPromise(Rule):
         promised = ctx.menu.hotline.promise.hours
         if not promised or promised not in ctx.menu.hotline.hours:
             return
-        gaps = open_minutes_of_week(ctx.menu, promised) & ctx.metrics.closed_minutes
-        if gaps:
-            nearest = ctx.metrics.nearest
-            node = nearest.node if nearest else ctx.menu.start
-            yield self.finding(
-                ctx,
-                node,
-                f'promised hours "{promised}" but no person can be '
-                f"reached {describe_minutes(gaps)} "
-                f"({len(gaps) / 60:g} hours a week)",
+        promised_minutes = open_minutes_of_week(ctx.menu, promised)
+        gaps = promised_minutes & ctx.callers.unanswered_minutes
+        if not gaps:
+            return
+        closed = gaps & ctx.metrics.closed_minutes
+        nearest = ctx.metrics.nearest
+        node = nearest.node if nearest else ctx.menu.start
+        parts = []
+        if closed:
+            parts.append(f"no person can be reached {describe_minutes(closed)}")
+        if gaps - closed:
+            parts.append(
+                f"most callers give up before a person answers {describe_minutes(gaps - closed)}"
             )
+        yield self.finding(
+            ctx,
+            node,
+            f'promised hours "{promised}" but {" and ".join(parts)} '
+            f"({len(gaps) / 60:g} hours a week, of {len(promised_minutes) / 60:g} promised)",
+        )
 
 
 RULE = BrokenHoursPromise

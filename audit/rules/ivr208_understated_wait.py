@@ -7,10 +7,12 @@ from collections.abc import Iterator
 
 import networkx as nx
 
+from audit.callers import plain_seconds
 from audit.context import Context
 from audit.rules.base import Finding, Rule
 from ivr.model import QueueNode
 from ivr.prompt_text import might_promise_wait, promised_wait_seconds
+from ivr.queueing import Hold
 
 TEXT_ATTRIBUTES = ("prompt", "message")
 
@@ -20,9 +22,11 @@ class UnderstatedWait(Rule):
 
     What: reads every prompt and hold message, in every language, for a
     promised wait ("about ten minutes", "sepuluh menit", "10 minutes",
-    "5분") and compares it with the Erlang C average speed of answer of the
-    queue it belongs to (for prompts before a queue: the quickest queue that
-    can follow).
+    "5분"; a range is judged by its upper bound) and compares it with the
+    average speed of answer (the mean wait of the callers an agent answers,
+    Erlang A with the queue's patience) of the queue it belongs to, or, for a
+    prompt before queues, of every queue the caller can reach after it, at
+    every hour that queue is open.
 
     Why it hurts callers: customers forgive a wait they are told about
     honestly; "just ten minutes" that becomes thirty is a lie they remember.
@@ -54,22 +58,35 @@ class UnderstatedWait(Rule):
             else:
                 after = [q for q in nx.descendants(ctx.graph, node.id) if q in queues]
             waits = [
-                (ctx.queues[q].average_wait, q)
-                for q in after
-                if ctx.queues[q].average_wait is not None
+                (wait, hours.when, q)
+                for q in sorted(after)
+                for hours in ctx.queue_hours.get(q, [])
+                if (wait := _answered_wait(hours.hold)) is not None
             ]
             if not waits:
                 continue
-            wait, queue = min(waits)
-            promise, lang = min(promises)
+            wait, when, queue = max(waits, key=lambda w: w[0])
+            promise, lang = max(promises)
             if promise < wait:
-                actual = "never ends" if math.isinf(wait) else f"is {wait:.0f} s on average"
+                actual = (
+                    "has no end"
+                    if math.isinf(wait)
+                    else f"is {plain_seconds(wait)} on average for the callers answered"
+                )
+                at = "" if when == "all week" else f" ({when})"
                 yield self.finding(
                     ctx,
                     node.id,
-                    f'"{node.id}" promises a wait of {promise:.0f} s ({lang}) but '
-                    f'the wait at queue "{queues[queue].name}" {actual}',
+                    f'"{node.id}" promises a wait of {plain_seconds(promise)} ({lang}) but '
+                    f'the wait at queue "{queues[queue].name}"{at} {actual}',
                 )
+
+
+def _answered_wait(hold: Hold) -> float | None:
+    if hold.erlang is not None:
+        wait = hold.erlang.mean_wait_answered
+        return None if math.isnan(wait) else wait
+    return hold.wait
 
 
 RULE = UnderstatedWait

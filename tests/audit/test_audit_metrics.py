@@ -111,7 +111,7 @@ def test_no_person_reachable_gives_no_figures(tmp_path):
 def test_describe_minutes_groups_days():
     minutes = [d * 1440 + m for d in (5, 6) for m in range(480, 720)]
     assert describe_minutes(minutes) == "sat-sun 08:00-12:00"
-    assert describe_minutes([]) == "never"
+    assert describe_minutes([]) == "no hours"
 
 
 @pytest.mark.parametrize("name", ["acme-hot.yaml", "acme-cold.yaml"])

@@ -75,7 +75,9 @@ def test_junit_fails_the_rules_with_failing_findings():
     assert "IVR202 queue-overloaded" in failed and "IVR110 forced-language-menu" not in failed
     assert cold.get("failures") == str(len(failed)) and hot.get("failures") == "0"
     strict = ET.fromstring(FORMATS["junit"](cold_and_hot(), frozenset({"error", "warning"})))
-    assert strict.findall("testsuite")[1].get("failures") == "1"  # IVR203 on the hot line
+    # no warning on the hot line: its orders queue answers 84 % within 20 s (Erlang A)
+    assert strict.findall("testsuite")[1].get("failures") == "0"
+    assert int(strict.findall("testsuite")[0].get("failures")) > int(cold.get("failures"))
 
 
 def test_sarif_2_1_0_log():

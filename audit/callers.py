@@ -1,0 +1,187 @@
+"""What callers live over the week: who reaches a person, who gives up, how long it takes.
+
+Each schedule pattern of ``audit.metrics`` carries its share of the week's
+calls. A caller who wants a person takes the quickest route at the hour of
+the call (``Figures.nearest``); there the hold decides (``ivr.queueing.Hold``):
+answered, or given up on hold. A caller with no person reachable at that hour
+ends in voicemail when the line offers one, else is hung up on. Shares are of
+all the week's calls; times to a person are of the callers who reach one,
+mixed over the week (the queue wait from the Erlang A waiting-time
+distribution, the menus' seconds added). Unknown stays unknown: a route to a
+queue with no staffing and no ``wait`` makes the figures it touches ``None``.
+
+>>> from ivr.loader import load_menu
+>>> from audit.metrics import compute_metrics
+>>> callers = caller_figures(compute_metrics(load_menu("menus/acme-cold.yaml")))
+>>> round(callers.reached, 2), round(callers.abandoned, 2), round(callers.hung_up, 2)
+(0.07, 0.17, 0.76)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from audit.metrics import Figures, HumanRoute, Metrics
+
+MOST = 0.5  # an hour is "answered" when at least this share of its callers reach a person
+
+
+@dataclass(frozen=True)
+class Callers:
+    """Shares of the week's callers by how their call ends, and times to a person."""
+
+    reached: float | None
+    abandoned: float | None
+    hung_up: float
+    voicemail: float
+    unknown: float
+    first_time_p50_s: float | None
+    first_time_p90_s: float | None
+    expert_p50_s: float | None
+    expert_p90_s: float | None
+    unanswered_minutes: frozenset[int]
+    closed_minutes: frozenset[int] = frozenset()  # minutes when no person can be reached
+
+    @property
+    def reached_at_most(self) -> float:
+        """The reached share if every unknown hold answered everyone."""
+        return (self.reached or 0.0) + self.unknown
+
+    def as_dict(self) -> dict[str, float | None]:
+        """The ``callers`` object of the JSON report (DESIGN.md)."""
+        return {
+            "reached": _share(self.reached),
+            "abandoned": _share(self.abandoned),
+            "hung_up": _share(self.hung_up),
+            "voicemail": _share(self.voicemail),
+            "unknown": _share(self.unknown),
+            "first_time_p50_s": _seconds(self.first_time_p50_s),
+            "first_time_p90_s": _seconds(self.first_time_p90_s),
+            "expert_p50_s": _seconds(self.expert_p50_s),
+            "expert_p90_s": _seconds(self.expert_p90_s),
+        }
+
+
+def plain_seconds(value: float | None) -> str:
+    """Seconds as a manager reads them.
+
+    >>> plain_seconds(48.04), plain_seconds(127.1), plain_seconds(3725), plain_seconds(None)
+    ('48 s', '2 min 7 s', '1 h 2 min', 'unknown')
+    >>> plain_seconds(math.inf), plain_seconds(math.nan)
+    ('without end', 'unknown')
+    """
+    if value is None or math.isnan(value):
+        return "unknown"
+    if math.isinf(value):
+        return "without end"
+    whole = round(value)
+    if whole < 60:
+        return f"{value:.0f} s" if value >= 9.5 else f"{value:.1f} s".replace(".0 s", " s")
+    if whole < 3600:
+        minutes, rest = divmod(whole, 60)
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    hours, rest = divmod(round(value / 60), 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def percent(share: float | None) -> str:
+    """A share as a whole percentage ("unknown" for None; "under 1 %" for a sliver).
+
+    >>> percent(0.624), percent(0.004), percent(0.0), percent(None)
+    ('62 %', 'under 1 %', '0 %', 'unknown')
+    """
+    if share is None:
+        return "unknown"
+    if 0 < share < 0.005:
+        return "under 1 %"
+    return f"{share * 100:.0f} %"
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(value, 1)
+
+
+def patterns(metrics: Metrics) -> list[Figures]:
+    """Every schedule pattern with its share of calls (one pattern all week without schedules)."""
+    return [figures for _, figures in metrics.by_hours] or [metrics.figures]
+
+
+def caller_figures(metrics: Metrics) -> Callers:
+    """The caller-weighted week of ``metrics``."""
+    reached = abandoned = hung_up = voicemail = unknown = 0.0
+    unanswered: set[int] = set()
+    closed: set[int] = set()
+    taken: list[tuple[float, HumanRoute]] = []
+    for figures in patterns(metrics):
+        share, route = figures.share, figures.nearest
+        if route is None:
+            if figures.voicemail:
+                voicemail += share
+            else:
+                hung_up += share
+            unanswered.update(figures.minutes)
+            closed.update(figures.minutes)
+            continue
+        answered = route.hold.p_answered
+        if answered is None:
+            unknown += share
+            continue
+        reached += share * answered
+        abandoned += share * (1.0 - answered)
+        taken.append((share, route))
+        if answered < MOST:
+            unanswered.update(figures.minutes)
+    known = unknown == 0
+    first = [(share, r.ivr_s, r) for share, r in taken]
+    expert = [(share, r.expert_ivr_s, r) for share, r in taken]
+    return Callers(
+        reached=reached if known else None,
+        abandoned=abandoned if known else None,
+        hung_up=hung_up,
+        voicemail=voicemail,
+        unknown=unknown,
+        first_time_p50_s=_quantile(first, 0.5) if known else None,
+        first_time_p90_s=_quantile(first, 0.9) if known else None,
+        expert_p50_s=_quantile(expert, 0.5) if known else None,
+        expert_p90_s=_quantile(expert, 0.9) if known else None,
+        unanswered_minutes=frozenset(unanswered),
+        closed_minutes=frozenset(closed),
+    )
+
+
+def _quantile(parts: list[tuple[float, float, HumanRoute]], share: float) -> float | None:
+    """Seconds within which ``share`` of the callers who reach a person do so.
+
+    ``parts`` are (share of calls, seconds in the menus, route); the hold adds
+    its own answered-wait distribution. None when nobody is answered.
+    """
+    parts = [(w, offset, r) for w, offset, r in parts if math.isfinite(offset)]
+    total = sum(w * (r.hold.p_answered or 0.0) for w, _, r in parts)
+    if total <= 0:
+        return None
+
+    def answered_by(seconds: float) -> float:
+        return sum(w * r.hold.answered_by(seconds - offset) for w, offset, r in parts) / total
+
+    return _bisect(answered_by, share, low=min(offset for _, offset, _ in parts))
+
+
+def _bisect(cdf: Callable[[float], float], share: float, low: float) -> float | None:
+    high = low + 1.0
+    while cdf(high) < share:
+        low, high = high, low + (high - low) * 2
+        if high - low > 1e8:
+            return None
+    while high - low > 0.01:
+        middle = (low + high) / 2
+        if cdf(middle) < share:
+            low = middle
+        else:
+            high = middle
+    return high
