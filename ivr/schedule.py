@@ -130,16 +130,32 @@ def _minutes(text: str) -> int:
     return hours * 60 + minutes
 
 
+def parse_time(text: str) -> datetime:
+    """The time of a call as given (``--at``, ``IVR_NOW``, the phone's call time): an ISO
+    time such as ``2026-11-23T10:00``, naive unless it has an offset.
+
+    The one parser of call times; ``local_time`` places a naive time in a timezone.
+
+    >>> parse_time("2026-11-23T10:00"), parse_time("2026-11-23 10:00+07:00").utcoffset()
+    (datetime.datetime(2026, 11, 23, 10, 0), datetime.timedelta(seconds=25200))
+    >>> parse_time("tomorrow")
+    Traceback (most recent call last):
+    ...
+    ivr.schedule.ScheduleError: "tomorrow" is not a time like 2026-11-23T10:00
+    """
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ScheduleError(f'"{text}" is not a time like 2026-11-23T10:00') from None
+
+
 def local_time(text: str, timezone: str) -> datetime:
     """An ISO time such as ``2026-11-23T10:00``; without an offset, local to ``timezone``.
 
     >>> local_time("2026-11-23T10:00", "Asia/Jakarta").isoformat()
     '2026-11-23T10:00:00+07:00'
     """
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise ScheduleError(f'"{text}" is not a time like 2026-11-23T10:00') from None
+    when = parse_time(text)
     return when if when.tzinfo else when.replace(tzinfo=ZoneInfo(timezone))
 
 

@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ivr.schedule import ScheduleError, parse_time
+
 PREFIX = "IVR_"
 DEFAULT_DATABASE_URL = "sqlite:///ivr-calls.db"
 DEFAULT_HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3"
@@ -95,8 +97,8 @@ def _fixed_clock(text: str | None) -> Callable[[], datetime | None]:
     if not text:
         return lambda: None
     try:
-        when = datetime.fromisoformat(str(text))
-    except ValueError:
+        when = parse_time(str(text))
+    except ScheduleError:
         raise ConfigError(
             f'{PREFIX}NOW must be a time like 2026-11-23T10:00, got "{text}"'
         ) from None
