@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape  # not xml.sax.saxutils: it imports urllib.request and ssl
 
 from ivr.phrases import PHRASES
 
@@ -74,7 +74,7 @@ def control_character(text: str) -> str | None:
 
 def _system_phrase_bytes(lang: str) -> int:
     table = PHRASES.get(lang, PHRASES["en"])
-    return max(len(escape(text).encode("utf-8")) for text in table.values())
+    return max(len(escape(text, quote=False).encode("utf-8")) for text in table.values())
 
 
 def twiml_bytes(texts: Sequence[str], lang: str, hints: Sequence[str] = ()) -> int:
@@ -84,6 +84,6 @@ def twiml_bytes(texts: Sequence[str], lang: str, hints: Sequence[str] = ()) -> i
     the line may add (an apology before a reprompt, a wait announcement), the
     speech hints and a fixed overhead for the document's markup and action URLs.
     """
-    spoken = sum(len(escape(text).encode("utf-8")) for text in texts)
-    hinted = len(escape(", ".join(hints), {'"': "&quot;"}).encode("utf-8"))
+    spoken = sum(len(escape(text, quote=False).encode("utf-8")) for text in texts)
+    hinted = len(escape(", ".join(hints), quote=False).replace('"', "&quot;").encode("utf-8"))
     return spoken + hinted + _system_phrase_bytes(lang) + DOCUMENT_OVERHEAD
