@@ -8,12 +8,17 @@ from audit.context import Context
 from audit.rules.base import Finding, Rule
 from ivr.model import MenuNode
 
+SPECIAL_KEYS = ("0", "*", "#")
+
 
 class ForcedLanguageMenu(Rule):
     """The first menu is a language choice.
 
-    What: the first menu callers meet has at least two options that switch
-    the language, and more of those than other options.
+    What: the first menu callers meet is a language choice and nothing
+    else: at least two options switch the language and every other option
+    is a special key (``0`` for a person, ``*``, ``#``). A first menu that
+    also offers real choices is a menu with a language key, not a forced
+    language question.
 
     Why it hurts callers: every caller, most of whom speak the default
     language, must answer a question before anything else; GetHuman standard 9
@@ -38,7 +43,8 @@ class ForcedLanguageMenu(Rule):
         if not isinstance(node, MenuNode) or len(node.options) < 2:
             return
         switches = ctx.option_lang_switches(node)
-        if len(switches) >= 2 and len(switches) > len(node.options) - len(switches):
+        others = [o for o in node.options if not o.lang and o.key not in SPECIAL_KEYS]
+        if len(switches) >= 2 and not others:
             langs = ", ".join(dict.fromkeys(o.lang for o in node.options if o.lang))
             yield self.finding(
                 ctx,

@@ -14,10 +14,11 @@ from ivr.model import QueueNode, TransferNode
 class TransferChain(Rule):
     """A route passes through more than one transfer or queue before a person helps.
 
-    What: a queue whose ``after_hours`` route, or a transfer whose
-    ``on_no_answer`` route, leads on to another queue or transfer without the
-    caller choosing it (through say and branch nodes only): the caller is
-    bounced from one department to the next.
+    What: a transfer to a person whose ``on_no_answer`` route leads on to
+    another queue or transfer without the caller choosing it (through say
+    and branch nodes only): the caller is bounced from one department to the
+    next. A closed queue's ``after_hours`` route to an on-call desk is no
+    chain: the caller never waited at the closed queue.
 
     Why it hurts callers: every hand-over means a new wait and telling the
     story again; callers bounced between departments rate the call worst of all.
@@ -38,8 +39,8 @@ class TransferChain(Rule):
         endpoints = {n.id for n in ctx.nodes(QueueNode, TransferNode)}
         kinds = ctx.graph.nodes(data="kind")
         automatic = ctx.graph.subgraph(n for n in ctx.graph if kinds[n] not in GATHERING_KINDS)
-        for node in ctx.nodes(QueueNode, TransferNode, reachable_only=True):
-            fallback = node.after_hours if isinstance(node, QueueNode) else node.on_no_answer
+        for node in ctx.nodes(TransferNode, reachable_only=True):
+            fallback = node.on_no_answer if node.human else None
             if not fallback:
                 continue
             if fallback not in automatic:

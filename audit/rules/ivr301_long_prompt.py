@@ -18,7 +18,8 @@ class LongPrompt(Rule):
 
     What: each prompt's duration in each language (measured audio when
     available, else estimated at 150 words per minute) over ``max_prompt``
-    (20 s); the prompts played before the first menu over ``max_greeting`` (8 s).
+    (20 s); the prompts a caller hears before the first choice, in the line's
+    default language on the route most callers take, over ``max_greeting`` (8 s).
 
     Why it hurts callers: GetHuman standard 6: no long or verbose prompts.
     Callers stop listening after a few seconds; a long greeting is time-to-human
@@ -57,21 +58,24 @@ class LongPrompt(Rule):
         first = ctx.first_menu
         if first is None or first == ctx.menu.start:
             return
-        path = nx.shortest_path(ctx.graph, ctx.menu.start, first)[:-1]
+        nearest = ctx.metrics.nearest
+        if nearest is not None and first in nearest.path:
+            path = nearest.path[: nearest.path.index(first)]
+        else:
+            path = nx.shortest_path(ctx.graph, ctx.menu.start, first)[:-1]
         before = [
             ctx.menu.nodes[n] for n in path if ctx.graph.nodes[n]["kind"] not in GATHERING_KINDS
         ]
-        for lang in ctx.menu.hotline.languages:
-            seconds = sum(ctx.seconds(_any(ctx, n, lang), lang) for n in before)
-            if seconds > self.settings["max_greeting"]:
-                yield self.finding(
-                    ctx,
-                    ctx.menu.start,
-                    f"callers hear {seconds:.1f} s of greeting ({lang}) before the "
-                    f"first menu; at most {self.settings['max_greeting']} s "
-                    "recommended",
-                )
-                return
+        lang = ctx.menu.hotline.default_language  # nobody has chosen another one yet
+        seconds = sum(ctx.seconds(_any(ctx, n, lang), lang) for n in before)
+        if seconds > self.settings["max_greeting"]:
+            yield self.finding(
+                ctx,
+                ctx.menu.start,
+                f"callers hear {seconds:.1f} s of greeting ({lang}) before the "
+                f"first menu; at most {self.settings['max_greeting']} s "
+                "recommended",
+            )
 
 
 def _any(ctx: Context, node, lang: str) -> str:
