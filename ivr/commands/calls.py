@@ -28,7 +28,8 @@ from ivr.web.records import CallRecords
 def calls(database: str | None, limit: int, menu: str | None) -> None:
     """List recent calls: when, menu, path, outcome and observed seconds to a person."""
     url = database or Settings.load({}).database_url
-    found = CallRecords(url).recent(limit, menu)
+    with CallRecords(url) as records:
+        found = records.recent(limit, menu)
     if not found:
         click.echo(f"No calls recorded in {url}.")
         return

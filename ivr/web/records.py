@@ -327,18 +327,27 @@ class CallRecords:
             return self._changed.wait_for(self._all_stored, timeout)
 
     def close(self) -> None:
-        """At the end of the process: store what can be stored, leave the rest journaled."""
-        if not self.background or self._closing:
-            return
-        stored = self.flush(CLOSE_SECONDS)
-        with self._changed:
-            self._closing = True
-            self._changed.notify_all()
-        if not stored:
-            log.error("call events are not all stored yet; they stay in %s", self.journal.folder)
-        self.journal.close()
-        if self._memory:
-            shutil.rmtree(self.journal.folder, ignore_errors=True)
+        """Let go of the database; in the background, first store what can be stored
+        (the rest stays journaled for the next process)."""
+        if self.background and not self._closing:
+            stored = self.flush(CLOSE_SECONDS)
+            with self._changed:
+                self._closing = True
+                self._changed.notify_all()
+            if self._writer is not None and self._writer_pid == os.getpid():
+                self._writer.join(CLOSE_SECONDS)
+            if not stored:
+                log.error("call events not stored yet stay in %s", self.journal.folder)
+            self.journal.close()
+            if self._memory:
+                shutil.rmtree(self.journal.folder, ignore_errors=True)
+        self.engine.dispose()
+
+    def __enter__(self) -> CallRecords:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     def _all_stored(self) -> bool:
         return not self._unjournaled and all(

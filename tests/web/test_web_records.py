@@ -50,10 +50,10 @@ def journal_line(event_id: str, **fields: object) -> str:
 def test_the_documented_postgresql_url_works_as_written(postgres):
     url = postgres.new_database()
     assert url.startswith("postgresql://")
-    records = CallRecords(url)
-    assert records.engine.dialect.driver == "psycopg"
-    records.add(event("CA1", 0, "welcome", 10.0))
-    assert records.count() == 1
+    with CallRecords(url) as records:
+        assert records.engine.dialect.driver == "psycopg"
+        records.add(event("CA1", 0, "welcome", 10.0))
+        assert records.count() == 1
 
 
 def test_nul_bytes_and_control_characters_are_stored_cleaned_and_lose_no_other_call(
@@ -72,6 +72,7 @@ def test_nul_bytes_and_control_characters_are_stored_cleaned_and_lose_no_other_c
     stored = records.events()
     assert {e.call_sid for e in stored} == {*sids, "CA nul"}
     assert all("\x00" not in e.call_sid for e in stored)
+    records.close()
 
 
 def test_a_row_the_database_refuses_is_set_aside_and_the_others_are_stored(database_url, tmp_path):
@@ -123,8 +124,9 @@ def test_events_of_a_worker_killed_while_the_database_was_locked_are_replayed(
     database_url, tmp_path
 ):
     journal = tmp_path / "journal"
-    ensure_schema(make_engine(database_url))
-    blocker = make_engine(database_url).connect()
+    engine = make_engine(database_url)
+    ensure_schema(engine)
+    blocker = engine.connect()
     blocking = blocker.begin()
     if blocker.dialect.name == "sqlite":
         blocker.exec_driver_sql("DELETE FROM call_events")  # holds the write lock
@@ -141,6 +143,7 @@ def test_events_of_a_worker_killed_while_the_database_was_locked_are_replayed(
     finally:
         blocking.rollback()
         blocker.close()
+        engine.dispose()
     assert worker.returncode == -signal.SIGKILL and "answered" in worker.stdout, worker.stderr
     assert list(journal.glob(f"*{SUFFIX}"))  # what it had answered is on disk
     after = CallRecords(database_url, background=True, journal_dir=journal)
@@ -161,6 +164,8 @@ def test_a_call_reads_in_the_order_it_happened_whichever_worker_stored_first(dat
     assert summary.path == ["welcome", "main", "care"]
     assert summary.seconds_to_human == 2.0
     assert [e.seq for e in quick.events("CA1")] == [0, 1, 2]
+    stalled.close()
+    quick.close()
     shown = CliRunner().invoke(main, ["calls", "--database", database_url])
     assert "path: welcome > main > care" in shown.output, shown.output
 
@@ -182,12 +187,15 @@ def test_workers_creating_the_schema_at_once_all_start(database_url):
         thread.start()
     for thread in threads:
         thread.join(60)
+    for engine in engines:
+        engine.dispose()
     assert failures == []
 
 
 def test_an_older_call_database_gets_the_new_columns(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    with create_engine(url).begin() as connection:
+    old = create_engine(url)
+    with old.begin() as connection:
         connection.exec_driver_sql(
             "CREATE TABLE call_events (id INTEGER PRIMARY KEY, call_sid VARCHAR(64) NOT NULL, "
             "menu VARCHAR(128) NOT NULL, event VARCHAR(32) NOT NULL, path TEXT NOT NULL, "
@@ -198,9 +206,10 @@ def test_an_older_call_database_gets_the_new_columns(tmp_path):
             "INSERT INTO call_events (call_sid, menu, event, path, action, at) "
             "VALUES ('CA0', 'acme', 'answer', '[\"welcome\"]', 'gather', 5.0)"
         )
-    records = CallRecords(url)
-    records.add(event("CA0", 1, "main", 6.0))
-    assert records.recent()[0].path == ["welcome", "main"]
+    old.dispose()
+    with CallRecords(url) as records:
+        records.add(event("CA0", 1, "main", 6.0))
+        assert records.recent()[0].path == ["welcome", "main"]
 
 
 @pytest.mark.slow
@@ -237,6 +246,7 @@ def test_the_webhook_numbers_the_requests_of_a_call_in_their_order(tmp_path):
     client.post(enqueued.get("waitUrl"), data={**form, "QueuePosition": "1"})
     client.post(enqueued.get("action"), data={**form, "QueueResult": "hangup"})
     events = call_records(app).events(form["CallSid"])
+    call_records(app).close()
     assert [(e.event, e.seq) for e in events] == [
         ("answer", 0),
         ("press", 1),
