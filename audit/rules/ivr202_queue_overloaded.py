@@ -53,7 +53,7 @@ class QueueOverloaded(Rule):
                     level=level,
                 )
                 if erlang.patience is None:
-                    lived = "callers who never hang up would wait without end"
+                    lived = "callers with unlimited patience would wait without end"
                 else:
                     lived = (
                         f"{percent(erlang.p_abandon)} of callers give up after "

@@ -11,7 +11,7 @@ from ivr.prompt_text import named_keys
 
 
 class HiddenOption(Rule):
-    """An option the prompt never names.
+    """An option the prompt does not name (in a menu that takes keys).
 
     What: reads the menu prompt in every language of the hotline and lists
     option keys it never tells the caller to press (an option switching to
@@ -33,6 +33,8 @@ class HiddenOption(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for node in ctx.nodes(MenuNode):
+            if "dtmf" not in node.input_modes:
+                continue  # keys cannot be pressed: a speech menu names phrases, not keys
             for lang, text in ctx.texts(node).items():
                 named = named_keys(text)
                 hidden = [
@@ -44,7 +46,7 @@ class HiddenOption(Rule):
                     yield self.finding(
                         ctx,
                         node.id,
-                        f'the prompt of "{node.id}" ({lang}) never names key'
+                        f'the prompt of "{node.id}" ({lang}) does not name key'
                         f"{'s' if len(hidden) > 1 else ''} {', '.join(hidden)}",
                     )
 

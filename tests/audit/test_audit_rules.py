@@ -298,7 +298,7 @@ def test_missing_option_reads_every_language(tmp_path):
 def test_hidden_option_names_the_key_and_language(tmp_path):
     result = audit_data(tmp_path, variant(_hidden))
     assert [f.message for f in result.findings if f.code == "IVR310"] == [
-        'the prompt of "main" (en) never names key 2'
+        'the prompt of "main" (en) does not name key 2'
     ]
 
 
