@@ -7,7 +7,7 @@ with the template ``ivr/templates/tree.svg`` (Jinja, autoescaped).
 
 Mermaid shapes by node kind: menu ``{{hexagon}}``, input ``[/parallelogram/]``,
 branch ``{rhombus}``, hangup ``((circle))``, queue and transfer
-``[[subroutine]]``, every other kind (say, record, decide) ``([stadium])``.
+``[[subroutine]]``, every other kind (say, record) ``([stadium])``.
 
 >>> import networkx as nx
 >>> g = nx.DiGraph(start="a")

@@ -29,7 +29,7 @@ class PromptCheck(Rule):
     heard: by the option's phrase where the text uses one, else by its key
     spoken as a digit word. A recording that is missing or cannot be read is
     reported too (a missing one before any speech model is loaded). The
-    recogniser is a hook (``ivr.recordings``: the speech package's vosk
+    recogniser is a hook (`ivr.recordings`: the speech package's vosk
     listener); without one, or without its model, the recordings are not
     checked (an info finding says so).
 
