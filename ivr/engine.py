@@ -16,9 +16,9 @@ Time comes from an injectable clock, so schedules and timing are testable.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from ivr.actions import Action, Dial, Enqueue, Gather, Hangup, Record, Say
@@ -32,6 +32,7 @@ from ivr.model import (
     Menu,
     MenuNode,
     Node,
+    Option,
     Prompt,
     QueueNode,
     RecordNode,
@@ -40,7 +41,8 @@ from ivr.model import (
 )
 from ivr.phrases import phrase
 from ivr.queueing import expected_wait
-from ivr.speech import digits_in, normalize, phrase_in
+from ivr.retries import Failure, failure_route
+from ivr.speech import digits_in, normalize, phrase_in, spoken_keys
 
 REACTION_SECONDS = 1.5
 MAX_AUTOMATIC_STEPS = 1000
@@ -127,30 +129,65 @@ class CallOver(RuntimeError):
     """Raised when an event is given to a call that has ended."""
 
 
-@dataclass
+StepKind = Literal["started", "matched", "no-match", "timeout", "retries-used-up", "hangup"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one caller event did, as data (the transcript says it in prose).
+
+    ``kind``: ``started`` (the call ran from a node: ``start``/``enter``),
+    ``matched`` (an option was chosen, or an input's digits accepted),
+    ``no-match`` / ``timeout`` (a failure with retries left), ``retries-used-up``
+    (the failure that used them up), ``hangup`` (the caller hung up).
+    ``node`` is where the caller was asked (None for ``started``); ``matched`` the
+    option key (or the digits entered); ``retries_used`` the failures counted at
+    ``node`` so far, this one included; ``node_reached`` where the call is now,
+    waiting or ended, after any keys typed ahead.
+    """
+
+    kind: StepKind
+    actions: tuple[Action, ...]
+    node: str | None
+    node_reached: str
+    matched: str | None = None
+    retries_used: int = 0
+    ended: bool = False
+
+
 class Call:
-    """One call through ``menu``. Use ``start()`` first, then the event methods."""
+    """One call through ``menu``. Use ``start()`` first, then the event methods.
 
-    menu: Menu
-    at: datetime | None = None
-    lang: str | None = None
-    clock: Clock | None = None
-    reaction: float = REACTION_SECONDS
-    variables: dict[str, str] = field(default_factory=dict)
-    failures: dict[str, int] = field(default_factory=dict)
-    transcript: list[Line] = field(default_factory=list)
-    path: list[str] = field(default_factory=list)
-    node: str | None = None
-    outcome: Outcome | None = None
-    _typeahead: str = ""
-    _pending_prompt: float = 0.0
+    ``at`` is when the call is answered (default now, in the hotline's timezone),
+    unless a ``clock`` is given; ``lang`` defaults to the hotline's first language.
+    """
 
-    def __post_init__(self) -> None:
-        if self.clock is None:
-            zone = ZoneInfo(self.menu.hotline.timezone)
-            self.clock = SimulatedClock(self.at or datetime.now(zone))
+    def __init__(
+        self,
+        menu: Menu,
+        at: datetime | None = None,
+        lang: str | None = None,
+        clock: Clock | None = None,
+        reaction: float = REACTION_SECONDS,
+        variables: dict[str, str] | None = None,
+        failures: dict[str, int] | None = None,
+    ) -> None:
+        self.menu = menu
+        self.lang: str = lang or menu.hotline.default_language
+        self.clock: Clock = clock or SimulatedClock(
+            at or datetime.now(ZoneInfo(menu.hotline.timezone))
+        )
+        self.reaction = reaction
+        self.variables: dict[str, str] = dict(variables or {})
+        self.failures: dict[str, int] = dict(failures or {})
+        self.transcript: list[Line] = []
+        self.path: list[str] = []
+        self.node: str | None = None
+        self.outcome: Outcome | None = None
         self._answered_at = self.clock.now()
-        self.lang = self.lang or self.menu.hotline.default_language
+        self._typeahead = ""
+        self._pending_prompt = 0.0
+        self._verdict: tuple[StepKind, str | None, int] | None = None
 
     # -- state -----------------------------------------------------------------
     @property
@@ -170,54 +207,79 @@ class Call:
         return node if isinstance(node, Gathering) and not self.ended else None
 
     # -- events ------------------------------------------------------------------
-    def start(self) -> list[Action]:
+    def start(self) -> Step:
         """Answer the call: run from the start node to the first wait or end."""
         return self.enter(self.menu.start)
 
-    def enter(self, node_id: str) -> list[Action]:
+    def enter(self, node_id: str) -> Step:
         """Go to ``node_id`` and run until the caller is asked something or the call ends."""
-        actions: list[Action] = []
-        self._run(node_id, actions)
-        return actions
+        return self._step("started", None, self._enter(node_id))
 
-    def press(self, keys: str) -> list[Action]:
+    def press(self, keys: str) -> Step:
         """The caller presses one or more keys (extra keys are typed ahead)."""
         node = self._expect_waiting()
         self._listen(node, answered=True)
         self._log("caller", f"pressed {keys}", node.id)
-        return self._keys(node, keys)
+        return self._step(None, node, self._keys(node, keys))
 
-    def speak(self, text: str) -> list[Action]:
-        """The caller says ``text`` (matched against option phrases and digit words)."""
+    def speak(self, text: str) -> Step:
+        """The caller says ``text`` (matched against option phrases and spoken keys)."""
         node = self._expect_waiting()
         self._listen(node, answered=True)
         self._log("caller", f'said "{text}"', node.id)
-        if "speech" not in getattr(node, "input_modes", ("speech",)) and not isinstance(
-            node, InputNode
-        ):
-            return self._failure(node, "invalid")
         if isinstance(node, InputNode):
-            return self._keys(node, digits_in(text, self.lang) or "?")
-        option = self._match_speech(node, text)
-        if option is None:
-            return self._failure(node, "invalid")
-        return self._choose(node, option.key)
+            actions = self._keys(node, digits_in(text, self.lang) or "?")
+        elif not isinstance(node, MenuNode) or "speech" not in node.input_modes:
+            actions = self._failure(node, "invalid")
+        else:
+            option = self._match_speech(node, text)
+            actions = (
+                self._failure(node, "invalid") if option is None else self._choose(node, option)
+            )
+        return self._step(None, node, actions)
 
-    def silence(self) -> list[Action]:
+    def silence(self) -> Step:
         """The caller says and presses nothing until the timeout."""
         node = self._expect_waiting()
         self._listen(node, answered=False)
         self._log("caller", f"(silence, {node.timeout:g} s)", node.id)
-        return self._failure(node, "timeout")
+        return self._step(None, node, self._failure(node, "timeout"))
 
-    def hangup(self) -> list[Action]:
+    def hangup(self) -> Step:
         """The caller hangs up."""
         node = self.node or self.menu.start
         self._log("caller", "(hung up)", node)
         self.outcome = Outcome("caller-hangup", node, self.elapsed)
-        return [Hangup(node)]
+        return self._step("hangup", None, [Hangup(node)])
 
     # -- internals ---------------------------------------------------------------
+    def _enter(self, node_id: str) -> list[Action]:
+        actions: list[Action] = []
+        self._run(node_id, actions)
+        return actions
+
+    def _step(self, kind: StepKind | None, node: Gathering | None, actions: list[Action]) -> Step:
+        """The result of one event; ``kind`` None: the verdict given at ``node``."""
+        verdict, self._verdict = self._verdict, None
+        matched, retries_used = None, 0
+        if kind is None:
+            assert verdict is not None, "an event at a waiting node always gives a verdict"
+            kind, matched, retries_used = verdict
+        return Step(
+            kind,
+            tuple(actions),
+            node.id if node else None,
+            self.node or self.menu.start,
+            matched,
+            retries_used,
+            self.ended,
+        )
+
+    def _verdict_once(self, kind: StepKind, matched: str | None = None, count: int = 0) -> None:
+        """Keep the first verdict of an event (keys typed ahead give later ones)."""
+        if self._verdict is None:
+            self._verdict = (kind, matched, count)
+
     def _expect_waiting(self) -> Gathering:
         node = self.waiting_node
         if node is None:
@@ -265,7 +327,9 @@ class Call:
         """Play ``node``; return the next node to run now, or None to stop."""
         if isinstance(node, SayNode):
             self._say(node.prompt, node.id, actions)
-            return node.next or self._end("hangup", node, actions, "no next node")
+            if node.next is None:
+                self._end("hangup", node, actions, "no next node")
+            return node.next
         if isinstance(node, Gathering):
             return self._gather(node, actions)
         if isinstance(node, BranchNode):
@@ -295,7 +359,8 @@ class Call:
             return None
         if isinstance(node, HangupNode):
             self._say(node.prompt, node.id, actions)
-            return self._end("hangup", node, actions)
+            self._end("hangup", node, actions)
+            return None
         raise TypeError(f"unknown node kind {node!r}")
 
     def _end(self, kind: str, node: Node, actions: list[Action], detail: str = "") -> None:
@@ -303,13 +368,13 @@ class Call:
         self._log("system", "call ended", node.id)
         if self.outcome is None or self.outcome.kind not in ("voicemail",):
             self.outcome = Outcome(kind, node.id, self.elapsed, detail)
-        return None
 
     def _gather(self, node: Gathering, actions: list[Action]) -> str | None:
         say = self._say(node.prompt, node.id, actions, wait=False)
         self._pending_prompt = estimate_seconds(say.text)
         if isinstance(node, MenuNode):
-            hints = tuple(p for opt in node.options for p in opt.phrases)
+            options = sorted(node.options, key=lambda opt: opt.key)  # file order never matters
+            hints = tuple(p for opt in options for p in opt.phrases)
             digits = max((len(opt.key) for opt in node.options), default=1)
             gather = Gather(
                 node.id,
@@ -368,58 +433,62 @@ class Call:
             entered, rest = keys[: node.max_digits], keys[node.max_digits :]
         if not entered.isdigit() or not node.min_digits <= len(entered) <= node.max_digits:
             return self._failure(node, "invalid")
+        self._verdict_once("matched", entered)
         self._typeahead = rest
         self.variables[node.var] = entered
         self.failures.pop(node.id, None)
         self.outcome = None
-        return self.enter(node.next) if node.next else self._hang_up_here(node)
+        return self._enter(node.next) if node.next else self._hang_up_here(node)
 
     def _hang_up_here(self, node: Node) -> list[Action]:
         actions: list[Action] = []
         self._end("hangup", node, actions, "no next node")
         return actions
 
-    def _match_speech(self, node: MenuNode, text: str):
-        best = None
-        for option in node.options:
-            for words in option.phrases:
-                if phrase_in(words, text) and (best is None or len(words) > best[0]):
-                    best = (len(words), option)
-        if best:
-            return best[1]
-        spoken = digits_in(text, self.lang)
-        said = normalize(text).split()
-        if (spoken and len(spoken) == len(said)) or (spoken and "press" in said):
-            return node.option(spoken)
-        return None
+    def _match_speech(self, node: MenuNode, text: str) -> str | None:
+        """The key of the option ``text`` chooses: the longest phrase said (ties: the
+        lowest key, so option order never matters), else keys said ("tekan nol")."""
+        said = [
+            ((len(normalize(words).split()), len(words)), option.key)
+            for option in node.options
+            for words in option.phrases
+            if phrase_in(words, text)
+        ]
+        if said:
+            return min(said, key=lambda item: (-item[0][0], -item[0][1], item[1]))[1]
+        keys = spoken_keys(text, self.lang)
+        return keys if keys and node.option(keys) else None
 
     def _choose(self, node: MenuNode, key: str) -> list[Action]:
-        option = node.option(key)
+        option: Option | None = node.option(key)
         assert option is not None
+        self._verdict_once("matched", key)
         self.failures.pop(node.id, None)
         self.outcome = None
         if option.lang:
             self.lang = option.lang
-        return self.enter(option.goto)
+        return self._enter(option.goto)
 
-    def _failure(self, node: Gathering, reason: str) -> list[Action]:
+    def _failure(self, node: Gathering, failure: Failure) -> list[Action]:
         actions: list[Action] = []
         self._typeahead = ""
         count = self.failures.get(node.id, 0) + 1
         self.failures[node.id] = count
         self.outcome = None
-        if count > node.retries:
+        route = failure_route(node, failure, count)
+        if route.used_up:
+            self._verdict_once("retries-used-up", None, count)
             self.failures.pop(node.id, None)
-            if node.on_fail:
-                self._log("system", f"retries used up, going to {node.on_fail}", node.id)
-                self._run(node.on_fail, actions)
+            if route.target is None:
+                self._system("fail_goodbye", node.id, actions)
+                self._end("hangup", node, actions, "retries used up and no on_fail")
                 return actions
-            self._system("fail_goodbye", node.id, actions)
-            self._end("hangup", node, actions, "retries used up and no on_fail")
+            self._log("system", f"retries used up, going to {route.target}", node.id)
+            self._run(route.target, actions)
             return actions
-        route = node.on_timeout if reason == "timeout" else node.on_invalid
-        self._system("no_input" if reason == "timeout" else "invalid", node.id, actions)
-        self._run(route if route else node.id, actions)
+        self._verdict_once("timeout" if failure == "timeout" else "no-match", None, count)
+        self._system("no_input" if failure == "timeout" else "invalid", node.id, actions)
+        self._run(route.target or node.id, actions)
         return actions
 
     def _branch(self, node: BranchNode) -> str | None:
@@ -432,7 +501,8 @@ class Call:
                 )
                 return rule.goto
         self._log("system", "branch: no rule holds", node.id)
-        return self._end("hangup", node, [], "no branch rule holds")
+        self._end("hangup", node, [], "no branch rule holds")
+        return None
 
     def _holds(self, condition: Condition) -> bool:
         if condition.hours and not self.menu.hotline.is_open(condition.hours, self.clock.now()):
@@ -449,7 +519,8 @@ class Call:
             if node.after_hours:
                 return node.after_hours
             self._system("closed_goodbye", node.id, actions)
-            return self._end("hangup", node, actions, f'queue "{node.name}" closed')
+            self._end("hangup", node, actions, f'queue "{node.name}" closed')
+            return None
         self._say(node.prompt, node.id, actions)
         wait = expected_wait(node)
         for text in queue_announcements(node, self.lang):
@@ -487,11 +558,12 @@ class Call:
         call = cls(
             menu, at=at, lang=lang, variables=dict(variables or {}), failures=dict(failures or {})
         )
-        if not isinstance(menu.nodes.get(node), Gathering):
+        waiting = menu.nodes.get(node)
+        if not isinstance(waiting, Gathering):
             raise KeyError(node)
         call.node = node
         call.path.append(node)
-        prompt = menu.nodes[node].prompt.text(call.lang, menu.hotline.default_language)
+        prompt = waiting.prompt.text(call.lang, menu.hotline.default_language)
         call._pending_prompt = estimate_seconds(prompt)
         call.outcome = Outcome("waiting", node, 0.0)
         return call

@@ -20,6 +20,7 @@ import networkx as nx
 
 from ivr.errors import MenuError
 from ivr.model import Gathering, Menu, Node, RecordNode
+from ivr.retries import failure_edges
 from ivr.yamlsource import paused_gc
 
 TERMINAL_KINDS = ("hangup", "queue", "transfer")
@@ -31,14 +32,16 @@ def build_graph(menu: Menu) -> nx.DiGraph:
 
     Several ways from A to B (key 1 and its phrases, say) are kept as one edge
     whose ``ways`` lists them all; ``kind`` and ``key`` are those of the first.
-    Gathering nodes get a ``timeout``/``invalid`` self-loop when they reprompt.
+    Failure ways of menus and inputs are those ``ivr.retries.failure_route`` gives
+    the engine: ``timeout``/``invalid`` while retries are left (a self-loop when the
+    menu is asked again), ``fail`` (with ``after``) once they are used up.
     """
     with paused_gc():
         return _build(menu)
 
 
 def _build(menu: Menu) -> nx.DiGraph:
-    graph = nx.DiGraph(start=menu.start, menu=menu.path, hotline=menu.hotline.name)
+    graph: nx.DiGraph = nx.DiGraph(start=menu.start, menu=menu.path, hotline=menu.hotline.name)
     for node in menu.nodes.values():
         graph.add_node(
             node.id,
@@ -61,10 +64,7 @@ def _build(menu: Menu) -> nx.DiGraph:
 def _edges(node: Node) -> Iterator[tuple[str, str, dict]]:
     yield from node.targets()
     if isinstance(node, Gathering):
-        if not node.on_timeout and node.retries > 0:
-            yield "timeout", node.id, {"reprompt": True}
-        if not node.on_invalid and node.retries > 0:
-            yield "invalid", node.id, {"reprompt": True}
+        yield from failure_edges(node)
 
 
 def humans(graph: nx.DiGraph) -> list[str]:
@@ -108,7 +108,7 @@ def traps(graph: nx.DiGraph) -> list[list[str]]:
     These are cycles a caller cannot leave: they go round until they hang up.
     """
     ends = exits(graph)
-    with_sink = nx.DiGraph(graph.edges)
+    with_sink: nx.DiGraph = nx.DiGraph(graph.edges)
     with_sink.add_edges_from((end, _SINK) for end in ends)
     can_leave = nx.ancestors(with_sink, _SINK) if ends else set()
     stuck = reachable(graph) - can_leave
@@ -127,33 +127,24 @@ def structural_problems(menu: Menu, graph: nx.DiGraph | None = None) -> list[Men
 
 
 def _structural_problems(menu: Menu, graph: nx.DiGraph) -> list[MenuError]:
-    problems = []
-    for node_id in unreachable_nodes(graph):
-        problems.append(
-            _at(
-                menu,
-                node_id,
-                f'node "{node_id}" cannot be reached from the start node "{menu.start}"',
-                "warning",
-            )
+    start = menu.start
+    problems = [
+        _at(menu, n, f'node "{n}" cannot be reached from the start node "{start}"', "warning")
+        for n in unreachable_nodes(graph)
+    ]
+    problems += [
+        _at(menu, n, f'node "{n}" is a dead end: it has no way out and does not end the call')
+        for n in dead_ends(graph)
+    ]
+    problems += [
+        _at(
+            menu,
+            group[0],
+            "callers are trapped in a loop with no way to a person or an end: "
+            + " -> ".join(group),
         )
-    for node_id in dead_ends(graph):
-        problems.append(
-            _at(
-                menu,
-                node_id,
-                f'node "{node_id}" is a dead end: it has no way out and does not end the call',
-            )
-        )
-    for group in traps(graph):
-        problems.append(
-            _at(
-                menu,
-                group[0],
-                "callers are trapped in a loop with no way to a "
-                f"person or an end: {' -> '.join(group)}",
-            )
-        )
+        for group in traps(graph)
+    ]
     return sorted(problems)
 
 

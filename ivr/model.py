@@ -134,16 +134,6 @@ class Gathering(Node):
     on_invalid: str | None = None
     interruptible: bool = True
 
-    def _failure_targets(self) -> list[tuple[str, str, dict]]:
-        edges = []
-        if self.on_timeout:
-            edges.append(("timeout", self.on_timeout, {}))
-        if self.on_invalid:
-            edges.append(("invalid", self.on_invalid, {}))
-        if self.on_fail:
-            edges.append(("fail", self.on_fail, {}))
-        return edges
-
 
 @dataclass(frozen=True)
 class MenuNode(Gathering):
@@ -163,7 +153,7 @@ class MenuNode(Gathering):
             edges.append(("key", opt.goto, {"key": opt.key, "lang": opt.lang}))
             if opt.phrases and "speech" in self.input_modes:
                 edges.append(("speech", opt.goto, {"key": opt.key, "phrases": list(opt.phrases)}))
-        return edges + self._failure_targets()
+        return edges  # failure routes: ivr.retries.failure_edges
 
     def _retargeted(self, resolve: Callable[[str], str]) -> dict[str, Any]:
         options = tuple(replace(opt, goto=resolve(opt.goto)) for opt in self.options)
@@ -183,7 +173,7 @@ class InputNode(Gathering):
 
     def targets(self) -> list[tuple[str, str, dict]]:
         edges = [("next", self.next, {"var": self.var})] if self.next else []
-        return edges + self._failure_targets()
+        return edges  # failure routes: ivr.retries.failure_edges
 
 
 @dataclass(frozen=True)

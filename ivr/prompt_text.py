@@ -20,35 +20,48 @@ and Korean wording is understood; digits work in any language).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
-from ivr.speech import DIGIT_WORDS, normalize
+from ivr.speech import normalize
+from ivr.vocabulary import ACTION_WORDS, ALL_KEY_NOUNS, ALL_PRESS_VERBS, ARTICLES, prompt_key_words
 
-PRESS_VERBS = ("press", "dial", "push", "select", "choose", "tekan", "tekanlah", "pilih", "pencet")
-KEY_WORDS: dict[str, str] = {
-    **{word: str(i) for lang in ("en", "id", "ms") for i, word in enumerate(DIGIT_WORDS[lang])},
-    "star": "*",
-    "asterisk": "*",
-    "bintang": "*",
-    "hash": "#",
-    "pound": "#",
-    "pagar": "#",
+KEY_WORDS = prompt_key_words()
+
+
+def _either(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, longest first."""
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+_KEY = rf"(\d{{1,4}}|[*#]|{_either(KEY_WORDS)})"
+_VERB = f"(?:{_either(ALL_PRESS_VERBS)})"
+_BEFORE_KEY = rf"(?:(?:{_either(ARTICLES)})\s+)?(?:(?:{_either(ALL_KEY_NOUNS)})\s+)?"
+_PRESS_KEY = re.compile(rf"(?<![\w]){_VERB}\s+{_BEFORE_KEY}{_KEY}(?![\w])", re.IGNORECASE)
+_OR_KEY = re.compile(
+    rf"{_VERB}\s+{_BEFORE_KEY}{_KEY}((?:\s*(?:,|or|atau|dan|and)\s*{_KEY})+)", re.IGNORECASE
+)
+_KOREAN_KEY = re.compile(
+    r"(\d{1,4}|[*#]|별표|샵|우물정)\s*번"
+    r"|(영|일|이|삼|사|오|육|칠|팔|구|공)\s*번(?:을|를)?\s*(?:누르|눌러)"
+)
+_KOREAN_WORDS = {word: str(i) for i, word in enumerate("영일이삼사오육칠팔구")} | {
+    "공": "0",
     "별표": "*",
     "샵": "#",
+    "우물정": "#",
 }
-ACTION_WORDS = ("for", "to", "untuk", "bagi", "if", "jika", "kalau")
-_KEY = r"(\d{1,4}|[*#]|" + "|".join(sorted(map(re.escape, KEY_WORDS), key=len, reverse=True)) + ")"
-_VERB = "(?:" + "|".join(PRESS_VERBS) + ")"
-_PRESS_KEY = re.compile(rf"(?<![\w]){_VERB}\s+{_KEY}(?![\w])", re.IGNORECASE)
-_OR_KEY = re.compile(rf"{_VERB}\s+{_KEY}((?:\s*(?:,|or|atau|dan|and)\s*{_KEY})+)", re.IGNORECASE)
-_KOREAN_KEY = re.compile(r"(\d{1,4}|[*#]|별표|샵)\s*번")
-_KEY_FIRST = re.compile(rf"^\W*{_VERB}\s+{_KEY}\s+(?:{'|'.join(ACTION_WORDS)})\b", re.IGNORECASE)
+_KEY_FIRST = re.compile(
+    rf"^\W*{_VERB}\s+{_BEFORE_KEY}{_KEY}\s+(?:(?:{_either(ALL_KEY_NOUNS)})\s+)?"
+    rf"(?:{_either(ACTION_WORDS)})\b",
+    re.IGNORECASE,
+)
 _CLAUSE_END = re.compile(r"[,;:.!?。？！，、](?=\s|$)")
 _SENTENCE_END = re.compile(r"[.!?。？！]+(?:\s+|$)")
 
 
 def _key(token: str) -> str:
-    return KEY_WORDS.get(token.lower(), token)
+    return KEY_WORDS.get(token.lower(), _KOREAN_WORDS.get(token, token))
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -71,14 +84,16 @@ def sentences(text: str) -> list[tuple[int, int]]:
 @lru_cache(maxsize=65536)
 def key_mentions(text: str) -> tuple[tuple[str, int], ...]:
     """Keys a prompt tells the caller to press, with the offset of each mention (cached)."""
-    found: list[tuple[str, int]] = []
-    for match in _PRESS_KEY.finditer(text):
-        found.append((_key(match.group(1)), match.start()))
-    for match in _OR_KEY.finditer(text):
-        for token in re.findall(_KEY, match.group(2), re.IGNORECASE):
-            found.append((_key(token), match.start(2)))
-    for match in _KOREAN_KEY.finditer(text):
-        found.append((_key(match.group(1)), match.start()))
+    found = [(_key(match.group(1)), match.start()) for match in _PRESS_KEY.finditer(text)]
+    found += [
+        (_key(token), match.start(2))
+        for match in _OR_KEY.finditer(text)
+        for token in re.findall(_KEY, match.group(2), re.IGNORECASE)
+    ]
+    found += [
+        (_key(match.group(1) or match.group(2)), match.start())
+        for match in _KOREAN_KEY.finditer(text)
+    ]
     return tuple(sorted(set(found), key=lambda item: item[1]))
 
 
@@ -107,7 +122,7 @@ def clause_ends(text: str) -> list[int]:
     [12, 21, 25]
     """
     ends = [match.end() for match in _CLAUSE_END.finditer(text)]
-    return ends + [len(text)] if not ends or ends[-1] < len(text) else ends
+    return [*ends, len(text)] if not ends or ends[-1] < len(text) else ends
 
 
 def mention_ends(text: str) -> dict[str, int]:
@@ -200,14 +215,12 @@ ID_WHOLE = {
     "sepuluh": 10,
     "sebelas": 11,
     "seratus": 100,
-    "setengah": 0.5,
-    "half": 0.5,
     "a": 1,
     "an": 1,
     "se": 1,
 }
-MULTIPLIERS = {"belas": None, "puluh": 10, "ratus": 100, "hundred": 100}
-NUMBER_WORDS = {*EN_NUMBERS, *EN_TENS, *ID_NUMBERS, *ID_WHOLE, *MULTIPLIERS}
+MULTIPLIERS = {"puluh": 10, "ratus": 100, "hundred": 100}
+NUMBER_WORDS = {*EN_NUMBERS, *EN_TENS, *ID_NUMBERS, *ID_WHOLE, *MULTIPLIERS, "belas"}
 
 
 def parse_number(words: list[str]) -> float | None:
@@ -251,21 +264,87 @@ def might_promise_wait(text: str) -> bool:
 
 
 def promised_wait_seconds(text: str) -> list[float]:
-    """Every wait a text promises, in seconds ("ten minutes", "sepuluh menit", "10 menit")."""
+    """Every wait a text promises, in seconds: the one parser of spoken durations.
+
+    Digits and decimals ("1.5 minutes"), number words and fractions ("two and a
+    half minutes", "satu setengah menit", "half an hour", "an hour and a half"),
+    compounds ("one hour and thirty minutes"), ranges judged by their upper bound
+    ("5 to 10 minutes", "lima sampai sepuluh menit", "5-10분") and bounds ("under
+    a minute": 60 s), in English, Indonesian/Malay and Korean.
+
+    >>> promised_wait_seconds("Only 1.5 minutes. Or two and a half minutes.")
+    [90.0, 150.0]
+    >>> promised_wait_seconds("Satu setengah menit, atau 5 sampai 10 menit, under a minute.")
+    [90.0, 600.0, 60.0]
+    >>> promised_wait_seconds("About an hour and a half, or one hour and thirty minutes.")
+    [5400.0, 5400.0]
+    """
+    tokens = _duration_tokens(text)
     waits: list[float] = []
-    tokens = normalize(text).split()
-    for i, token in enumerate(tokens):
-        if token not in UNITS:
+    joined_to_previous = False
+    i = 0
+    while i < len(tokens):
+        unit = UNITS.get(tokens[i])
+        if unit is None:
+            i += 1
             continue
         start = i
-        while start > 0 and (tokens[start - 1].isdigit() or tokens[start - 1] in NUMBER_WORDS):
+        while start > 0 and tokens[start - 1] in _QUANTITY_WORDS:
             start -= 1
-        value = parse_number(tokens[start:i])
-        if value:
-            waits.append(float(value * UNITS[token]))
-    for match in re.finditer(r"(\d+)\s*(초|분|시간)", text):
-        waits.append(float(int(match.group(1)) * KOREAN_UNITS[match.group(2)]))
+        value = _quantity(tokens[start:i])
+        end = i + 1
+        if tokens[end : end + 3] in (["and", "a", "half"], ["dan", "setengah"][:3]):
+            value = (value or 0) + 0.5
+            end += 3 if tokens[end + 1] == "a" else 2
+        if value is not None:
+            if joined_to_previous and waits:
+                waits[-1] += value * unit
+            else:
+                waits.append(float(value * unit))
+        joined_to_previous = value is not None and tokens[end : end + 1] in (["and"], ["dan"])
+        i = end + (1 if joined_to_previous else 0)
+    waits += [
+        float(_decimal(match.group(2) or match.group(1)) * KOREAN_UNITS[match.group(3)])
+        for match in _KOREAN_DURATION.finditer(text)
+    ]
     return waits
+
+
+_DECIMAL = re.compile(r"(\d+)[.,](\d+)")
+_NUMBER_RANGE = re.compile(r"(\d)\s*[-~–]\s*(\d)")
+_KOREAN_DURATION = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:[-~–]\s*(\d+(?:[.,]\d+)?)\s*)?(초|분|시간)")
+_RANGE_WORDS = {"to", "or", "sampai", "hingga", "atau", "till", "until"}
+_FRACTIONS = {"half": 0.5, "setengah": 0.5, "quarter": 0.25, "seperempat": 0.25}
+_QUANTITY_WORDS = {*NUMBER_WORDS, *_RANGE_WORDS, *_FRACTIONS, "and", "dan", "of"}
+
+
+def _duration_tokens(text: str) -> list[str]:
+    """Words of ``text`` for reading durations: decimals kept whole, "5-10" read "5 to 10"."""
+    text = _NUMBER_RANGE.sub(r"\1 to \2", text)
+    text = _DECIMAL.sub(r"\1d\2", text)  # survives normalize as one token
+    return normalize(text).split()
+
+
+def _decimal(token: str) -> float:
+    return float(token.replace(",", ".").replace("d", "."))
+
+
+def _quantity(words: list[str]) -> float | None:
+    """The amount in the words before a unit; a range gives its upper bound."""
+    for index in range(len(words) - 1, -1, -1):
+        if words[index] in _RANGE_WORDS:
+            words = words[index + 1 :]
+            break
+    fraction = sum(_FRACTIONS.get(w, 0.0) for w in words)
+    whole = [w for w in words if w not in _FRACTIONS and w not in ("and", "dan", "of")]
+    if fraction and whole in (["a"], ["an"], ["se"]):
+        whole = []  # "half a minute", "half an hour"
+    if len(whole) == 1 and re.fullmatch(r"\d+d\d+", whole[0]):
+        return _decimal(whole[0]) + fraction
+    number = parse_number(whole) if whole else None
+    if number is None:
+        return fraction or None
+    return number + fraction
 
 
 def phrase_in_normalized(phrase: str, text: str) -> bool:

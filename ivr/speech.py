@@ -1,4 +1,7 @@
-"""Matching what a caller says: normalisation and digits spoken as words.
+"""Matching what a caller says: normalisation, phrases, and keys spoken as words.
+
+The words themselves (digits, star and hash, press verbs, in each language) are
+the caller vocabulary of ``ivr.vocabulary``.
 
 >>> normalize("  Ágent, PLEASE! ")
 'agent please'
@@ -6,6 +9,10 @@
 '123'
 >>> digits_in("일 이 삼", "ko")
 '123'
+>>> spoken_keys("tekan nol", "id"), spoken_keys("press the star key", "en")
+('0', '*')
+>>> spoken_keys("일번을 누르세요", "ko"), spoken_keys("I want billing two", "en")
+('1', None)
 """
 
 from __future__ import annotations
@@ -13,17 +20,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-DIGIT_WORDS: dict[str, tuple[str, ...]] = {
-    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
-    "id": ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"),
-    "ms": ("kosong", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "lapan", "sembilan"),
-    "ko": ("영", "일", "이", "삼", "사", "오", "육", "칠", "팔", "구"),
-    "es": ("cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"),
-    "fr": ("zero", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"),
-    "de": ("null", "eins", "zwei", "drei", "vier", "funf", "sechs", "sieben", "acht", "neun"),
-}
-EXTRA_DIGIT_WORDS = {"oh": "0", "o": "0", "공": "0", "kosong": "0"}
-SYMBOL_WORDS = {"star": "*", "hash": "#", "pound": "#", "bintang": "*", "pagar": "#"}
+from ivr.vocabulary import DIGIT_WORDS, digit_words, goes_with_keys, is_press_verb, key_of_word
+
+__all__ = ["DIGIT_WORDS", "digit_words", "digits_in", "normalize", "phrase_in", "spoken_keys"]
 
 
 def normalize(text: str) -> str:
@@ -34,25 +33,27 @@ def normalize(text: str) -> str:
     return " ".join(re.sub(r"[^\w*#]+", " ", composed).split())
 
 
-def digit_words(lang: str) -> tuple[str, ...]:
-    """The words for 0-9 in ``lang`` (English when the language has none here)."""
-    return DIGIT_WORDS.get(lang, DIGIT_WORDS["en"])
-
-
 def digits_in(text: str, lang: str) -> str:
     """The keypad keys a caller spoke: digits, digit words, star and hash."""
-    words = {word: str(i) for i, word in enumerate(digit_words(lang))}
-    keys = []
-    for token in normalize(text).split():
-        if token.isdigit():
-            keys.append(token)
-        elif token in words:
-            keys.append(words[token])
-        elif token in EXTRA_DIGIT_WORDS:
-            keys.append(EXTRA_DIGIT_WORDS[token])
-        elif token in SYMBOL_WORDS:
-            keys.append(SYMBOL_WORDS[token])
-    return "".join(keys)
+    keys = (key_of_word(token, lang) for token in normalize(text).split())
+    return "".join(key for key in keys if key is not None)
+
+
+def spoken_keys(text: str, lang: str) -> str | None:
+    """The keys an utterance asks for, or None when it is not an answer by key.
+
+    An answer by key is keys and the words that go with them ("tekan nol",
+    "press the star key", "two please"), or anything with a press verb in it
+    ("uh press two for me").
+    """
+    words = normalize(text).split()
+    keys = [key_of_word(word, lang) for word in words]
+    if not any(keys):
+        return None
+    others = [word for word, key in zip(words, keys, strict=True) if key is None]
+    if all(goes_with_keys(word) for word in others) or any(map(is_press_verb, others)):
+        return "".join(key for key in keys if key is not None)
+    return None
 
 
 def phrase_in(phrase: str, utterance: str) -> bool:

@@ -135,7 +135,7 @@ def ivr_lines(call: Call) -> list[str]:
 
 def test_start_says_the_greeting_and_waits_at_the_first_menu(menu: Menu) -> None:
     call = Call(menu, at=MONDAY_10)
-    actions = call.start()
+    actions = call.start().actions
     assert actions[0] == Say(WELCOME, "en", "welcome")
     gather = actions[1]
     assert isinstance(gather, Gather)
@@ -311,7 +311,7 @@ def test_input_failures_go_to_its_own_on_fail(menu: Menu) -> None:
 
 def test_input_gather_carries_digits_and_finish_key(menu: Menu) -> None:
     call = started(menu)
-    gather = call.press("1")[-1]
+    gather = call.press("1").actions[-1]
     assert isinstance(gather, Gather)
     assert (gather.node, gather.num_digits, gather.finish_on) == ("account", 6, "#")
 
@@ -366,7 +366,7 @@ def test_branch_on_language(menu: Menu) -> None:
 def test_open_queue_announces_wait_and_call_back(menu: Menu) -> None:
     call = started(menu)
     call.press("1")
-    actions = call.press("1234#")
+    actions = call.press("1234#").actions
     enqueue = actions[-1]
     assert isinstance(enqueue, Enqueue)
     billing = menu.nodes["billing"]
@@ -406,7 +406,7 @@ def test_closed_queue_without_after_hours_says_so_and_hangs_up(menu: Menu) -> No
 def test_queue_with_a_fixed_wait(menu: Menu) -> None:
     call = started(menu)
     call.press("9")
-    actions = call.press("2")
+    actions = call.press("2").actions
     assert isinstance(actions[-1], Enqueue) and actions[-1].estimated_wait == 45
     assert actions[-1].lang == "id"
 
@@ -418,7 +418,7 @@ def test_transfer_rings_then_a_person_answers(menu: Menu) -> None:
     call = started(menu)
     call.press("1")
     before = call.elapsed
-    actions = call.press("9999#")
+    actions = call.press("9999#").actions
     assert Dial("vip", "+62 21 555 0101", 12.0, True) in actions
     assert call.outcome.kind == "human" and call.outcome.detail == "transfer to +62 21 555 0101"
     prompt = "Connecting you to your banker."
@@ -434,7 +434,7 @@ def test_transfer_to_another_system_is_not_a_person(menu: Menu) -> None:
 
 def test_record_then_next(menu: Menu) -> None:
     call = started(menu, at=MONDAY_21)
-    actions = call.press("2")
+    actions = call.press("2").actions
     kinds = [type(action).__name__ for action in actions]
     assert kinds == ["Say", "Say", "Record", "Say", "Hangup"]
     assert actions[2] == Record("voicemail", 60.0)
@@ -456,8 +456,8 @@ def test_hangup_node_ends_the_call(menu: Menu) -> None:
 
 def test_caller_hangs_up(menu: Menu) -> None:
     call = started(menu)
-    actions = call.hangup()
-    assert actions == [Hangup("main")]
+    actions = call.hangup().actions
+    assert actions == (Hangup("main"),)
     assert call.outcome.kind == "caller-hangup" and call.ended
     assert call.transcript[-1].text == "(hung up)"
 

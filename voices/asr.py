@@ -30,8 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ivr.actions import Action
-from ivr.engine import Call, CallOver
+from ivr.engine import Call, CallOver, Step
 from ivr.model import InputNode, Menu, MenuNode
 from ivr.speech import digit_words, normalize
 from voices.audio import Audio, read_audio
@@ -298,7 +297,7 @@ def listen(
 
 def answer(
     call: Call, source: str | Path | bytes | Audio, *, model=None, floor: float = DEFAULT_FLOOR
-) -> tuple[Heard, list[Action]]:
+) -> tuple[Heard, Step]:
     """Answer the node ``call`` is waiting at with recorded speech (``Call.speak``).
 
     A recording in which nothing of the grammar is heard is a no-match.

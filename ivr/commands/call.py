@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from ivr.commands.common import load_or_exit
-from ivr.engine import Call, Line
+from ivr.engine import Call, Line, Step
 from ivr.schedule import ScheduleError, local_time
 
 EVENT_OPTIONS = {
@@ -35,11 +35,10 @@ class OrderedEventsCommand(click.Command):
         events: list[tuple[str, str | None]] = []
         items = iter(args)
         for arg in items:
-            name, eq, value = arg.partition("=")
+            name, eq, written = arg.partition("=")
             if name in EVENT_OPTIONS:
-                if name in TAKES_VALUE:
-                    value = value if eq else next(items, None)
-                events.append((EVENT_OPTIONS[name], value if name in TAKES_VALUE else None))
+                value = (written if eq else next(items, None)) if name in TAKES_VALUE else None
+                events.append((EVENT_OPTIONS[name], value))
         ctx.meta["ivr_events"] = events
         return super().parse_args(ctx, args)
 
@@ -56,7 +55,7 @@ def parse_when(text: str | None, timezone: str) -> datetime:
         ) from None
 
 
-def format_line(line: Line, lang: str) -> str:
+def format_line(line: Line) -> str:
     """One transcript line: ``[  12.3 s] IVR: text``."""
     who = {"ivr": "IVR", "caller": "caller", "system": "--"}[line.who]
     return f"[{line.seconds:7.1f} s] {who}: {line.text}"
@@ -109,18 +108,15 @@ def format_line(line: Line, lang: str) -> str:
 )
 def call(
     menu: str | None,
-    press: tuple[str, ...],
-    say: tuple[str, ...],
-    silence: tuple[bool, ...],
-    hangup: bool,
-    audio: tuple[str, ...],
     lang: str | None,
     at: str | None,
     via: str | None,
     dial_status: str,
     auth_token: str | None,
+    **_events: object,
 ) -> None:
     """Step through MENU as a caller and print the transcript and where the call ended."""
+    # the event options (--press, --say...) are taken in their order from ctx.meta
     if via:
         from ivr.commands.call_via import call_via
 
@@ -142,37 +138,39 @@ def call(
     def show() -> None:
         nonlocal shown
         for line in the_call.transcript[shown:]:
-            click.echo(format_line(line, the_call.lang))
+            click.echo(format_line(line))
         shown = len(the_call.transcript)
 
-    the_call.start()
+    step = the_call.start()
     show()
     if events:
         for method, value in events:
-            if the_call.ended:
+            if step.ended:
                 flag = next(name for name, event in EVENT_OPTIONS.items() if event == method)
                 click.echo(f"(the call has ended; ignoring {flag} and what follows)")
                 break
             if method == "audio":
-                _answer_with_audio(the_call, value)
+                step = _answer_with_audio(the_call, value)
             else:
-                getattr(the_call, method)(*([value] if value is not None else []))
+                step = getattr(the_call, method)(*([value] if value is not None else []))
             show()
     else:
         _interactive(the_call, show)
-    click.echo(f"Call {the_call.outcome.describe()}")
+    if the_call.outcome is not None:
+        click.echo(f"Call {the_call.outcome.describe()}")
 
 
-def _answer_with_audio(the_call: Call, wav: str | None) -> None:
+def _answer_with_audio(the_call: Call, wav: str | None) -> Step:
     """Answer the waiting node with the speech vosk hears in ``wav`` (see ``voices.asr``)."""
     from voices.asr import ModelNotFound, NotAnswerable, answer
     from voices.audio import AudioError
 
     try:
-        heard, _ = answer(the_call, wav or "")
+        heard, step = answer(the_call, wav or "")
     except (AudioError, ModelNotFound, NotAnswerable) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"  ({wav}: {heard.describe()})")
+    return step
 
 
 def _interactive(the_call: Call, show) -> None:

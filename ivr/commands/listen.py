@@ -10,17 +10,20 @@ from __future__ import annotations
 import click
 
 from ivr.commands.common import load_or_exit
-from ivr.engine import Call
-from ivr.phrases import phrase
+from ivr.engine import Call, Step
 
 
-def where_it_leads(call: Call, node_id: str, start: int) -> tuple[bool, list[str]]:
-    """Whether the caller's speech chose an option at ``node_id``, and the nodes run after it."""
-    route = call.path[start:]
-    lines = [line for line in call.transcript if line.node == node_id and line.who != "caller"]
-    refused = (phrase("invalid", call.lang), "retries used up")
-    rejected = any(any(mark in line.text for mark in refused) for line in lines)
-    return not rejected, route
+def where_it_leads(step: Step, route: list[str]) -> str:
+    """What the caller's answer did at its node, for people, from the engine's ``step``."""
+    nodes = " -> ".join(route)
+    if step.kind == "matched":
+        return f"leads to: {nodes}"
+    said = f"no-match at {step.node}"
+    if step.kind == "retries-used-up":
+        said += " (retries used up)"
+    if step.ended and not route:
+        return f"{said}: the line hangs up"
+    return f"{said}: the line goes on to {nodes}"
 
 
 @click.command()
@@ -81,10 +84,7 @@ def listen(
         )
     call = Call.resume(menu, node, lang=lang)
     start = len(call.path)
-    call.speak(heard.text)
-    matched, route = where_it_leads(call, node, start)
-    if matched:
-        click.echo(f"leads to: {' -> '.join(route)}")
-    else:
-        click.echo(f"no-match at {node}: the line goes on to {' -> '.join(route)}")
-    click.echo(f"call {call.outcome.describe()}")
+    step = call.speak(heard.text)
+    click.echo(where_it_leads(step, call.path[start:]))
+    if call.outcome is not None:
+        click.echo(f"call {call.outcome.describe()}")

@@ -125,11 +125,12 @@ def replay(menu: Menu, log: CallLog) -> tuple[Call, list[Action]]:
     """Rebuild the call from its log; return it and the actions of its last step."""
     at = datetime.fromisoformat(log.at)
     call = Call(menu, at=at, lang=log.lang)
-    actions = call.start()
+    actions = list(call.start().actions)
     for event, value in log.events:
         if call.ended or (event != "hangup" and call.waiting_node is None):
             raise PhoneError("this call has already ended; start a new one", 409)
-        actions = getattr(call, event)(*([value] if event in ("press", "speak") else []))
+        given = [value] if event in ("press", "speak") else []
+        actions = list(getattr(call, event)(*given).actions)
     return call, actions
 
 

@@ -307,7 +307,7 @@ def carry_on(
 
     def run() -> tuple[Call, list[Action], list[str]]:
         call = Call(menu, at=at, lang=state.lang, variables=dict(state.variables))
-        actions = call.enter(target)
+        actions = list(call.enter(target).actions)
         return call, actions, list(call.path)
 
     return step(
@@ -384,7 +384,7 @@ def answer(menu_name: str) -> Response:
 
     def run() -> tuple[Call, list[Action], list[str]]:
         call = Call(menu, at=at)
-        actions = call.start()
+        actions = list(call.start().actions)
         return call, actions, list(call.path)
 
     return step(menu_name, menu, ("answer", minute(at)), "answer", None, run)
@@ -427,11 +427,11 @@ def gathered(menu_name: str) -> Response:
             at=at,
         )
         if kind == "press":
-            actions = call.press(digits)
+            actions = list(call.press(digits).actions)
         elif kind == "speak":
-            actions = call.speak(speech)
+            actions = list(call.speak(speech).actions)
         else:
-            actions = call.silence()
+            actions = list(call.silence().actions)
         return call, actions, call.path[1:]
 
     key = ("gather", request.args.get("s"), kind, digits if kind == "press" else said, minute(at))
