@@ -6,6 +6,7 @@ from datetime import datetime
 
 import click
 
+from ivr.commands.common import echo
 from ivr.web.config import Settings
 from ivr.web.records import CallRecords
 
@@ -40,8 +41,8 @@ def calls(database: str | None, limit: int, menu: str | None) -> None:
             if summary.seconds_to_human is not None
             else "no person reached"
         )
-        click.echo(
+        echo(
             f"{started}  {summary.sid}  {summary.menu}  {summary.outcome or 'open'}  "
             f"{human}  ({summary.events} requests)"
         )
-        click.echo(f"    path: {' > '.join(summary.path) or '(none)'}")
+        echo(f"    path: {' > '.join(summary.path) or '(none)'}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 from werkzeug.serving import run_simple
 
+from ivr.commands.common import echo
 from ivr.web import create_app
 from ivr.web.config import ConfigError
 from ivr.web.menus import MenuCache
@@ -47,6 +48,6 @@ def serve(menu_dir: str | None, host: str, port: int, database: str | None) -> N
     click.echo(f"Browser phone: http://{shown_host}:{port}/")
     click.echo("TwiML webhooks:")
     for name in names:
-        click.echo(f"  http://{shown_host}:{port}/voice/{name}")
+        echo(f"  http://{shown_host}:{port}/voice/{name}")
     click.echo(f"Call records: {settings.database_url}. Press Ctrl+C to stop.")
     run_simple(host, port, app, threaded=True)

@@ -13,8 +13,7 @@ import sys
 
 import click
 
-from ivr.commands.common import load_or_exit
-from ivr.discovery import menu_files
+from ivr.commands.common import echo, load_or_exit, menu_paths
 
 PROGRESS_FROM = 12  # show a progress bar when at least this many renderings are missing
 
@@ -39,7 +38,7 @@ def render(menus: tuple[str, ...], cache: str | None, quiet: bool) -> None:
     from voices.tts import SpeechError, VoiceCache
 
     store = VoiceCache(cache)
-    for path in menu_files(menus):
+    for path in menu_paths(menus):
         menu = load_or_exit(path)
         jobs = render_jobs(menu)
         results = []
@@ -60,10 +59,10 @@ def render(menus: tuple[str, ...], cache: str | None, quiet: bool) -> None:
         fresh = [(job, r) for job, r in zip(jobs, results, strict=True) if r.fresh]
         if not quiet:
             for job, rendering in fresh:
-                click.echo(f"  rendered {job.label}: {rendering.seconds:.1f} s  {_short(job.text)}")
+                echo(f"  rendered {job.label}: {rendering.seconds:.1f} s  {_short(job.text)}")
         new_seconds = sum(r.seconds for _, r in fresh)
         old_seconds = sum(r.seconds for r in results if not r.fresh)
-        click.echo(
+        echo(
             f"{path}: rendered {len(fresh)} of {len(jobs)} ({new_seconds:.1f} s of "
             f"audio), {len(jobs) - len(fresh)} already cached ({old_seconds:.1f} s); "
             f"cache {store.root}"
