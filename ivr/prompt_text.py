@@ -281,28 +281,29 @@ def promised_wait_seconds(text: str) -> list[float]:
     """
     tokens = _duration_tokens(text)
     waits: list[float] = []
-    joined_to_previous = False
-    i = 0
-    while i < len(tokens):
-        unit = UNITS.get(tokens[i])
+    after_previous = -1  # index just after the previous duration, to join "1 hour and 30 min"
+    for i, token in enumerate(tokens):
+        unit = UNITS.get(token)
         if unit is None:
-            i += 1
             continue
         start = i
-        while start > 0 and tokens[start - 1] in _QUANTITY_WORDS:
+        while start > 0 and _is_quantity(tokens[start - 1]):
             start -= 1
-        value = _quantity(tokens[start:i])
+        between = start > 0 and tokens[start - 1] in ("between", "antara")
+        value = _quantity(tokens[start:i], between)
         end = i + 1
-        if tokens[end : end + 3] in (["and", "a", "half"], ["dan", "setengah"][:3]):
-            value = (value or 0) + 0.5
-            end += 3 if tokens[end + 1] == "a" else 2
-        if value is not None:
-            if joined_to_previous and waits:
-                waits[-1] += value * unit
-            else:
-                waits.append(float(value * unit))
-        joined_to_previous = value is not None and tokens[end : end + 1] in (["and"], ["dan"])
-        i = end + (1 if joined_to_previous else 0)
+        if tokens[end : end + 3] == ["and", "a", "half"]:
+            value, end = (value or 0) + 0.5, end + 3
+        elif tokens[end : end + 2] == ["dan", "setengah"]:
+            value, end = (value or 0) + 0.5, end + 2
+        if value is None:
+            continue
+        joined = start <= after_previous and tokens[after_previous] in ("and", "dan")
+        if joined and waits:
+            waits[-1] += value * unit
+        else:
+            waits.append(float(value * unit))
+        after_previous = end
     waits += [
         float(_decimal(match.group(2) or match.group(1)) * KOREAN_UNITS[match.group(3)])
         for match in _KOREAN_DURATION.finditer(text)
@@ -311,11 +312,17 @@ def promised_wait_seconds(text: str) -> list[float]:
 
 
 _DECIMAL = re.compile(r"(\d+)[.,](\d+)")
-_NUMBER_RANGE = re.compile(r"(\d)\s*[-~–]\s*(\d)")
-_KOREAN_DURATION = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:[-~–]\s*(\d+(?:[.,]\d+)?)\s*)?(초|분|시간)")
+_NUMBER_RANGE = re.compile(r"(\d)\s*[-~\u2013]\s*(\d)")
+_KOREAN_DURATION = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*(?:[-~\u2013]\s*(\d+(?:[.,]\d+)?)\s*)?(초|분|시간)"
+)
 _RANGE_WORDS = {"to", "or", "sampai", "hingga", "atau", "till", "until"}
 _FRACTIONS = {"half": 0.5, "setengah": 0.5, "quarter": 0.25, "seperempat": 0.25}
 _QUANTITY_WORDS = {*NUMBER_WORDS, *_RANGE_WORDS, *_FRACTIONS, "and", "dan", "of"}
+
+
+def _is_quantity(token: str) -> bool:
+    return token in _QUANTITY_WORDS or re.fullmatch(r"\d+(?:d\d+)?", token) is not None
 
 
 def _duration_tokens(text: str) -> list[str]:
@@ -329,16 +336,20 @@ def _decimal(token: str) -> float:
     return float(token.replace(",", ".").replace("d", "."))
 
 
-def _quantity(words: list[str]) -> float | None:
-    """The amount in the words before a unit; a range gives its upper bound."""
+def _quantity(words: list[str], between: bool = False) -> float | None:
+    """The amount in the words before a unit; a range gives its upper bound.
+
+    ``between``: the words follow "between", so "and" separates a range.
+    """
+    separators = _RANGE_WORDS | ({"and", "dan"} if between else set())
     for index in range(len(words) - 1, -1, -1):
-        if words[index] in _RANGE_WORDS:
+        if words[index] in separators:
             words = words[index + 1 :]
             break
     fraction = sum(_FRACTIONS.get(w, 0.0) for w in words)
     whole = [w for w in words if w not in _FRACTIONS and w not in ("and", "dan", "of")]
-    if fraction and whole in (["a"], ["an"], ["se"]):
-        whole = []  # "half a minute", "half an hour"
+    if fraction:  # "two and a half", "half a minute", "half an hour"
+        whole = [w for w in whole if w not in ("a", "an", "se")]
     if len(whole) == 1 and re.fullmatch(r"\d+d\d+", whole[0]):
         return _decimal(whole[0]) + fraction
     number = parse_number(whole) if whole else None
