@@ -18,7 +18,6 @@ from typing import Any
 from audit.reports.common import counts, fmt_seconds, headline, totals
 from audit.rules import registry
 from audit.run import MenuAudit
-from ivr.drawing import MAX_DRAWN_NODES, drawable, tree_svg
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 BAR_WIDTH, BAR_H, LABEL_W = 420, 14, 150
@@ -39,6 +38,8 @@ def render(
     fail_on: frozenset[str] = frozenset({"error"}),  # noqa: ARG001 - the Renderer signature
 ) -> str:
     """The whole run as one HTML page."""
+    from ivr.drawing import MAX_DRAWN_NODES  # the tree picture: only for this format
+
     environment = _environment()
     codes = sorted({f.code for a in audits for f in a.findings})
     rules = [registry()[code] for code in codes]
@@ -62,6 +63,8 @@ def render(
 def _menu(index: int, audit: MenuAudit) -> dict[str, Any]:
     """What the template shows of one menu."""
     from markupsafe import Markup
+
+    from ivr.drawing import drawable, tree_svg
 
     nearest = audit.metrics.nearest
     tree = (
