@@ -95,12 +95,19 @@ def digit_words(lang: str) -> tuple[str, ...]:
 
 
 def key_words(lang: str) -> dict[str, str]:
-    """Every word naming one key in ``lang``, English words included as a fallback.
+    """Every word naming one key in ``lang``: its own, English ones as a fallback, and the
+    star and hash of every language (they cannot be mistaken for anything else).
 
-    >>> key_words("id")["nol"], key_words("id")["star"]
-    ('0', '*')
+    >>> key_words("id")["nol"], key_words("id")["star"], key_words("en")["pagar"]
+    ('0', '*', '#')
     """
-    words = {word: str(i) for i, word in enumerate(DIGIT_WORDS["en"])}
+    words = {
+        word: key
+        for table in OTHER_KEY_WORDS.values()
+        for word, key in table.items()
+        if key in "*#"
+    }
+    words.update({word: str(i) for i, word in enumerate(DIGIT_WORDS["en"])})
     words.update(OTHER_KEY_WORDS["en"])
     words.update({word: str(i) for i, word in enumerate(digit_words(lang))})
     words.update(OTHER_KEY_WORDS.get(lang, {}))
