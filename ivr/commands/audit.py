@@ -10,7 +10,7 @@ from audit.baseline import BaselineError, compare, load_baseline
 from audit.config import ConfigError, load_config
 from audit.reports import FORMATS
 from audit.run import MenuAudit, audit_menu
-from ivr.commands.common import echo, menu_paths, terminal_text
+from ivr.commands.common import echo, menu_paths
 from ivr.loader import check_menu, load_menu
 from ivr.model import Menu
 from ivr.timing import EstimatedTimer, PromptTimer, relative_change, timer_for, timing_sources
@@ -120,8 +120,6 @@ def audit(
             notes += _timing_notes(timing, timer, audits[-1])
     fail_on = frozenset({"error", "warning"} if strict else {"error"})
     report = FORMATS[fmt](audits, fail_on) if audits else ""
-    if fmt in HUMAN_FORMATS:  # menu text for people's eyes: no escape sequences
-        report = terminal_text(report)
     _write(report, fmt, output)
     if notes:
         echo("\n".join(notes), err=output is None and fmt not in HUMAN_FORMATS)
@@ -146,7 +144,7 @@ def _write(report: str, fmt: str, output: str | None) -> None:
         Path(output).write_text(report, encoding="utf-8")
         echo(f"{fmt} report written to {output}", err=True)
     elif report:
-        click.echo(report, nl=False)
+        echo(report, nl=False)
 
 
 def _timing_notes(source: str, timer: PromptTimer, audit: MenuAudit) -> list[str]:

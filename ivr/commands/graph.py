@@ -26,7 +26,7 @@ def graph(menu: str, fmt: str) -> None:
     """Print the phone tree of MENU as a picture description."""
     loaded = load_or_exit(menu)
     if fmt == "html":
-        click.echo(_html_page(loaded), nl=False)
+        echo(_html_page(loaded), nl=False)
         return
     echo(TEXT_FORMATS[fmt](build_graph(loaded)), nl=False)
 
