@@ -154,3 +154,12 @@ def test_menu_text_reaches_the_terminal_without_control_sequences(
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not any(char in printed for char in "\x1b\x07\r")
     assert f"{tmp_path}/hot.yaml" in printed
+
+
+def test_ivr_call_prints_what_a_caller_says_without_control_sequences(tmp_path: Path) -> None:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    result = CliRunner().invoke(main, ["call", str(path), "--say", "\x1b[2Jagent\x07"])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert 'said "agent"' in result.output

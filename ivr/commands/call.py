@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from ivr.commands.common import load_or_exit
+from ivr.commands.common import echo, load_or_exit
 from ivr.engine import Call, Line, Step
 from ivr.schedule import ScheduleError, local_time
 
@@ -138,7 +138,7 @@ def call(
     def show() -> None:
         nonlocal shown
         for line in the_call.transcript[shown:]:
-            click.echo(format_line(line))
+            echo(format_line(line))
         shown = len(the_call.transcript)
 
     step = the_call.start()
@@ -157,7 +157,7 @@ def call(
     else:
         _interactive(the_call, show)
     if the_call.outcome is not None:
-        click.echo(f"Call {the_call.outcome.describe()}")
+        echo(f"Call {the_call.outcome.describe()}")
 
 
 def _answer_with_audio(the_call: Call, wav: str | None) -> Step:
@@ -169,7 +169,7 @@ def _answer_with_audio(the_call: Call, wav: str | None) -> Step:
         heard, step = answer(the_call, wav or "")
     except (AudioError, ModelNotFound, NotAnswerable) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"  ({wav}: {heard.describe()})")
+    echo(f"  ({wav}: {heard.describe()})")
     return step
 
 

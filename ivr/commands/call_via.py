@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ivr.commands.common import echo
 from ivr.twiml_caller import CallerEvent, TransportError, TwimlCaller, describe, webhook_url
 
 EVENTS = {"press": "press", "speak": "say", "silence": "silence", "hangup": "hangup"}
@@ -41,8 +42,8 @@ def call_via(
     except TransportError as exc:
         raise click.ClickException(str(exc)) from exc
     for line in result.transcript:
-        click.echo(line)
-    click.echo(f"Call {describe(result)}")
+        echo(line)
+    echo(f"Call {describe(result)}")
     if result.failed:
-        click.echo(f"Error: {result.error}", err=True)
+        echo(f"Error: {result.error}", err=True)
         raise SystemExit(1)

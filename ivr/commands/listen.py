@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from ivr.commands.common import load_or_exit
+from ivr.commands.common import echo, load_or_exit
 from ivr.engine import Call, Step
 
 
@@ -77,14 +77,12 @@ def listen(
         )
     except (AudioError, ModelNotFound, NotAnswerable) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(heard.describe())
+    echo(heard.describe())
     if heard.grammar and heard.grammar.missing:
-        click.echo(
-            "not in the model's vocabulary (cannot be heard): " + ", ".join(heard.grammar.missing)
-        )
+        echo("not in the model's vocabulary (cannot be heard): " + ", ".join(heard.grammar.missing))
     call = Call.resume(menu, node, lang=lang)
     start = len(call.path)
     step = call.speak(heard.text)
-    click.echo(where_it_leads(step, call.path[start:]))
+    echo(where_it_leads(step, call.path[start:]))
     if call.outcome is not None:
-        click.echo(f"call {call.outcome.describe()}")
+        echo(f"call {call.outcome.describe()}")
