@@ -17,6 +17,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "beep": "Please speak after the tone.",
         "apology": "Sorry, something went wrong on our side.",
         "callback_booked": "We will call you back as soon as an agent is free. Goodbye.",
+        "message_goodbye": "Thank you for your message. Goodbye.",
+        "not_in_service": "Sorry, this line is not in service. Please check the number. Goodbye.",
     },
     "id": {
         "invalid": "Maaf, pilihan Anda tidak valid.",
@@ -32,6 +34,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "beep": "Silakan bicara setelah nada.",
         "apology": "Maaf, terjadi kesalahan pada sistem kami.",
         "callback_booked": "Kami akan menelepon Anda kembali segera. Terima kasih.",
+        "message_goodbye": "Terima kasih atas pesan Anda. Sampai jumpa.",
+        "not_in_service": "Maaf, nomor ini tidak aktif. Silakan periksa nomor Anda. Terima kasih.",
     },
     "ko": {
         "invalid": "죄송합니다. 잘못된 선택입니다.",
@@ -47,6 +51,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "beep": "삐 소리 후에 말씀해 주세요.",
         "apology": "죄송합니다. 시스템 오류가 발생했습니다.",
         "callback_booked": "상담원이 연결되는 대로 다시 전화드리겠습니다. 안녕히 계세요.",
+        "message_goodbye": "메시지를 남겨 주셔서 감사합니다. 안녕히 계세요.",
+        "not_in_service": "죄송합니다. 지금 거신 번호는 서비스되지 않는 번호입니다. 안녕히 계세요.",
     },
 }
 

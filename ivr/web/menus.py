@@ -1,89 +1,183 @@
-"""The menus a webhook serves: loaded once, reloaded when a file changes on disk."""
+"""The menus a webhook serves: one cache for every route, that survives bad edits.
+
+Every route of the app (the voice webhook, the browser phone, its audit pages
+and the menu list) asks the app's one ``MenuCache`` (``menu_cache(app)``).
+
+- A menu is loaded on first use and again only when its file changes
+  (modification time, size or inode; looked at no more than once per
+  ``check_every`` seconds).
+- A changed file is taken only once it has not changed for ``check_every``
+  seconds (an editor that writes in several steps is not caught half way) and
+  only when it loads: a version with errors is reported (the log and the menu
+  list) and callers keep hearing the last version that loaded.
+- Only regular files inside the folder are read, up to the loader's size limit:
+  a link to ``/dev/zero`` or outside the folder, a named pipe or a folder
+  named like a menu are listed as problems, never opened.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import re
+import stat
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
+
+from flask import Flask
 
 from ivr.discovery import MENU_SUFFIXES
 from ivr.errors import MenuLoadError
 from ivr.loader import load_menu
 from ivr.model import Menu
+from ivr.yamlsource import MAX_FILE_BYTES
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+EXTENSION = "ivr.menus"
 log = logging.getLogger(__name__)
 
 
-class MenuCache:
-    """Menus of one folder by name (file name without ``.yaml``).
+@dataclass(frozen=True)
+class MenuStatus:
+    """A served menu: the version callers get (None: none loads) and what is wrong on disk."""
 
-    A menu is loaded on first use and again only when its file's modification
-    time or size changes (looked at no more than once per ``check_every``
-    seconds); a file that fails to load is remembered as broken until it
-    changes, so a bad edit costs one load, not one per request.
-    """
+    name: str
+    menu: Menu | None
+    problems: tuple[str, ...] = ()
+
+
+@dataclass
+class _Entry:
+    stamp: tuple[int, int, int] | None  # the file version last looked at
+    menu: Menu | None  # the last version that loaded
+    problems: tuple[str, ...]  # why the file on disk is not the version served
+    checked: float  # monotonic time of the last look
+
+
+class MenuCache:
+    """The menus of one folder by name (file name without ``.yaml``)."""
 
     def __init__(self, folder: Path, check_every: float = 1.0):
         self.folder = folder
         self.check_every = check_every
-        self._loaded: dict[str, tuple[tuple[int, int], Menu | None]] = {}
-        self._checked: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self._entries: dict[str, _Entry] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
 
     def names(self) -> list[str]:
-        """Names of the menus in the folder, sorted."""
-        if not self.folder.is_dir():
+        """Names of the menu files in the folder, sorted (without opening any of them)."""
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
             return []
         return sorted(
-            p.stem
-            for p in self.folder.iterdir()
-            if p.suffix in MENU_SUFFIXES and NAME_PATTERN.match(p.stem)
+            stem
+            for entry in entries
+            for stem, suffix in [os.path.splitext(entry.name)]
+            if suffix in MENU_SUFFIXES and NAME_PATTERN.match(stem)
         )
 
     def get(self, name: str) -> Menu | None:
-        """The menu called ``name``, or None when there is none (or it does not load)."""
-        cached = self._loaded.get(name)
-        now = time.monotonic()
-        if cached and now - self._checked.get(name, 0.0) < self.check_every:
-            return cached[1]
-        path = self._file(name)
-        if path is None:
-            return None
-        self._checked[name] = now
-        try:
-            stat = path.stat()
-        except OSError:
-            return None
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        cached = self._loaded.get(name)
-        if cached and cached[0] == stamp:
-            return cached[1]
-        with self._lock:
-            cached = self._loaded.get(name)
-            if cached and cached[0] == stamp:
-                return cached[1]
-            menu = self._load(path)
-            self._loaded[name] = (stamp, menu)
-            return menu
+        """The version of ``name`` callers get: the last that loaded; None when none did."""
+        return self.status(name).menu
 
-    def _file(self, name: str) -> Path | None:
+    def status(self, name: str) -> MenuStatus:
+        """The served version of ``name`` and any problem with its file on disk."""
+        entry = self._entries.get(name)
+        if entry is not None and time.monotonic() - entry.checked < self.check_every:
+            return MenuStatus(name, entry.menu, entry.problems)
+        path = self._path(name)
+        if path is None:
+            self._entries.pop(name, None)
+            return MenuStatus(name, None)
+        with self._lock(name):  # one load per menu at a time; other menus are not held up
+            entry = self._entries.get(name)
+            if entry is None or time.monotonic() - entry.checked >= self.check_every:
+                entry = self._refresh(name, path, entry)
+            return MenuStatus(name, entry.menu, entry.problems)
+
+    def _lock(self, name: str) -> threading.Lock:
+        with self._locks_lock:
+            return self._locks.setdefault(name, threading.Lock())
+
+    def _path(self, name: str) -> Path | None:
+        """The file of menu ``name`` in the folder (not necessarily readable), or None."""
         if not NAME_PATTERN.match(name) or ".." in name:
             return None
         for suffix in MENU_SUFFIXES:
             path = self.folder / f"{name}{suffix}"
-            if path.is_file():
+            if os.path.lexists(path):
                 return path
         return None
 
-    @staticmethod
-    def _load(path: Path) -> Menu | None:
+    def _refresh(self, name: str, path: Path, entry: _Entry | None) -> _Entry:
+        now = time.monotonic()
+        served = entry.menu if entry else None
         try:
-            return load_menu(path)
-        except MenuLoadError as exc:
-            log.warning("menu %s does not load: %s", path, "; ".join(map(str, exc.errors)))
+            info = readable_menu_file(self.folder, path)
         except OSError as exc:
-            log.warning("menu %s cannot be read: %s", path, exc)
-        return None
+            return self._keep(name, entry, None, served, (f"{path.name}: {exc}",), now)
+        stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+        if entry is not None and entry.stamp == stamp:
+            entry.checked = now
+            return entry
+        settling = time.time() - info.st_mtime_ns / 1e9 < self.check_every
+        if served is not None and settling:  # still being written: look again later
+            entry = entry or _Entry(None, served, (), now)
+            entry.checked = now
+            return entry
+        try:
+            menu = load_menu(path)
+        except MenuLoadError as exc:
+            problems = tuple(str(e) for e in exc.errors if e.severity == "error") or (str(exc),)
+            return self._keep(name, entry, stamp, served, problems, now)
+        except OSError as exc:
+            return self._keep(name, entry, stamp, served, (f"{path.name}: {exc}",), now)
+        entry = _Entry(stamp, menu, (), now)
+        self._entries[name] = entry
+        return entry
+
+    def _keep(
+        self,
+        name: str,
+        entry: _Entry | None,
+        stamp: tuple[int, int, int] | None,
+        served: Menu | None,
+        problems: tuple[str, ...],
+        now: float,
+    ) -> _Entry:
+        """Remember that the file of ``name`` does not load; callers keep ``served``."""
+        if entry is None or entry.problems != problems:
+            still = " (callers still get the last version that loaded)" if served else ""
+            log.warning("menu %s does not load%s: %s", name, still, "; ".join(problems[:20]))
+        entry = _Entry(stamp, served, problems, now)
+        self._entries[name] = entry
+        return entry
+
+
+def readable_menu_file(folder: Path, path: Path) -> os.stat_result:
+    """The status of ``path`` when it is a regular file inside ``folder`` (links followed)
+    within the loader's size limit; OSError saying what it is otherwise."""
+    target = path.resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise OSError("links outside the menu folder; not read")
+    info = target.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError("not a regular file; not read")
+    if info.st_size > MAX_FILE_BYTES:
+        raise OSError(f"{info.st_size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; not read")
+    return info
+
+
+def init_menus(app: Flask, folder: Path, check_every: float) -> MenuCache:
+    """Give ``app`` its one menu cache."""
+    cache = MenuCache(folder, check_every)
+    app.extensions[EXTENSION] = cache
+    return cache
+
+
+def menu_cache(app: Flask) -> MenuCache:
+    """The menu cache every route of ``app`` uses."""
+    return app.extensions[EXTENSION]

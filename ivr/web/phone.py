@@ -16,10 +16,9 @@ and ``STATE_SECRET`` (signs calls, as it signs the webhook's state).
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -35,15 +34,13 @@ from flask import (
 )
 from markupsafe import Markup
 
-from ivr.discovery import menu_files
 from ivr.drawing import tree_svg
-from ivr.errors import MenuLoadError
 from ivr.graph import build_graph
-from ivr.loader import check_menu, load_menu
 from ivr.model import Menu
-from ivr.web import phone_audit
+from ivr.prompt_audio import prompt_audio_url_name
 from ivr.web.config import Settings
-from ivr.web.menus import NAME_PATTERN
+from ivr.web.menus import MenuCache, menu_cache
+from ivr.web.phone_audit import page_audits
 from ivr.web.phone_calls import (
     EVENTS,
     CallLog,
@@ -55,12 +52,12 @@ from ivr.web.phone_calls import (
     sign,
     unsign,
 )
-from voices.tts import VoiceCache, voice_for
+from ivr.web.recording import rendered_file, rendered_key
 
 STATIC = Path(__file__).parent / "static"
 API_ENDPOINTS = ("phone.start_call", "phone.call_event", "phone.call_get", "phone.listen")
 MAX_CLIP_BYTES = 2 * 1024 * 1024
-AUDIO_KEY = re.compile(r"^[0-9a-f]{64}$")
+MAX_PROBLEMS_SHOWN = 20
 REPORT_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
 )
@@ -92,29 +89,20 @@ def _secret() -> bytes:
     return settings().state_secret
 
 
-def menu_paths() -> dict[str, Path]:
-    """The served menus by name (file name without ``.yaml``)."""
-    folder = settings().menu_dir
-    if not folder.is_dir():
-        return {}
-    return {path.stem: path for path in menu_files((str(folder),)) if NAME_PATTERN.match(path.stem)}
-
-
-@lru_cache(maxsize=64)
-def _load(path: str, _mtime: int) -> Menu:
-    """The menu at ``path``; ``_mtime`` is only part of the cache key (a changed file reloads)."""
-    return load_menu(path)
+def menus() -> MenuCache:
+    """The app's one menu cache (shared with the webhook)."""
+    return menu_cache(current_app)
 
 
 def get_menu(name: str) -> Menu:
-    """The loaded menu ``name``; PhoneError (404 or 409) when it is unknown or broken."""
-    path = menu_paths().get(name)
-    if path is None:
+    """The served version of menu ``name``; PhoneError (404 or 409) when unknown or broken."""
+    status = menus().status(name) if name in menus().names() else None
+    if status is None:
         raise PhoneError(f'there is no menu called "{name}"', 404)
-    try:
-        return _load(str(path), path.stat().st_mtime_ns)
-    except MenuLoadError as exc:
-        raise PhoneError(f'menu "{name}" has errors:\n{exc}', 409) from None
+    if status.menu is None:
+        problems = "\n".join(status.problems[:MAX_PROBLEMS_SHOWN])
+        raise PhoneError(f'menu "{name}" has errors:\n{problems}', 409)
+    return status.menu
 
 
 @phone.errorhandler(PhoneError)
@@ -132,18 +120,19 @@ def favicon() -> Response:
 
 @phone.get("/")
 def index() -> str:
-    """Every menu with its temperature and time to a human."""
+    """Every menu with its temperature and time to a human (audits cached per version)."""
     rows = []
-    for name, path in menu_paths().items():
-        menu, errors = check_menu(path)
-        problems = [str(e) for e in errors if e.severity == "error"]
+    for name in menus().names():
+        status = menus().status(name)
+        menu = status.menu
         rows.append(
             {
                 "name": name,
                 "hotline": menu.hotline.name if menu else "",
                 "number": menu.hotline.number if menu else "",
-                "errors": problems,
-                "audit": phone_audit.summary(path) if menu and not problems else None,
+                "errors": list(status.problems[:MAX_PROBLEMS_SHOWN]),
+                "serving_older": menu is not None and bool(status.problems),
+                "audit": page_audits().summary(name, menu) if menu else None,
             }
         )
     return render_template("phone_index.html", rows=rows)
@@ -165,7 +154,7 @@ def phone_page(menu: str) -> str:
         at=at,
         lang=lang,
         has_listen=speech_available(),
-        audit=phone_audit.summary(menu_paths()[menu]),
+        audit=page_audits().summary(menu, loaded),
     )
 
 
@@ -174,15 +163,15 @@ def audit_page(menu: str) -> str:
     """The audit of ``menu``: its headline, and the auditor's HTML report embedded."""
     loaded = get_menu(menu)
     return render_template(
-        "phone_audit.html", name=menu, menu=loaded, audit=phone_audit.summary(menu_paths()[menu])
+        "phone_audit.html", name=menu, menu=loaded, audit=page_audits().summary(menu, loaded)
     )
 
 
 @phone.get("/audit/<menu>/report.html")
 def audit_report(menu: str) -> Response:
     """The auditor's self-contained HTML report of ``menu`` (no script may run in it)."""
-    get_menu(menu)
-    response = Response(phone_audit.report_html(menu_paths()[menu]), mimetype="text/html")
+    loaded = get_menu(menu)
+    response = Response(page_audits().report_html(menu, loaded), mimetype="text/html")
     response.headers["Content-Security-Policy"] = REPORT_POLICY
     return response
 
@@ -211,26 +200,17 @@ def audio_url(name: str, menu: Menu, item: dict) -> str | None:
     a text prompt has audio once ``ivr voices render`` put it in the voice cache.
     """
     if item.get("audio"):
-        folder = settings().menu_dir.resolve()
-        target = (folder / item["audio"]).resolve()
-        if target.is_relative_to(folder) and target.is_file():
-            return url_for(
-                "voice.audio", menu_name=name, file=target.relative_to(folder).as_posix()
-            )
-        return None
-    voice = voice_for(menu.hotline, item["lang"])
-    if VoiceCache().cached(item["text"], voice) is None:
-        return None
-    return url_for("phone.prompt_audio", menu=name, key=VoiceCache.key(item["text"], voice))
+        file = prompt_audio_url_name(menu, item["audio"])
+        return url_for("voice.audio", menu_name=name, file=file) if file else None
+    key = rendered_key(menu, item["text"], item["lang"])
+    return url_for("phone.prompt_audio", menu=name, key=key) if key else None
 
 
 @phone.get("/phone/<menu>/audio/<key>.wav")
 def prompt_audio(menu: str, key: str) -> Response:  # noqa: ARG001 - audio is shared by key
     """A rendered prompt from the voice cache, by its content address."""
-    if not AUDIO_KEY.match(key):
-        raise PhoneError("no such prompt audio", 404)
-    path = VoiceCache().root / key[:2] / f"{key}.wav"
-    if not path.is_file():
+    path = rendered_file(key)
+    if path is None:
         raise PhoneError("no such prompt audio (render the menu with ivr voices render)", 404)
     return send_file(path, mimetype="audio/wav", max_age=3600)
 
@@ -275,7 +255,7 @@ def call_event(menu: str, event: str):
 
 @phone.get("/phone/<menu>/call")
 @phone.get("/phone/<menu>/call/<event>")
-def call_get(menu: str, event: str = "") -> None:  # noqa: ARG001 - any URL gets the 405
+def call_get(menu: str, event: str = "") -> NoReturn:  # noqa: ARG001 - any URL gets the 405
     """Calls are driven with POST; a GET gets a JSON 405."""
     raise PhoneError("use POST with a JSON body", 405)
 

@@ -1,49 +1,108 @@
 """The auditor, as the browser phone's pages see it: a menu's headline and its HTML report.
 
-Audits are cached per file and modification time, so the menu list stays
-quick and an edited menu is audited again.
+Pages must never starve live calls, so the work a page may do is bounded:
 
->>> from pathlib import Path
->>> summary(Path("menus/acme-hot.yaml"))["temperature"]
+- an audit is made once per menu version (the very ``Menu`` object the menu
+  cache serves) and kept until that menu changes; two pages asking at once wait
+  for one audit, not two;
+- a menu of more than ``MAX_PAGE_AUDIT_NODES`` nodes is not audited by a page
+  at all: its row says so and points to ``ivr audit``;
+- rules that need a speech model (``PAGE_SKIPS``: listening to recorded
+  prompts) are left to ``ivr audit``: a page never loads one.
+
+>>> from ivr.loader import load_menu
+>>> PageAudits().summary("acme-hot", load_menu("menus/acme-hot.yaml"))["temperature"]
 'hot'
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
+import threading
+from html import escape
+
+from flask import Flask, current_app
 
 from audit.reports import html_report
 from audit.reports.common import counts, headline
 from audit.run import MenuAudit, audit_menu
-from ivr.loader import load_menu
+from ivr.model import Menu
+
+MAX_PAGE_AUDIT_NODES = 2000
+PAGE_SKIPS = ("IVR311",)  # prompt-check loads a speech model: seconds and memory per worker
+EXTENSION = "ivr.page_audits"
+UNAUDITED = "unaudited"
 
 
-@lru_cache(maxsize=64)
-def _audit(path: str, _mtime: int) -> MenuAudit:
-    """The audit of the menu at ``path``; ``_mtime`` is only part of the cache key."""
-    return audit_menu(load_menu(path))
+class PageAudits:
+    """Audits of the served menus, one per menu version."""
+
+    def __init__(self, max_nodes: int = MAX_PAGE_AUDIT_NODES):
+        self.max_nodes = max_nodes
+        self._done: dict[str, tuple[Menu, MenuAudit]] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
+
+    def too_large(self, menu: Menu) -> bool:
+        """True when ``menu`` is too large for a page to audit."""
+        return len(menu.nodes) > self.max_nodes
+
+    def audit(self, name: str, menu: Menu) -> MenuAudit | None:
+        """The audit of this version of ``name``; None when it is too large to audit here."""
+        if self.too_large(menu):
+            return None
+        done = self._done.get(name)
+        if done is not None and done[0] is menu:
+            return done[1]
+        with self._locks_lock:
+            lock = self._locks.setdefault(name, threading.Lock())
+        with lock:
+            done = self._done.get(name)
+            if done is None or done[0] is not menu:
+                done = (menu, audit_menu(menu, ignore=PAGE_SKIPS))
+                self._done[name] = done
+            return done[1]
+
+    def summary(self, name: str, menu: Menu) -> dict[str, str]:
+        """Temperature, time to a human (first-time caller), depth and finding counts."""
+        audit = self.audit(name, menu)
+        if audit is None:
+            return {
+                "temperature": UNAUDITED,
+                "time_to_human": f"too large to audit here: run ivr audit on {name}",
+                "expert": "",
+                "depth": f"{len(menu.nodes):,} nodes (pages audit up to {self.max_nodes:,})",
+                "findings": "",
+                "nearest": "",
+            }
+        figures = headline(audit)
+        return {
+            "temperature": audit.temperature,
+            "time_to_human": figures["first_time"],
+            "expert": figures["expert"],
+            "depth": figures["depth"],
+            "findings": counts(audit),
+            "nearest": figures["nearest"],
+        }
+
+    def report_html(self, name: str, menu: Menu) -> str:
+        """The auditor's self-contained HTML report of ``name`` (or why there is none)."""
+        audit = self.audit(name, menu)
+        if audit is None:
+            return (
+                "<!doctype html><title>Too large to audit here</title>"
+                f"<p>{escape(name)} has {len(menu.nodes):,} nodes: too large to audit in a page "
+                f"(up to {self.max_nodes:,}). Run <code>ivr audit</code> on it.</p>"
+            )
+        return html_report.render([audit])
 
 
-def audit_of(path: Path) -> MenuAudit:
-    """The audit of the menu file at ``path`` (cached until the file changes)."""
-    return _audit(str(path), path.stat().st_mtime_ns)
+def init_page_audits(app: Flask) -> PageAudits:
+    """Give ``app`` its audit cache for pages."""
+    audits = PageAudits()
+    app.extensions[EXTENSION] = audits
+    return audits
 
 
-def summary(path: Path) -> dict[str, str]:
-    """Temperature, time to a human (first-time caller), depth and finding counts."""
-    audit = audit_of(path)
-    figures = headline(audit)
-    return {
-        "temperature": audit.temperature,
-        "time_to_human": figures["first_time"],
-        "expert": figures["expert"],
-        "depth": figures["depth"],
-        "findings": counts(audit),
-        "nearest": figures["nearest"],
-    }
-
-
-def report_html(path: Path) -> str:
-    """The auditor's self-contained HTML report of one menu."""
-    return html_report.render([audit_of(path)])
+def page_audits() -> PageAudits:
+    """The running app's audit cache for pages."""
+    return current_app.extensions[EXTENSION]

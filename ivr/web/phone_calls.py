@@ -18,18 +18,20 @@ once queued, the queue's estimated wait.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData
 
 from ivr.actions import Action, Dial, Enqueue, Gather, Hangup, Record, Say
 from ivr.engine import Call
 from ivr.languages import LANGUAGES
 from ivr.model import InputNode, Menu, MenuNode
 from ivr.schedule import ScheduleError, local_time
+from ivr.web.state import load_signed, signer
 
 MAX_EVENTS = 200
 MAX_KEYS = 32
@@ -37,6 +39,7 @@ MAX_SPEECH = 300
 KEYPAD = set("0123456789*#")
 EVENTS = ("press", "speak", "silence", "hangup")
 TOKEN_SALT = "ivr-browser-phone-call"
+MAX_TOKEN_LENGTH = 256 * 1024  # a long call's log; requests are capped smaller still
 
 
 class PhoneError(Exception):
@@ -69,7 +72,7 @@ class CallLog:
 def sign(log: CallLog, secret: str | bytes) -> str:
     """The token the page sends back with its next event."""
     payload = {"m": log.menu, "at": log.at, "lang": log.lang, "ev": [list(e) for e in log.events]}
-    return URLSafeSerializer(secret, salt=TOKEN_SALT).dumps(payload)
+    return signer(secret, TOKEN_SALT).dumps(payload)
 
 
 def unsign(token: object, secret: str | bytes, menu: str) -> CallLog:
@@ -77,8 +80,8 @@ def unsign(token: object, secret: str | bytes, menu: str) -> CallLog:
     if not isinstance(token, str) or not token:
         raise PhoneError('"call" is missing: start a call first')
     try:
-        payload = URLSafeSerializer(secret, salt=TOKEN_SALT).loads(token)
-    except BadSignature:
+        payload = load_signed(secret, TOKEN_SALT, token, MAX_TOKEN_LENGTH)
+    except BadData:
         raise PhoneError('"call" is not a call this server started (bad signature)', 403) from None
     if payload.get("m") != menu:
         raise PhoneError(f'this call belongs to menu "{payload.get("m")}", not "{menu}"')
@@ -168,11 +171,11 @@ def _said(actions: list[Action]) -> list[dict]:
             )
             continue
         prompts = action.prompts if isinstance(action, Gather) else (action,)
-        for say in prompts:
-            if isinstance(say, Say) and say.text:
-                said.append(
-                    {"text": say.text, "lang": say.lang, "node": say.node, "audio": say.audio}
-                )
+        said.extend(
+            {"text": say.text, "lang": say.lang, "node": say.node, "audio": say.audio}
+            for say in prompts
+            if isinstance(say, Say) and say.text
+        )
     return said
 
 
@@ -194,8 +197,9 @@ def _waiting(call: Call, actions: list[Action]) -> dict | None:
         "speech": True,
     }
     if isinstance(node, MenuNode):
-        info["keys"] = [opt.key for opt in node.options]
-        info["num_digits"] = max((len(k) for k in info["keys"]), default=1)
+        keys = [opt.key for opt in node.options]
+        info["keys"] = keys
+        info["num_digits"] = max((len(k) for k in keys), default=1)
         info["speech"] = "speech" in node.input_modes
     elif isinstance(node, InputNode):
         info.update(
@@ -208,7 +212,7 @@ def _waiting(call: Call, actions: list[Action]) -> dict | None:
 
 def _route(path: list[str]) -> list[list[str]]:
     steps: list[list[str]] = []
-    for src, dst in zip(path, path[1:], strict=False):
+    for src, dst in itertools.pairwise(path):
         if [src, dst] not in steps:
             steps.append([src, dst])
     return steps

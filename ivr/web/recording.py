@@ -21,8 +21,8 @@ from pathlib import Path
 from flask import request
 from werkzeug.exceptions import HTTPException
 
-from ivr.actions import Say
 from ivr.model import Menu
+from ivr.prompt_audio import regular_file_under
 
 RECORDING_FIELD = "Recording"
 MAX_RECORDING_BYTES = 2 * 1024 * 1024  # 30 s of 16-bit mono at 32 kHz
@@ -60,22 +60,20 @@ def heard_in_recording(
     return heard.text
 
 
-def rendered_key(menu: Menu, item: Say) -> str | None:
-    """The voice-cache key of the rendered audio of ``item``, when it has been rendered."""
+def rendered_key(menu: Menu, text: str, lang: str) -> str | None:
+    """The voice-cache key of the rendered audio of ``text`` in ``lang``, once rendered."""
     from voices.tts import VoiceCache, voice_for
 
-    if not item.text or item.lang not in menu.hotline.languages:
+    if not text or lang not in menu.hotline.languages:
         return None
-    settings = voice_for(menu.hotline, item.lang)
-    cache = VoiceCache()
-    return cache.key(item.text, settings) if cache.cached(item.text, settings) else None
+    key = VoiceCache.key(text, voice_for(menu.hotline, lang))
+    return key if rendered_file(key) else None
 
 
 def rendered_file(key: str) -> Path | None:
-    """The cached WAV with content address ``key``, if there is one."""
+    """The cached WAV with content address ``key``: a regular file in the voice cache."""
     from voices.tts import VoiceCache
 
     if not RENDERED_KEY.match(key):
         return None
-    path = VoiceCache().root / key[:2] / f"{key}.wav"
-    return path if path.is_file() else None
+    return regular_file_under(VoiceCache().root, f"{key[:2]}/{key}.wav")

@@ -5,17 +5,24 @@ result (keys, speech or silence), the queue's hold loop and call-back choice,
 and the results of Enqueue, Dial and Record. Each answer is TwiML; each request
 is stored as one call event. Nothing a caller sends gives a 500: a bad or
 tampered state, an unknown menu or node, junk input or an internal error get
-an apology and a route back to the menu's start.
+an apology and a route back to the menu's start (or a spoken goodbye).
+
+Only the documented webhook routes answer: any other path under ``/voice`` is
+a 404 and any method but GET and POST a 405, before anything is stored; with
+an auth token set, nothing is stored for a request without a valid signature.
+Every answer is well-formed TwiML, whatever characters a menu's text holds.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
+from typing import TypeVar
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -27,7 +34,6 @@ from flask import (
     g,
     request,
     send_file,
-    send_from_directory,
 )
 from twilio.request_validator import (
     SIGNATURE_HEADER,
@@ -36,12 +42,13 @@ from twilio.request_validator import (
     get_signature_algorithm,
 )
 from twilio.twiml.voice_response import VoiceResponse
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ivr.actions import Action, Enqueue, Say
 from ivr.engine import Call, queue_announcements
 from ivr.model import Gathering, Menu, Node, QueueNode, RecordNode, TransferNode
 from ivr.phrases import phrase
+from ivr.prompt_audio import prompt_audio_file, prompt_audio_url_name
 from ivr.web.config import Settings
 from ivr.web.menus import NAME_PATTERN, MenuCache
 from ivr.web.recording import (
@@ -61,8 +68,12 @@ JUNK_KEY = "?"
 ANSWERED = ("completed", "answered")
 PATH_HEADER = "X-IVR-Path"
 HOLD_PAUSE_SECONDS = 20
-ANSWER_CACHE_SIZE = 4096
+ANSWER_CACHE_BYTES = 16 * 1024 * 1024
 EXTENSION = "ivr.voice"
+UNSIGNED_ENDPOINTS = ("voice.audio", "voice.rendered_audio")  # reads of public prompt audio
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+CHARACTER_REFERENCE = re.compile(r"&#(x[0-9a-fA-F]+|[0-9]+);")
+N = TypeVar("N", bound=Node)
 log = logging.getLogger(__name__)
 
 voice = Blueprint("voice", __name__, url_prefix="/voice")
@@ -89,9 +100,8 @@ def service() -> VoiceService:
     return current_app.extensions[EXTENSION]
 
 
-def init_voice(app: Flask, settings: Settings) -> None:
+def init_voice(app: Flask, settings: Settings, menus: MenuCache) -> None:
     """Register the voice blueprint and TwiML error answers on ``app``."""
-    menus = MenuCache(settings.menu_dir, settings.menu_check_seconds)
     app.extensions[EXTENSION] = VoiceService(
         settings,
         menus,
@@ -116,13 +126,29 @@ def params() -> dict[str, str]:
     return g.ivr_params
 
 
+def _wsgi_text(text: str) -> str:
+    """A WSGI string (bytes as latin-1) as the UTF-8 text the client sent."""
+    return text.encode("latin-1", "replace").decode("utf-8", "replace")
+
+
 def requested_url() -> str:
-    """The URL Twilio requested: the public base URL when configured (behind a proxy)."""
+    """The URL exactly as Twilio requested it: the path and the query string as sent
+    (never decoded and encoded again), after the public base URL when one is configured
+    (behind a proxy) or the scheme and host of the request."""
+    environ = request.environ
+    target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
+    path = target.split("?", 1)[0]
+    if "://" in path:  # an absolute request target: keep only its path
+        path = "/" + path.split("://", 1)[1].partition("/")[2]
+    if not path:
+        path = quote(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
+    query = environ.get("QUERY_STRING", "")
+    tail = _wsgi_text(path) + (f"?{_wsgi_text(query)}" if query else "")
     public = service().settings.public_url
-    query = request.query_string.decode("utf-8", "replace")
     if public:
-        return public + request.path + (f"?{query}" if query else "")
-    return request.url
+        script = request.script_root
+        return public + (tail[len(script) :] if script and tail.startswith(script) else tail)
+    return f"{request.scheme}://{request.host}{tail}"
 
 
 def signed_by_twilio() -> bool:
@@ -131,9 +157,14 @@ def signed_by_twilio() -> bool:
     if validator is None:
         return True
     signature = request.headers.get(SIGNATURE_HEADER, "")
-    form = params() if request.method == "POST" else {}
+    if not signature:
+        return False
+    try:
+        form = request.form if request.method == "POST" else {}
+    except HTTPException:  # a body that cannot be read cannot be checked
+        return False
     algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
-    return bool(signature) and validator.validate(requested_url(), form, signature, algorithm)
+    return validator.validate(requested_url(), form, signature, algorithm)
 
 
 def base_url() -> str:
@@ -141,24 +172,21 @@ def base_url() -> str:
     return service().settings.public_url or request.script_root
 
 
-def links(menu: str) -> Links:
+def links(menu: str, loaded_menu: Menu) -> Links:
     """URL builders for calls in ``menu`` (state signed into each)."""
     secret = service().settings.state_secret
     root = f"{base_url()}/voice/{menu}"
+    play_audio = service().settings.play_audio
 
     def step(name: str):
         return lambda state: f"{root}/{name}?s={encode_state(secret, menu, state)}"
 
     def audio(file: str) -> str | None:
-        folder = service().settings.menu_dir.resolve()
-        target = (folder / file).resolve()
-        if not target.is_relative_to(folder) or not target.is_file():
-            return None
-        return f"{root}/audio/{quote(target.relative_to(folder).as_posix())}"
+        served = prompt_audio_url_name(loaded_menu, file)
+        return f"{root}/audio/{quote(served)}" if served else None
 
     def rendered(item: Say) -> str | None:
-        menu_loaded = loaded(menu) if service().settings.play_audio else None
-        key = rendered_key(menu_loaded, item) if menu_loaded else None
+        key = rendered_key(loaded_menu, item.text, item.lang) if play_audio else None
         return f"{root}/audio/tts/{key}.wav" if key else None
 
     return Links(
@@ -180,11 +208,27 @@ def twiml(response: VoiceResponse, path: Iterable[str] = (), status: int = 200) 
 
 
 def xml_response(xml: str, path: Iterable[str] = (), status: int = 200) -> Response:
-    """An HTTP answer carrying the TwiML text ``xml``."""
-    answer = Response(xml, status=status, mimetype="text/xml")
+    """An HTTP answer carrying the TwiML text ``xml``, without the characters XML cannot
+    hold (control characters of a menu's text would make Twilio drop the caller)."""
+    answer = Response(well_formed(xml), status=status, mimetype="text/xml")
     if path:
         answer.headers[PATH_HEADER] = ",".join(quote(node, safe="") for node in path)
     return answer
+
+
+def well_formed(xml: str) -> str:
+    """``xml`` without characters (or references to characters) that XML 1.0 forbids.
+
+    >>> well_formed("<Say>a\x01b &#55296;c &#233;</Say>")
+    '<Say>ab c &#233;</Say>'
+    """
+
+    def allowed(match: re.Match[str]) -> str:
+        number = match.group(1)
+        code = int(number[1:], 16) if number[0] == "x" else int(number)
+        return "" if code > 0x10FFFF or NOT_XML.match(chr(code)) else match.group(0)
+
+    return CHARACTER_REFERENCE.sub(allowed, NOT_XML.sub("", xml))
 
 
 def record(
@@ -195,7 +239,10 @@ def record(
     given: str | None = None,
     outcome: str | None = None,
 ) -> None:
-    """Store one event of the current request's call."""
+    """Store one event of the current request's call (only of a request that passed the
+    signature check: nothing unsigned is written when an auth token is set)."""
+    if not g.get("ivr_signed"):
+        return
     sid = params().get("CallSid") or "anonymous"
     seq = g.get("ivr_seq", 0)  # the call state's: this request's place in the call
     service().records.add(Event(sid, menu, kind, list(path), action, given, outcome, seq=seq))
@@ -246,28 +293,50 @@ class Answer:
 
 
 class AnswerCache:
-    """Recent answers by menu, state, caller input and minute.
+    """Recent answers by menu, state, caller input and minute, up to ``max_bytes`` in all.
 
     The engine is pure: the same menu, state and input at the same minute (hours
     are minutes-exact) give the same answer, so popular steps are rendered once.
     An entry is used only with the very menu object it was made from, so an
-    edited menu is never answered from the old one.
+    edited menu is never answered from the old one. The least recently used
+    answers make room for new ones; an answer larger than an eighth of the
+    budget is not kept.
     """
 
-    def __init__(self, size: int = ANSWER_CACHE_SIZE):
-        self.size = size
-        self._items: dict[tuple, tuple[Menu, Answer]] = {}
+    def __init__(self, max_bytes: int = ANSWER_CACHE_BYTES):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._items: OrderedDict[tuple, tuple[Menu, Answer, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
 
     def get(self, key: tuple, menu: Menu, compute: Callable[[], Answer]) -> Answer:
         """The cached answer for ``key`` in ``menu``, computed when missing."""
-        hit = self._items.get(key)
-        if hit is not None and hit[0] is menu:
-            return hit[1]
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None and hit[0] is menu:
+                self._items.move_to_end(key)
+                return hit[1]
         answer = compute()
-        if len(self._items) >= self.size:
-            self._items.clear()
-        self._items[key] = (menu, answer)
+        cost = _cost(key, answer)
+        if cost > self.max_bytes // 8:
+            return answer
+        with self._lock:
+            old = self._items.pop(key, None)
+            self.size += cost - (old[2] if old else 0)
+            self._items[key] = (menu, answer, cost)
+            while self.size > self.max_bytes:
+                _key, (_menu, _answer, freed) = self._items.popitem(last=False)
+                self.size -= freed
         return answer
+
+
+def _cost(key: tuple, answer: Answer) -> int:
+    """About how many bytes an entry holds: its key's text, its TwiML and its path."""
+    text = sum(len(str(part)) for part in key) + len(answer.xml) + len(answer.action)
+    return 2 * text + sum(len(node) for node in answer.path) + 200  # object overheads
 
 
 def step(
@@ -290,7 +359,7 @@ def step(
             g.get("ivr_seq", 0) + 1,
         )
         response, action = render(
-            without_queue_announcements(actions, menu), state, links(menu_name)
+            without_queue_announcements(actions, menu), state, links(menu_name, menu)
         )
         return Answer(response.to_xml(), tuple(path), action, outcome_of(call))
 
@@ -324,8 +393,8 @@ def apology(
     target = menu_name if menu_name and service().menus.get(menu_name) else fallback_menu()
     if target:
         response.redirect(f"{base_url()}/voice/{target}", method="POST")
-    else:
-        response.say(phrase("fail_goodbye", lang), **voice_of(lang))
+    else:  # nowhere to go: say so, never hang up without a word
+        response.say(phrase("not_in_service", lang), **voice_of(lang))
         response.hangup()
     record(menu_name or "", kind, [], "redirect" if target else "hangup", given)
     return twiml(response)
@@ -357,19 +426,26 @@ def state_for(menu_name: str, menu: Menu) -> CallState | None:
     return state
 
 
-def waiting_at(menu_name: str, kind: type[Node]) -> tuple[Menu, CallState, Node] | None:
+def waiting_at(menu_name: str, kind: type[N]) -> tuple[Menu, CallState, N] | None:
     """The menu, the request's call state and its node, when that node is a ``kind``."""
     menu = loaded(menu_name)
     state = state_for(menu_name, menu) if menu else None
-    node = menu.nodes[state.node] if menu and state else None
+    if menu is None or state is None:
+        return None
+    node = menu.nodes[state.node]
     return (menu, state, node) if isinstance(node, kind) else None
 
 
 @voice.before_request
 def _check_signature() -> Response | None:
+    if request.endpoint in UNSIGNED_ENDPOINTS:
+        return None
+    if request.method not in METHODS:  # e.g. HEAD, which Flask adds to every GET route
+        raise MethodNotAllowed(valid_methods=METHODS)
     if not signed_by_twilio():
         log.warning("rejected a request with a bad Twilio signature: %s", request.path)
         return twiml(VoiceResponse(), status=403)
+    g.ivr_signed = True
     return None
 
 
@@ -456,7 +532,7 @@ def hold(menu_name: str) -> Response:
 
 def hold_loop(menu_name: str, menu: Menu, node: QueueNode, state: CallState) -> Answer:
     """The TwiML Twilio plays (and replays) while the caller waits in ``node``."""
-    here = links(menu_name)
+    here = links(menu_name, menu)
     response = VoiceResponse()
     texts = queue_announcements(node, state.lang)
     offer = texts.pop() if node.callback else None
@@ -483,14 +559,14 @@ def callback(menu_name: str) -> Response:
     found = waiting_at(menu_name, QueueNode)
     if found is None:
         return apology(menu_name, kind="bad-state")
-    _menu, state, _node = found
+    menu, state, _node = found
     digits = params().get("Digits", "")[:32]
     response = VoiceResponse()
     if digits == "1":
         response.leave()
         record(menu_name, "callback", [], "leave", digits)
     else:
-        response.redirect(links(menu_name).wait(state), method="POST")
+        response.redirect(links(menu_name, menu).wait(state), method="POST")
         record(menu_name, "callback", [], "redirect", digits or None)
     return twiml(response)
 
@@ -541,8 +617,9 @@ def recorded(menu_name: str) -> Response:
         return apology(menu_name, kind="bad-state")
     menu, state, node = found
     given = params().get("RecordingUrl") or None
-    if not node.next:
+    if not node.next:  # the message is taken: say so, never hang up without a word
         response = VoiceResponse()
+        response.say(phrase("message_goodbye", state.lang), **voice_of(state.lang))
         response.hangup()
         record(menu_name, "recorded", [], "hangup", given, "voicemail")
         return twiml(response)
@@ -552,16 +629,25 @@ def recorded(menu_name: str) -> Response:
 @voice.route("/<menu_name>/audio/tts/<key>.wav", methods=["GET"])
 def rendered_audio(menu_name: str, key: str) -> Response:
     """A prompt rendered by ``ivr voices render``, from the voice cache (for ``<Play>``)."""
-    path = rendered_file(key) if service().settings.play_audio else None
+    path = rendered_file(key) if service().settings.play_audio and loaded(menu_name) else None
     if path is None:
-        return Response("no such rendered prompt\n", status=404, mimetype="text/plain")
+        return not_found()
     return send_file(path, mimetype="audio/wav", max_age=3600)
 
 
 @voice.route("/<menu_name>/audio/<path:file>", methods=["GET"])
 def audio(menu_name: str, file: str) -> Response:
-    """A recorded prompt from the menu folder (for ``<Play>``)."""
-    return send_from_directory(Path(service().settings.menu_dir).resolve(), file)
+    """A recording that a prompt of this menu names (for ``<Play>``); nothing else."""
+    menu = loaded(menu_name)
+    path = prompt_audio_file(menu, file) if menu else None
+    if path is None:
+        return not_found()
+    return send_file(path, max_age=3600)
+
+
+def not_found() -> Response:
+    """A 404 that says nothing about what exists."""
+    return Response("not found\n", status=404, mimetype="text/plain")
 
 
 # -- errors --------------------------------------------------------------------------
@@ -573,10 +659,18 @@ def _menu_in_path() -> str | None:
 
 
 def _http_error(error: HTTPException):
-    if not request.path.startswith("/voice") or (
-        request.path.startswith("/voice/") and "/audio/" in request.path
-    ):
+    if not request.path.startswith("/voice"):
         return error
+    if request.endpoint in UNSIGNED_ENDPOINTS:
+        return not_found() if error.code == 404 else error
+    if error.code in (404, 405):  # not a webhook Twilio was given: answered, nothing stored
+        response = VoiceResponse()
+        response.say(phrase("apology", "en"), **voice_of("en"))
+        response.hangup()
+        answer = twiml(response, status=error.code)
+        if isinstance(error, MethodNotAllowed):
+            answer.headers["Allow"] = ", ".join(METHODS)
+        return answer
     return apology(_menu_in_path(), kind=f"http-{error.code}")
 
 

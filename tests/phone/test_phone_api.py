@@ -297,9 +297,9 @@ def test_audit_report_is_the_auditors_and_runs_no_script(client):
 
 
 def test_favicon_is_served(client):
-    response = client.get("/favicon.ico")
-    assert response.status_code == 200
-    assert response.data[:4] == b"\x00\x00\x01\x00"
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.data[:4] == b"\x00\x00\x01\x00"
 
 
 def test_phone_page_draws_every_node_of_the_tree(client):

@@ -20,6 +20,7 @@ from web_support import (
 )
 
 from ivr.twiml_caller import TwimlCaller, press
+from ivr.web import call_records
 from ivr.web.voice import signed_by_twilio
 
 TOKEN = "12345"
@@ -135,7 +136,7 @@ def test_a_tampered_state_gets_an_apology_and_the_menu_start(tmp_path):
     client = feature_app(tmp_path).test_client()
     action = gather_action(post(client, "/voice/feature-line"))
     base, token = action.split("?s=")
-    payload, mac = token.split(".")
+    payload, mac = token.rsplit(".", 1)
     forged_payload = (
         base64.urlsafe_b64encode(b'{"n":"main","l":"en","v":{"code":"0000"}}').rstrip(b"=").decode()
     )
@@ -154,32 +155,50 @@ def test_a_state_signed_for_another_menu_is_refused(tmp_path):
     assert document[1].tag == "Redirect" and document[1].text == "/voice/acme-cold"
 
 
-def test_unknown_menus_nodes_and_routes_apologise_and_route_on(tmp_path):
+def test_an_unknown_menu_apologises_and_routes_on(tmp_path):
     client = feature_app(tmp_path).test_client()
     unknown = post(client, "/voice/no-such-menu")
     assert unknown[0].text == "Sorry, something went wrong on our side."
     assert unknown[1].tag == "Redirect" and unknown[1].text == "/voice/feature-line"
+
+
+def test_an_unknown_menu_with_nowhere_to_go_says_so_before_hanging_up(tmp_path):
+    client = make_app(tmp_path).test_client()  # several menus, no default: nowhere to send
+    document = post(client, "/voice/no-such-menu")
+    assert [e.tag for e in document] == ["Say", "Say", "Hangup"]
+    assert "not in service" in document[1].text
+    assert "understand your choice" not in document[1].text
+
+
+def test_paths_that_are_not_webhooks_are_404_and_not_stored(tmp_path):
+    app = feature_app(tmp_path)
+    client = app.test_client()
     for path in (
         "/voice/feature-line/nowhere",
-        "/voice/feature-line/wait",
-        "/voice/feature-line/gather",
+        "/voice/feature-line/gather/deeper",
         "/voice/",
         "/voice/../../etc/passwd",
     ):
-        document = post(client, path)
-        assert [e.tag for e in document][:1] == ["Say"]
-        assert document[-1].tag in ("Redirect", "Hangup")
-
-
-def test_wrong_methods_get_twiml_too(tmp_path):
-    client = make_app(tmp_path).test_client()
-    for method in ("PUT", "DELETE", "PATCH", "OPTIONS"):
-        answer = client.open("/voice/acme-hot", method=method, data=twilio_form(SID))
-        assert answer.status_code == 200, method
+        answer = client.post(path, data=twilio_form(SID))
+        assert answer.status_code == 404, path
         document = parse_twiml(answer.data)
-        assert document[-1].tag == "Redirect" and document[-1].text == "/voice/acme-hot"
+        assert [e.tag for e in document] == ["Say", "Hangup"]
+    assert call_records(app).count() == 0
+
+
+def test_other_methods_are_405_with_twiml_and_not_stored(tmp_path):
+    app = make_app(tmp_path)
+    client = app.test_client()
+    for method in ("PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"):
+        answer = client.open("/voice/acme-hot", method=method, data=twilio_form(SID))
+        assert answer.status_code == 405, method
+        assert answer.headers["Allow"] == "GET, POST"
+        if method != "HEAD":
+            parse_twiml(answer.data)
+    assert call_records(app).count() == 0
     answer = client.get("/voice/acme-hot", query_string=twilio_form(SID))
     assert parse_twiml(answer.data).find("Gather") is not None
+    assert call_records(app).count() == 1
 
 
 def test_a_public_url_with_a_path_prefix_signs_and_links_under_the_prefix(tmp_path):

@@ -45,7 +45,8 @@ def test_a_recorded_prompt_is_played_from_the_menu_folder(tmp_path):
     assert document[0].tag == "Play"
     url = document[0].text
     assert url == f"{START}/audio/voices/hello.wav"
-    assert client.get(url).data == b"RIFF fake greeting"
+    with client.get(url) as audio:
+        assert audio.data == b"RIFF fake greeting"
     assert client.get(f"{START}/audio/../feature-line.yaml").status_code == 404
 
 
