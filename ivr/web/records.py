@@ -350,8 +350,9 @@ class CallRecords:
         self.close()
 
     def _all_stored(self) -> bool:
-        return not self._unjournaled and all(
-            segment.read_at >= segment.size() for segment in self.journal.segments()
+        return not self._unjournaled and all(  # a closed segment is deleted once stored
+            not segment.closed and segment.read_at >= segment.size()
+            for segment in self.journal.segments()
         )
 
     def _start_writer(self) -> None:
