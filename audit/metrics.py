@@ -264,9 +264,13 @@ class _Durations:
         if kind == "invalid":
             step = full + self.reaction + self.system("invalid", lang)
             return step, step
-        if kind == "fail":
-            step = (node.retries + 1) * (full + node.timeout) + node.retries * self.system(
-                "no_input", lang
+        if kind == "fail":  # every attempt heard in full; the last one ends without a phrase
+            if way.get("after") == "invalid":
+                wait, phrase_name = self.reaction, "invalid"
+            else:
+                wait, phrase_name = node.timeout, "no_input"
+            step = (node.retries + 1) * (full + wait) + node.retries * self.system(
+                phrase_name, lang
             )
             return step, step
         if isinstance(node, InputNode):
@@ -478,9 +482,9 @@ def _label(node: Node, way: dict) -> str | None:
         return way["key"]
     if kind == "speech":
         return f'say "{way["phrases"][0]}"'
-    if kind in ("timeout", "fail"):
+    if kind == "timeout" or (kind == "fail" and way.get("after") != "invalid"):
         return "(silence)"
-    if kind == "invalid":
+    if kind in ("invalid", "fail"):
         return "(wrong key)"
     if isinstance(node, InputNode):
         return f"<{node.var}>{node.finish_on or ''}"

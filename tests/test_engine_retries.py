@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import networkx as nx
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -155,3 +156,46 @@ def test_every_failure_step_of_the_engine_is_an_edge_of_the_graph(
         kinds = {way["kind"] for way in graph.edges[waiting.id, first]["ways"]}
         assert EDGE_OF_STEP[step.kind] in kinds, (waiting.id, first, step)
         assert step.node_reached in nx.descendants(graph, waiting.id) | {waiting.id}
+
+
+# -- the audit times the same routes -----------------------------------------------------------
+
+WRONG_KEYS_TO_AGENT = """\
+hotline: {name: Wrong keys line, languages: [en]}
+start: main
+nodes:
+  main:
+    menu:
+      prompt: "For sales, press 1."
+      options: {"1": sales}
+      retries: 1
+      on_fail: agent
+  sales:
+    hangup: {say: "Sales is closed."}
+  agent:
+    transfer: {to: "+1 555 0100", human: true, ring: 4}
+"""
+
+
+def audited_seconds(menu: Menu, node: str) -> float:
+    from audit.run import audit_menu
+
+    return next(r for r in audit_menu(menu).metrics.humans if r.node == node).first_time_s
+
+
+def test_the_audit_times_silence_with_zero_retries_as_the_engine_does() -> None:
+    menu = load_text(ZERO_RETRIES)
+    call = Call(menu, at=MONDAY_10)
+    call.start()
+    call.silence()
+    assert audited_seconds(menu, "agent") == pytest.approx(call.elapsed, abs=0.01)
+
+
+def test_the_audit_times_wrong_keys_to_on_fail_as_the_engine_does() -> None:
+    menu = load_text(WRONG_KEYS_TO_AGENT)
+    call = Call(menu, at=MONDAY_10)
+    call.start()
+    call.press("9")
+    call.press("9")
+    assert call.outcome is not None and call.outcome.node == "agent"
+    assert audited_seconds(menu, "agent") == pytest.approx(call.elapsed, abs=0.01)
