@@ -23,6 +23,8 @@ COMMANDS = {
     "calls": ("calls", "calls"),
     "voices": ("voices", "voices"),
     "listen": ("listen", "listen"),
+    "paths": ("paths", "paths"),
+    "test": ("test", "test"),
 }
 
 

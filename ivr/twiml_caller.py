@@ -85,6 +85,7 @@ class CallerEvent:
 
     kind: str
     value: str = ""
+    typed_ahead: bool = False  # keys left over from the caller's previous press
 
 
 def press(keys: str) -> CallerEvent:
@@ -119,6 +120,9 @@ class CallResult:
     ``error`` says what went wrong in words, with what came back.
     ``seconds`` is the simulated length of the call and ``seconds_to_person``
     when a person answered (for a queue: when the caller joined it).
+    ``heard`` holds, for each scripted event the call used, what the line said
+    before it (``<Say>`` texts joined), so a test can check each step;
+    ``recorded`` whether the caller left a message at a ``<Record>``.
     """
 
     sid: str
@@ -131,6 +135,8 @@ class CallResult:
     seconds: float = 0.0
     seconds_to_person: float | None = None
     warnings: list[str] = field(default_factory=list)
+    heard: list[str] = field(default_factory=list)
+    recorded: bool = False
 
     @property
     def requests(self) -> int:
@@ -258,6 +264,7 @@ class _Call:
         self.pending = events
         self.cookies: dict[str, str] = {}
         self.clock = 0.0
+        self.since: list[str] = []  # what the line said since the caller's last event
 
     def run(self) -> CallResult:
         step: Step | None = ("POST", self.caller.url, {})
@@ -406,6 +413,7 @@ class _Call:
                     return step
             elif verb.tag == "Record":
                 self._log("-- recording a message")
+                result.recorded = True
                 self.clock += 5.0
                 url = urljoin(here, verb.get("action") or here)
                 recording = {"RecordingUrl": "https://example.invalid/recording"}
@@ -434,6 +442,7 @@ class _Call:
     def _hear(self, verb: ET.Element) -> None:
         if verb.tag == "Say":
             text = _text(verb)
+            self.since.append(" ".join(text.split()))
             self._log(f"IVR: {text}")
             self.clock += estimate_seconds(text) * max(1, _number(verb.get("loop"), 1))
         elif verb.tag == "Play":
@@ -454,7 +463,7 @@ class _Call:
             self._log("-- the call waits for the caller (no more caller events)")
             result.end = "waiting"
             return None
-        event = self.pending.pop(0)
+        event = self._next_event()
         action = urljoin(here, verb.get("action") or here)
         method = verb.get("method", "POST").upper()
         modes = attributes["input"].split()
@@ -473,7 +482,7 @@ class _Call:
             note = f" (sent Digits={sent}" + (f", {ahead} typed ahead)" if ahead else ")")
             self._log(f"caller: pressed {event.value}{note}")
             if ahead:
-                self.pending.insert(0, press(ahead))
+                self.pending.insert(0, CallerEvent("press", ahead, typed_ahead=True))
             if sent or verb.get("actionOnEmptyResult") == "true":
                 return method, action, {"Digits": sent} if sent else {}
             return None
@@ -490,6 +499,14 @@ class _Call:
         if verb.get("actionOnEmptyResult") == "true":
             return method, action, {}
         return None
+
+    def _next_event(self) -> CallerEvent:
+        """The caller's next event; a scripted one closes what was heard before it."""
+        event = self.pending.pop(0)
+        if not event.typed_ahead:
+            self.result.heard.append(" ".join(self.since))
+            self.since = []
+        return event
 
     def _dial(self, verb: ET.Element, here: str) -> Step | None:
         """Ring the number; the scripted status says whether a person answers."""
@@ -553,7 +570,7 @@ class _Call:
                 for child in verb:
                     self._hear(child)
                 if self.pending and self.pending[0].kind == "press":
-                    keys = self.pending.pop(0).value
+                    keys = self._next_event().value
                     self.clock += REACTION_SECONDS
                     self._log(f"caller: pressed {keys}")
                     action = urljoin(here, verb.get("action") or here)
