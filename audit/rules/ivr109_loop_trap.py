@@ -37,12 +37,17 @@ class LoopTrap(Rule):
         stuck = ctx.reachable - ctx.nodes_reaching(exits(ctx.graph))
         sub = ctx.graph.subgraph(stuck)
         lines = ctx.graph.nodes(data="line")
+        steps = ctx.steps_from_start
+
+        def order(node: str) -> tuple[int, int]:  # where callers enter the loop first
+            return (steps.get(node, 0), lines[node])
+
         groups = [
-            sorted(c, key=lambda n: lines[n])
+            sorted(c, key=order)
             for c in nx.strongly_connected_components(sub)
             if len(c) > 1 or sub.has_edge(next(iter(c)), next(iter(c)))
         ]
-        for group in sorted(groups, key=lambda g: lines[g[0]]):
+        for group in sorted(groups, key=lambda g: order(g[0])):
             yield self.finding(
                 ctx,
                 group[0],
