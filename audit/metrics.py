@@ -264,13 +264,9 @@ class _Durations:
         if kind == "invalid":
             step = full + self.reaction + self.system("invalid", lang)
             return step, step
-        if kind == "fail":  # every attempt heard in full; the last one ends without a phrase
-            if way.get("after") == "invalid":
-                wait, phrase_name = self.reaction, "invalid"
-            else:
-                wait, phrase_name = node.timeout, "no_input"
-            step = (node.retries + 1) * (full + wait) + node.retries * self.system(
-                phrase_name, lang
+        if kind == "fail":  # timed for a caller who stays silent, whichever failure (``after``)
+            step = (node.retries + 1) * (full + node.timeout) + node.retries * self.system(
+                "no_input", lang
             )
             return step, step
         if isinstance(node, InputNode):
@@ -482,9 +478,9 @@ def _label(node: Node, way: dict) -> str | None:
         return way["key"]
     if kind == "speech":
         return f'say "{way["phrases"][0]}"'
-    if kind == "timeout" or (kind == "fail" and way.get("after") != "invalid"):
+    if kind in ("timeout", "fail"):
         return "(silence)"
-    if kind in ("invalid", "fail"):
+    if kind == "invalid":
         return "(wrong key)"
     if isinstance(node, InputNode):
         return f"<{node.var}>{node.finish_on or ''}"

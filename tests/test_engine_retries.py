@@ -160,22 +160,6 @@ def test_every_failure_step_of_the_engine_is_an_edge_of_the_graph(
 
 # -- the audit times the same routes -----------------------------------------------------------
 
-WRONG_KEYS_TO_AGENT = """\
-hotline: {name: Wrong keys line, languages: [en]}
-start: main
-nodes:
-  main:
-    menu:
-      prompt: "For sales, press 1."
-      options: {"1": sales}
-      retries: 1
-      on_fail: agent
-  sales:
-    hangup: {say: "Sales is closed."}
-  agent:
-    transfer: {to: "+1 555 0100", human: true, ring: 4}
-"""
-
 
 def audited_seconds(menu: Menu, node: str) -> float:
     from audit.run import audit_menu
@@ -191,11 +175,20 @@ def test_the_audit_times_silence_with_zero_retries_as_the_engine_does() -> None:
     assert audited_seconds(menu, "agent") == pytest.approx(call.elapsed, abs=0.01)
 
 
-def test_the_audit_times_wrong_keys_to_on_fail_as_the_engine_does() -> None:
-    menu = load_text(WRONG_KEYS_TO_AGENT)
-    call = Call(menu, at=MONDAY_10)
+def findings_of(menu: Menu, code: str) -> list[str]:
+    from audit.run import audit_menu
+
+    return [f.message for f in audit_menu(menu).findings if f.code == code]
+
+
+def test_the_audit_says_hang_up_only_where_the_engine_hangs_up() -> None:
+    both_to_agent = load_text(ZERO_RETRIES.replace("on_invalid: help", "on_invalid: agent"))
+    assert findings_of(both_to_agent, "IVR108") == []
+    silence_only = load_text(ZERO_RETRIES.replace("      on_invalid: help\n", ""))
+    call = Call(silence_only, at=MONDAY_10)
     call.start()
-    call.press("9")
-    call.press("9")
-    assert call.outcome is not None and call.outcome.node == "agent"
-    assert audited_seconds(menu, "agent") == pytest.approx(call.elapsed, abs=0.01)
+    call.press("7")
+    assert call.outcome is not None and call.outcome.kind == "hangup"
+    assert findings_of(silence_only, "IVR108") == [
+        '"main" hangs up once its 0 retries are used up (no on_fail)'
+    ]
