@@ -131,7 +131,7 @@ def small_menus(draw: st.DrawFn) -> dict:
     return {"hotline": {"name": "Random", "languages": ["en"]}, "start": "m0", "nodes": nodes}
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=small_menus(), event=st.sampled_from(sorted(FAILURE_EVENTS)), count=st.integers(1, 5))
 def test_every_failure_step_of_the_engine_is_an_edge_of_the_graph(
     spec: dict, event: str, count: int
@@ -192,3 +192,28 @@ def test_the_audit_says_hang_up_only_where_the_engine_hangs_up() -> None:
     assert findings_of(silence_only, "IVR108") == [
         '"main" hangs up once its 0 retries are used up (no on_fail)'
     ]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=small_menus())
+def test_every_failure_edge_of_the_graph_is_a_step_the_engine_takes(spec: dict) -> None:
+    """No phantom routes: the graph's failure ways are exactly those the engine takes."""
+    menu = load_text(yaml.safe_dump(spec))
+    graph = build_graph(menu)
+    for node_id in (n for n in spec["nodes"] if n not in TERMINALS):
+        drawn = {
+            (way["kind"], target, way.get("after"))
+            for _, target, ways in graph.out_edges(node_id, data="ways")
+            for way in ways
+            if way["kind"] in ("timeout", "invalid", "fail")
+        }
+        taken = set()
+        node = menu.nodes[node_id]
+        for event, failure in FAILURE_EVENTS.items():
+            for attempt in range(1, node.retries + 2):
+                call = Call.resume(menu, node_id, failures={node_id: attempt - 1}, at=MONDAY_10)
+                step = call.silence() if event == "silence" else call.press("9")
+                if len(call.path) > 1:
+                    kind = EDGE_OF_STEP[step.kind]
+                    taken.add((kind, call.path[1], failure if kind == "fail" else None))
+        assert drawn == taken
