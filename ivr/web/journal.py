@@ -25,7 +25,7 @@ import logging
 import os
 import socket
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SUFFIX = ".jsonl"
@@ -43,6 +43,18 @@ class Segment:
     fd: int
     read_at: int = 0
     closed: bool = False  # no line will be added: delete it once it is fully read and stored
+    synced: int = 0  # bytes known to be on disk
+    syncing: threading.Lock = field(default_factory=threading.Lock)
+
+    def sync(self, end: int) -> None:
+        """Make sure the first ``end`` bytes are on disk. One ``fsync`` at a time covers
+        every line written before it started: concurrent writers share it (group commit)."""
+        with self.syncing:
+            if self.synced >= end:
+                return
+            covered = self.size()
+            os.fsync(self.fd)
+            self.synced = covered
 
     def size(self) -> int:
         """Bytes in the file now."""
@@ -89,7 +101,7 @@ class Journal:
 
     def append(self, row: dict) -> None:
         """Write ``row`` as one line and force it to disk; OSError when that is impossible
-        (the file is then as it was before: no half line is left behind)."""
+        (a failed write leaves no half line behind)."""
         line = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
         with self._lock:
             segment = self._writable()
@@ -98,10 +110,10 @@ class Journal:
                 written = os.write(segment.fd, line)
                 if written != len(line):
                     raise OSError(f"short write to {segment.path}")
-                os.fsync(segment.fd)
             except OSError:
                 os.ftruncate(segment.fd, start)
                 raise
+        segment.sync(start + len(line))
 
     def _writable(self) -> Segment:
         if self._pid != os.getpid():  # a forked child: its parent's segments are not its own
