@@ -3,7 +3,8 @@
 One table for everyone who reads or hears about keys: the engine matching what a
 caller says (``ivr.speech``: "tekan nol", "press the star key", "일번을 누르세요"),
 the prompt reader finding the keys a prompt names (``ivr.prompt_text``: "press 1",
-"tekan bintang", "0번을 누르세요") and the speech recogniser's grammar.
+"tekan bintang", "0번을 누르세요") and the digit words of the speech recogniser's
+grammar (``digit_words``).
 
 Words are stored as ``ivr.speech.normalize`` leaves them: lower case, no accents.
 

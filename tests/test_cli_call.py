@@ -203,3 +203,10 @@ def test_interactive_hangup_command() -> None:
         PROMPT + "[    9.0 s] caller: (hung up)",
         'Call ended at caller-hangup "language" after 9.0 s',
     ]
+
+
+def test_an_indonesian_caller_saying_tekan_nol_reaches_an_agent() -> None:
+    code, lines = run("menus/acme-hot.yaml", "--say", "tekan nol", "--at", MONDAY_10)
+    assert code == 0
+    assert "Maaf, pilihan Anda tidak valid." not in "\n".join(lines)
+    assert lines[-1].startswith('Call ended at human "care" (queue "care") after ')
