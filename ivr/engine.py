@@ -1,16 +1,20 @@
 """The call engine: a pure state machine that runs one call through a menu.
 
 No I/O, no Flask: feed it caller events (``press``, ``speak``, ``silence``,
-``hangup``) and it returns platform-neutral actions (``ivr.actions``), keeps
-the transcript, language, variables, retry counts and the simulated seconds.
-Time comes from an injectable clock, so schedules and timing are testable.
+``hangup``) and each returns a ``Step``: what the event did as data (matched
+option, no-match, timeout, retries used up, the node reached) and the
+platform-neutral actions to play (``ivr.actions``). The call keeps the
+transcript, language, variables, retry counts and the simulated seconds. Time
+comes from an injectable clock, so schedules and timing are testable. Where
+failures lead is ``ivr.retries``, shared with the graph and the audit.
 
 >>> from ivr.loader import load_menu
 >>> call = Call(load_menu("menus/acme-hot.yaml"), at=datetime(2026, 11, 23, 10, 0))
->>> _ = call.start()
->>> _ = call.press("0")
->>> call.outcome.kind
-'human'
+>>> call.start().node_reached
+'main'
+>>> step = call.press("0")
+>>> step.kind, step.matched, step.node_reached, call.outcome.kind
+('matched', '0', 'care', 'human')
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from ivr.model import (
     SayNode,
     TransferNode,
 )
-from ivr.phrases import phrase
+from ivr.phrases import line_phrase, phrase
 from ivr.queueing import expected_wait
 from ivr.retries import Failure, failure_route
 from ivr.speech import digits_in, normalize, phrase_in, spoken_keys
@@ -309,7 +313,9 @@ class Call:
         return say
 
     def _system(self, name: str, node: str, actions: list[Action], **values: object) -> None:
-        self._say(Prompt({self.lang: phrase(name, self.lang, **values)}), node, actions)
+        apologies = self.menu.hotline.apologies
+        text = line_phrase(name, self.lang, apologies=apologies, **values)
+        self._say(Prompt({self.lang: text}), node, actions)
 
     def _run(self, node_id: str, actions: list[Action]) -> None:
         for _ in range(MAX_AUTOMATIC_STEPS):
