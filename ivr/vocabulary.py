@@ -16,6 +16,9 @@ Words are stored as ``ivr.speech.normalize`` leaves them: lower case, no accents
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import cache
+
 DIGIT_WORDS: dict[str, tuple[str, ...]] = {
     "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
     "id": ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"),
@@ -95,7 +98,8 @@ def digit_words(lang: str) -> tuple[str, ...]:
     return DIGIT_WORDS.get(lang, DIGIT_WORDS["en"])
 
 
-def key_words(lang: str) -> dict[str, str]:
+@cache
+def key_words(lang: str) -> Mapping[str, str]:
     """Every word naming one key in ``lang``: its own, English ones as a fallback, and the
     star and hash of every language (they cannot be mistaken for anything else).
 
