@@ -44,11 +44,6 @@ class PromptListener(Protocol):
         ...
 
 
-def recording_path(menu: Menu, audio: str) -> Path:
-    """Where the recording ``audio`` of a prompt of ``menu`` is (next to the menu file)."""
-    return Path(menu.path).parent / audio
-
-
 def prompt_listener() -> PromptListener:
     """The first installed listener (by name), loaded now; raises ``ListenerUnavailable``."""
     names = plugin_names(PROMPT_LISTENERS)

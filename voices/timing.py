@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ivr.duration import estimate_seconds
 from ivr.model import Menu, MenuNode, Prompt
+from ivr.prompt_audio import prompt_audio_file
 from ivr.prompt_text import mention_end
 from ivr.timing import EstimatedTimer, relative_change
 from voices.tts import (
@@ -168,14 +169,16 @@ class TtsTimer:
 
 def recorded_prompts(menu: Menu) -> dict[tuple[str, str], float]:
     """Seconds of each readable recorded prompt (``audio:``), by its (text, language)."""
-    folder = Path(menu.path).parent
     found = {}
     for node in menu.nodes.values():
         prompt = getattr(node, "prompt", None)
         if not isinstance(prompt, Prompt) or not prompt.audio:
             continue
+        path = prompt_audio_file(menu, prompt.audio)
+        if path is None:
+            continue  # IVR311 reports recordings that are missing
         try:
-            seconds = wav_seconds(folder / prompt.audio)
+            seconds = wav_seconds(path)
         except (OSError, EOFError, wave.Error):
             continue  # IVR311 reports recordings that cannot be read
         for lang, text in prompt_texts(prompt, menu.hotline).items():

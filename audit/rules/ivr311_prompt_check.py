@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, ClassVar
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
 from ivr.model import MenuNode, Option
+from ivr.prompt_audio import prompt_audio_file
 from ivr.prompt_text import named_keys
 from ivr.recordings import (
     ListenerUnavailable,
     PromptListener,
     RecordingUnreadable,
     prompt_listener,
-    recording_path,
 )
 from ivr.speech import digit_words, normalize, phrase_in
 
@@ -59,8 +60,9 @@ class PromptCheck(Rule):
         ]
         present = []
         for node, audio in recorded:  # a missing file needs no speech model to be noticed
-            if recording_path(ctx.menu, audio).is_file():
-                present.append((node, audio))
+            path = prompt_audio_file(ctx.menu, audio)
+            if path is not None:
+                present.append((node, audio, path))
             else:
                 yield self.finding(
                     ctx,
@@ -76,13 +78,13 @@ class PromptCheck(Rule):
                 ctx, present[0][0].id, f"recorded prompts not checked: {exc}", severity="info"
             )
             return
-        for node, audio in present:
-            problem = self._problem(ctx, node, audio, listener)
+        for node, audio, path in present:
+            problem = self._problem(ctx, node, audio, path, listener)
             if problem:
                 yield self.finding(ctx, node.id, problem)
 
     def _problem(
-        self, ctx: Context, node: MenuNode, audio_file: str, listener: PromptListener
+        self, ctx: Context, node: MenuNode, audio_file: str, path: Path, listener: PromptListener
     ) -> str | None:
         """What is wrong with the recording ``audio_file`` of ``node`` (None when it says
         what its text claims)."""
@@ -90,7 +92,7 @@ class PromptCheck(Rule):
         text = node.prompt.text(lang, lang)
         try:
             said = listener.hear(
-                recording_path(ctx.menu, audio_file),
+                path,
                 audio_file,
                 ctx.menu,
                 node.id,
