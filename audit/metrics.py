@@ -47,7 +47,7 @@ from ivr.model import (
     SayNode,
     TransferNode,
 )
-from ivr.phrases import phrase
+from ivr.phrases import line_phrase
 from ivr.queueing import Hold
 from ivr.timing import KEYPRESS, REACTION, CachedTimer, EstimatedTimer, PromptTimer
 from ivr.yamlsource import paused_gc
@@ -236,7 +236,8 @@ class _Durations:
         return self.seconds(self.text(node, lang), lang)
 
     def system(self, name: str, lang: str, **values: object) -> float:
-        return self.seconds(phrase(name, lang, **values), lang)
+        apologies = self.menu.hotline.apologies
+        return self.seconds(line_phrase(name, lang, apologies=apologies, **values), lang)
 
     def way(
         self, node: Node, way: dict, lang: str, text: str, full: float

@@ -25,6 +25,7 @@ COMMANDS = {
     "listen": ("listen", "listen"),
     "paths": ("paths", "paths"),
     "test": ("test", "test"),
+    "crawl": ("crawl", "crawl"),
 }
 
 

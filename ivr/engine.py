@@ -43,7 +43,7 @@ from ivr.model import (
     SayNode,
     TransferNode,
 )
-from ivr.phrases import phrase
+from ivr.phrases import line_phrase, phrase
 from ivr.queueing import expected_wait
 from ivr.retries import Failure, failure_route
 from ivr.speech import digits_in, normalize, phrase_in, spoken_keys
@@ -313,7 +313,9 @@ class Call:
         return say
 
     def _system(self, name: str, node: str, actions: list[Action], **values: object) -> None:
-        self._say(Prompt({self.lang: phrase(name, self.lang, **values)}), node, actions)
+        apologies = self.menu.hotline.apologies
+        text = line_phrase(name, self.lang, apologies=apologies, **values)
+        self._say(Prompt({self.lang: text}), node, actions)
 
     def _run(self, node_id: str, actions: list[Action]) -> None:
         for _ in range(MAX_AUTOMATIC_STEPS):

@@ -45,7 +45,17 @@ from ivr.yamlsource import Marks
 HOURS_PER_WEEK = 168
 NODE_KINDS = ("say", "menu", "input", "queue", "transfer", "record", "branch", "hangup")
 TOP_KEYS = ("hotline", "defaults", "start", "nodes")
-HOTLINE_KEYS = ("name", "number", "languages", "timezone", "promise", "hours", "voices", "traffic")
+HOTLINE_KEYS = (
+    "name",
+    "number",
+    "languages",
+    "timezone",
+    "promise",
+    "hours",
+    "voices",
+    "traffic",
+    "apologies",
+)
 DEFAULT_KEYS = ("timeout", "retries", "on_fail", "interruptible", "patience")
 GATHER_KEYS = (
     "prompt",
@@ -408,6 +418,7 @@ class MenuFileReader(FieldReader):
             promise=promise,
             hours=dict(self.schedules),
             voices=voices,
+            apologies=self.flag((*where, "apologies"), spec.get("apologies"), "apologies", True),
         )
 
     def schedule(self, where: Where, name: str, spec: Any) -> Schedule:

@@ -321,6 +321,7 @@ class Hotline:
     voices: dict[str, Voice] = field(default_factory=dict)
     traffic: tuple[tuple[str, float], ...] = ()  # share of the week's calls per schedule
     traffic_by_hour: tuple[float, ...] = ()  # or 168 weights, hour 0 = Monday 00:00
+    apologies: bool = True  # the engine's own "Sorry, ..." lines (False: only the menu's words)
 
     @property
     def default_language(self) -> str:

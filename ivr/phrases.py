@@ -57,6 +57,23 @@ PHRASES: dict[str, dict[str, str]] = {
 }
 
 
+APOLOGIES = frozenset({"invalid", "no_input", "fail_goodbye", "closed_goodbye"})
+
+
+def line_phrase(name: str, lang: str, *, apologies: bool = True, **values: object) -> str:
+    """What the line says of its own at a failure: ``phrase``, or nothing for an apology
+    on a line set to say only its menu's words (``hotline: {apologies: false}``).
+
+    >>> line_phrase("invalid", "en", apologies=False)
+    ''
+    >>> line_phrase("invalid", "en")
+    'Sorry, that is not a valid choice.'
+    """
+    if not apologies and name in APOLOGIES:
+        return ""
+    return phrase(name, lang, **values)
+
+
 def phrase(name: str, lang: str, **values: object) -> str:
     """The system phrase ``name`` in ``lang`` (English when missing).
 

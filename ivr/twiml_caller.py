@@ -252,7 +252,50 @@ class TwimlCaller:
 
     def call(self, events: Iterable[CallerEvent] = (), sid: str | None = None) -> CallResult:
         """Place one call and play ``events`` at the Gathers, in order."""
-        return _Call(self, CallResult(sid or "CA" + secrets.token_hex(16)), list(events)).run()
+        return _Call(self, CallResult(sid or _new_sid()), list(events)).run()
+
+    def fetch(
+        self,
+        method: str,
+        url: str,
+        extra: dict[str, str] | None = None,
+        cookies: dict[str, str] | None = None,
+        sid: str | None = None,
+    ) -> Fetched:
+        """One request as Twilio makes it (redirects followed, ``cookies`` sent and updated).
+
+        The crawler's way in: it explores a line one document at a time.
+        """
+        session = _Call(self, CallResult(sid or _new_sid()), [])
+        session.cookies = dict(cookies or {})
+        got = session._fetch(method, url, dict(extra or {}))
+        document, where = got if got is not None else (None, url)
+        return Fetched(
+            document,
+            where,
+            session.cookies,
+            session.result.error,
+            tuple(session.result.transcript),
+            session.result.requests,
+        )
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The TwiML one request got (None on an error, said in ``error``), from where,
+    the cookies after it, the redirect hops and errors as transcript lines, and how
+    many requests it took."""
+
+    document: ET.Element | None
+    url: str
+    cookies: dict[str, str]
+    error: str
+    lines: tuple[str, ...]
+    requests: int
+
+
+def _new_sid() -> str:
+    return "CA" + secrets.token_hex(16)
 
 
 class _Call:
@@ -430,14 +473,8 @@ class _Call:
         return None
 
     def _check_attributes(self, verb: ET.Element) -> None:
-        known = KNOWN_ATTRIBUTES.get(verb.tag, "").split()
-        lowered = {name.lower(): name for name in known}
-        for name in verb.attrib:
-            if name not in known and name.lower() in lowered:
-                self._warn(
-                    f'<{verb.tag}> attribute "{name}" is not "{lowered[name.lower()]}": '
-                    "Twilio ignores it"
-                )
+        for warning in attribute_warnings(verb):
+            self._warn(warning)
 
     def _hear(self, verb: ET.Element) -> None:
         if verb.tag == "Say":
@@ -578,6 +615,25 @@ class _Call:
                     if choice is not None and any(v.tag == "Leave" for v in choice[0]):
                         return "leave"
         return "bridged"
+
+
+def attribute_warnings(verb: ET.Element) -> list[str]:
+    """Attributes of ``verb`` (and the verbs in it) that Twilio ignores because of their case.
+
+    >>> attribute_warnings(ET.fromstring('<Gather numdigits="1"/>'))
+    ['<Gather> attribute "numdigits" is not "numDigits": Twilio ignores it']
+    """
+    warnings = []
+    for element in verb.iter():
+        known = KNOWN_ATTRIBUTES.get(element.tag, "").split()
+        lowered = {name.lower(): name for name in known}
+        warnings += [
+            f'<{element.tag}> attribute "{name}" is not "{lowered[name.lower()]}": '
+            "Twilio ignores it"
+            for name in element.attrib
+            if name not in known and name.lower() in lowered
+        ]
+    return warnings
 
 
 def _pairs(headers: Headers) -> list[tuple[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import click
@@ -23,7 +25,7 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--format",
     "fmt",
@@ -85,9 +87,65 @@ def audit(
 ) -> None:
     """Audit menus (folders: every *.yaml and *.yml in them): depth, time to a person, findings.
 
+    A PATH that is an http:// or https:// URL is a live TwiML webhook: it is
+    crawled first (as `ivr crawl URL` does) and the line found is audited.
+
     Exits 1 when a finding is an error (with --strict: a warning too), or a menu
     cannot be loaded; 2 when no menu file is found.
     """
+    with tempfile.TemporaryDirectory(prefix="ivr-crawl-") as crawled:
+        _audit(
+            _local_paths(paths, Path(crawled)),
+            fmt,
+            output,
+            baseline,
+            strict,
+            select,
+            ignore,
+            config_spec,
+            timing,
+        )
+
+
+def _local_paths(paths: tuple[str, ...], folder: Path) -> tuple[str, ...]:
+    """``paths`` with every URL crawled into a menu file in ``folder``; other paths must exist."""
+    from ivr.commands.crawl import crawl_line
+
+    local = []
+    for number, path in enumerate(paths, 1):
+        if path.startswith(("http://", "https://")):
+            menu = folder / f"crawled-{number}.yaml"
+            menu.write_text(
+                crawl_line(
+                    path,
+                    max_requests=2000,
+                    max_depth=12,
+                    max_seconds=300.0,
+                    keys="0123456789*#",
+                    auth_token=os.environ.get("IVR_TWILIO_AUTH_TOKEN"),
+                ),
+                encoding="utf-8",
+            )
+            local.append(str(menu))
+        elif not Path(path).exists():
+            raise click.BadParameter(f"Path '{path}' does not exist.", param_hint="PATHS")
+        else:
+            local.append(path)
+    return tuple(local)
+
+
+def _audit(
+    paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    baseline: str | None,
+    strict: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_spec: str,
+    timing: str,
+) -> None:
+    """The audit itself, on menu files and folders."""
     try:
         config = load_config(config_spec)
         config.rules(_codes(select), _codes(ignore))

@@ -57,7 +57,12 @@ def _hear_failure(index: int, scenario: Scenario, heard: str, where: str) -> str
 
 
 def _end_failure(
-    expect: Expect, end: str, reached_node: bool, path: Sequence[str], seconds: float
+    expect: Expect,
+    end: str,
+    reached_node: bool,
+    path: Sequence[str],
+    seconds: float,
+    error: str = "",
 ) -> str | None:
     """What is wrong with how the call ended (None: it ended as expected).
 
@@ -66,6 +71,7 @@ def _end_failure(
     """
     accepted = {"human", "system"} if end == "human-or-system" else {end}
     went = f" (path {' > '.join(path)})" if path else ""
+    went += f" ({error})" if error else ""
     if expect.end not in accepted:
         target = f' "{expect.node}"' if expect.node else ""
         return f"expected the call to end at {expect.end}{target}; it ended: {end}{went}"
@@ -105,14 +111,15 @@ def run_on_engine(scenario: Scenario, menu: Menu) -> ScenarioResult:
 
 def via_end(result: CallResult) -> str:
     """Where an HTTP call ended, in the scenario's words (a ``<Dial>`` may be a person or
-    another system: ``human-or-system``)."""
+    another system: ``human-or-system``). A request that failed (an HTTP error, an answer
+    that is not TwiML) is a hang-up: Twilio says an application error occurred and hangs up."""
     if result.reached and result.reached.startswith("queue:"):
         return "human"
     if result.reached:
         return "human-or-system"
     if result.recorded:
         return "voicemail"
-    if result.end in ("hangup", "silent-end"):
+    if result.end in ("hangup", "silent-end") or result.failed:
         return "hangup"
     return result.end
 
@@ -135,11 +142,9 @@ def run_via(scenario: Scenario, url: str, *, auth_token: str | None = None) -> S
         why = result.error or f"ended: {result.end}"
         failure = f"step {len(result.heard) + 1} ({step.action.describe()}): the call had {why}"
         return ScenarioResult(scenario, failure, end, node, seconds)
-    if result.failed:
-        return ScenarioResult(scenario, result.error, end, node, seconds)
     # Over HTTP only our own webhook names its nodes (X-IVR-Path): the node must be on the path.
     reached_node = not result.path or scenario.expect.node in result.path
-    failure = _end_failure(scenario.expect, end, reached_node, result.path, seconds)
+    failure = _end_failure(scenario.expect, end, reached_node, result.path, seconds, result.error)
     return ScenarioResult(scenario, failure, end, node, seconds)
 
 

@@ -3,7 +3,8 @@
 It has the quirks real apps have: relative action URLs, a lower-case ``numdigits``
 attribute (Twilio ignores it), ``text/html`` answers, no fallback verb after a
 ``<Gather>`` (silence hangs up without a word), a catch-all that redirects to the
-start, a 500 when ``Digits`` is missing, and a 301 from an old URL.
+start, a silence fallback that posts without ``Digits`` and gets a 500, and a 301 from an
+old URL.
 
 Run: ``python phone_tree.py PORT``.
 """
@@ -28,6 +29,7 @@ PLANETS = """<?xml version="1.0" encoding="UTF-8"?>
     <Say>To call the planet Brodo Asogi, press 2. To call Dagobah, press 3.
     To go back to the main menu, press the star key.</Say>
   </Gather>
+  <Redirect>/ivr/menu</Redirect>
 </Response>"""
 
 
@@ -38,7 +40,9 @@ def welcome():
 
 @app.route("/ivr/menu", methods=["POST"])
 def menu():
-    digit = request.form["Digits"]  # a 500 when the parameter is missing, as in the sample
+    digit = request.form.get("Digits")
+    if digit is None:
+        raise RuntimeError("Digits missing")  # a 500, as code written for keys only gives
     if digit == "1":
         return (
             "<Response><Say>To get to your extraction point, get on your bike and go down "

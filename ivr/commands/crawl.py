@@ -1,0 +1,129 @@
+"""``ivr crawl URL``: discover the menu behind a live TwiML webhook, as our YAML."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ivr.commands.common import echo
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def crawl_line(
+    url: str,
+    *,
+    max_requests: int,
+    max_depth: int,
+    max_seconds: float,
+    keys: str,
+    auth_token: str | None,
+    quiet: bool = False,
+) -> str:
+    """Crawl ``url`` and return the menu as YAML text; warnings are printed to stderr."""
+    from ivr.crawl.crawler import Crawler
+    from ivr.crawl.menu_yaml import menu_yaml
+    from ivr.twiml_caller import TwimlCaller
+
+    def progress(line: object) -> None:
+        requests = getattr(line, "requests", 0)
+        if not quiet and requests % 100 == 0:
+            echo(f"\rcrawling {url}: {requests} requests", err=True, nl=False)
+
+    crawler = Crawler(
+        url,
+        TwimlCaller(url, auth_token=auth_token),
+        keys=keys,
+        max_requests=max_requests,
+        max_depth=max_depth,
+        max_seconds=max_seconds,
+        progress=progress,
+    )
+    line = crawler.crawl()
+    if not quiet:
+        found = f"{len(line.nodes)} nodes from {line.requests} requests in {line.seconds:.1f} s"
+        echo(f"\r{url}: {found}", err=True)
+        for warning in line.warnings:
+            echo(f"warning: {warning}", err=True)
+    return menu_yaml(line)
+
+
+def crawl_options(command: F) -> F:
+    """The crawl's bounds, keys and signing token as ``ivr crawl`` options."""
+    options = [
+        click.option(
+            "--max-requests",
+            type=click.IntRange(1, 1_000_000),
+            default=2000,
+            show_default=True,
+            help="Stop after this many HTTP requests.",
+        ),
+        click.option(
+            "--max-depth",
+            type=click.IntRange(0, 100),
+            default=12,
+            show_default=True,
+            help="Menus answered from the start, at most.",
+        ),
+        click.option(
+            "--max-seconds",
+            type=click.FloatRange(1, 86400),
+            default=300.0,
+            show_default=True,
+            help="Stop after this many seconds.",
+        ),
+        click.option(
+            "--keys", default="0123456789*#", show_default=True, help="Keys tried at each menu."
+        ),
+        click.option(
+            "--auth-token",
+            envvar="IVR_TWILIO_AUTH_TOKEN",
+            metavar="TOKEN",
+            help="Sign requests with X-Twilio-Signature (default: $IVR_TWILIO_AUTH_TOKEN).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.command()
+@click.argument("url")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write the menu to this file."
+)
+@crawl_options
+def crawl(
+    url: str,
+    output: str | None,
+    max_requests: int,
+    max_depth: int,
+    max_seconds: float,
+    keys: str,
+    auth_token: str | None,
+) -> None:
+    """Discover the menu behind the TwiML webhook at URL and write it as a menu file.
+
+    Every <Gather> is tried with each key, silence and the speech hints it
+    announces; <Dial>, <Enqueue> and <Record> become people, queues and
+    voicemail. The result is our YAML, with comments naming the URL and keys
+    that reached each node: validate, audit, call or simulate it like any menu.
+    """
+    if not url.startswith(("http://", "https://")):
+        raise click.BadParameter(f'"{url}" is not an http:// or https:// URL', param_hint="URL")
+    text = crawl_line(
+        url,
+        max_requests=max_requests,
+        max_depth=max_depth,
+        max_seconds=max_seconds,
+        keys=keys,
+        auth_token=auth_token,
+    )
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        echo(f"wrote {output}", err=True)
+    else:
+        echo(text, nl=False)
