@@ -15,9 +15,25 @@ from audit.run import MenuAudit, audit_menu
 from ivr.commands.common import echo, menu_paths
 from ivr.loader import check_menu, load_menu
 from ivr.model import Menu
-from ivr.timing import EstimatedTimer, PromptTimer, relative_change, timer_for, timing_sources
+from ivr.timing import (
+    BUILT_IN_SOURCES,
+    EstimatedTimer,
+    PromptTimer,
+    relative_change,
+    timer_for,
+    timing_sources,
+)
 
 HUMAN_FORMATS = ("text", "markdown")
+
+
+def _known_timing(param: click.Parameter, value: str) -> str:
+    """``value`` when it names a timing source; the installed plugins are looked up only for
+    a name that is not built in (the look-up reads every package's metadata)."""
+    if value in BUILT_IN_SOURCES or value in timing_sources():
+        return value
+    choices = ", ".join(repr(name) for name in timing_sources())
+    raise click.BadParameter(f"{value!r} is not one of {choices}.", param=param)
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -68,9 +84,10 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
 )
 @click.option(
     "--timing",
-    type=click.Choice(timing_sources()),
     default="estimate",
     show_default=True,
+    metavar="SOURCE",
+    callback=lambda _ctx, param, value: _known_timing(param, value),
     help="Where prompt durations come from: estimate (from the text), tts (rendered "
     "espeak-ng audio), or another installed ivr.timing_sources plugin.",
 )

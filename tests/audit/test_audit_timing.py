@@ -193,5 +193,6 @@ def test_a_one_minute_wait_is_timed_as_the_engine_says_it(tmp_path) -> None:
 def test_timing_sources_are_the_estimate_and_the_installed_plugins():
     """The auditor names no speech module: ``tts`` comes from the speech package's entry point."""
     assert timing_sources() == ["estimate", "tts"]
-    result = CliRunner().invoke(main, ["audit", "--help"])
-    assert "[estimate|tts]" in result.output
+    result = CliRunner().invoke(main, ["audit", "menus/acme-hot.yaml", "--timing", "tss"])
+    assert result.exit_code == 2
+    assert "'tss' is not one of 'estimate', 'tts'." in result.output
