@@ -479,7 +479,7 @@ class _Call:
     def _hear(self, verb: ET.Element) -> None:
         if verb.tag == "Say":
             text = _text(verb)
-            self.since.append(" ".join(text.split()))
+            self.since.append(text)
             self._log(f"IVR: {text}")
             self.clock += estimate_seconds(text) * max(1, _number(verb.get("loop"), 1))
         elif verb.tag == "Play":
@@ -642,7 +642,8 @@ def _pairs(headers: Headers) -> list[tuple[str, str]]:
 
 
 def _text(element: ET.Element) -> str:
-    return (element.text or "").strip()
+    """The element's text with its white space collapsed (TwiML is often indented)."""
+    return " ".join((element.text or "").split())
 
 
 def _number(value: str | None, default: float) -> float:

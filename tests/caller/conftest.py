@@ -68,7 +68,7 @@ Quirk = Callable[[str, str, str], tuple[int, dict[str, str], object]]
 class QuietServer(ThreadingHTTPServer):
     """A test server that does not print the broken pipes of clients the caller cut off."""
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, *_request_and_address: object) -> None:
         return
 
 
