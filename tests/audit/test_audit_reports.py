@@ -104,3 +104,21 @@ def test_baseline_comparison_names_the_changes(tmp_path):
     assert "findings        1 -> 0 (-1); fixed: IVR207 at agent" in text
     assert "temperature     hot -> hot" in text
     assert "depth to human  1 -> 1" in text
+
+
+def test_html_report_shows_menu_text_as_text(tmp_path):
+    """The report is rendered by autoescaping templates: markup in a hotline name, a prompt
+    or a finding never becomes markup (no script element, the text shown as written)."""
+    menu = tmp_path / "hostile.yaml"
+    menu.write_text(
+        'hotline: {name: "<script>alert(1)</script> & Co", languages: [en]}\n'
+        "start: main\nnodes:\n"
+        '  main: {menu: {prompt: "<marquee>Press 1</marquee>", options: {"1": bye}}}\n'
+        "  bye: {hangup: {}}\n",
+        encoding="utf-8",
+    )
+    page = FORMATS["html"]([audit_menu(load_menu(menu))], frozenset({"error"}))
+    elements = re.findall(r"<([a-zA-Z]+)", page)
+    assert "script" not in elements and "marquee" not in elements
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
+    assert page.count('class="node ') == 2  # the tree is drawn
