@@ -22,7 +22,7 @@ from audit.context import Context, QueueHours
 from audit.metrics import Metrics
 from audit.rules.base import Finding, Rule
 from audit.temperature import PromiseCheck, check_promise, temperature
-from ivr.model import Menu
+from ivr.model import Menu, QueueNode
 from ivr.timing import REACTION, PromptTimer
 from ivr.yamlsource import paused_gc
 
@@ -49,6 +49,12 @@ class MenuAudit:
     def errors(self) -> int:
         """Error-level findings."""
         return self.count("error")
+
+    def _queue(self, node: str) -> QueueNode:
+        """The queue node ``node`` of the menu (``queues`` holds queue nodes only)."""
+        queue = self.menu.nodes[node]
+        assert isinstance(queue, QueueNode), node
+        return queue
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON report object of DESIGN.md (documented keys first, extras after)."""
@@ -80,7 +86,7 @@ class MenuAudit:
             "queues": [
                 {
                     "node": node,
-                    "patience_s": seconds(self.menu.nodes[node].patience),
+                    "patience_s": seconds(self._queue(node).patience),
                     "hours": [h.as_dict() for h in hours],
                 }
                 for node, hours in self.queues.items()
