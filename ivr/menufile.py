@@ -11,8 +11,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ivr.errors import did_you_mean
 from ivr.fields import FieldReader, Where, type_name
@@ -115,26 +114,21 @@ COUNTRY_NOT_LANGUAGE = {
 }
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     """A target written in a file, resolved once every file is read.
 
     ``target`` is its menu-wide id: ``node`` in the main file, ``other.yaml#node``
     in another, or ``other.yaml#`` (``#`` for the main file) for a whole file,
     which the loader replaces by that file's start node in the node fields that
-    hold references (``Node.retarget``), never in text.
+    hold references (``Node.retarget``), never in text. ``file`` is the other
+    file it reaches into (None: the main file).
     """
 
     text: str
     where: Where
     what: str  # e.g. 'option "1"'
     target: str
-
-    @property
-    def file(self) -> str | None:
-        """The other file this reference reaches into (None: the main file)."""
-        head, sep, _ = self.target.partition("#")
-        return head if sep and head else None
+    file: str | None
 
 
 class MenuFileReader(FieldReader):
@@ -159,6 +153,7 @@ class MenuFileReader(FieldReader):
         }
         self._current = ""
         self.declared: set[str] = set()  # every node id written, even of nodes with errors
+        self.spoken_chars = 0  # characters the node being read may say (or send as hints)
         self.nodes_ok = True  # False when the "nodes" mapping itself is missing or broken
 
     def target(self, where: Where, value: Any, what: str) -> str | None:
@@ -169,8 +164,13 @@ class MenuFileReader(FieldReader):
             self.error(where, f"{what} must name a node, got {type_name(value)}")
             return None
         text = value.strip()
-        qualified = self.qualify(text)
-        self.references.append(Reference(text, where, what, qualified))
+        if "#" in text or text.endswith((".yaml", ".yml")):
+            qualified = self.qualify(text)
+            head, sep, _ = qualified.partition("#")
+            other = head if sep else None
+        else:  # a node of this file (the fast, common case)
+            qualified, other = self.qualifier + text, None
+        self.references.append(Reference(text, where, what, qualified, other))
         return qualified
 
     def qualify(self, target: str) -> str:
@@ -210,9 +210,11 @@ class MenuFileReader(FieldReader):
         if value is None:
             return NO_PROMPT
         if isinstance(value, str | int | float) and not isinstance(value, bool):
+            text = str(value)
+            self.spoken_chars += len(text)
             if spoken:
-                self.check_say_length(where, str(value))
-            return Prompt({ANY_LANGUAGE: str(value)})
+                self.check_say_length(where, text)
+            return Prompt({ANY_LANGUAGE: text})
         if isinstance(value, dict) and "audio" in value:
             spec = self.mapping(where, value, RECORDED_PROMPT_KEYS, f"recorded {what}")
             audio = self.text((*where, "audio"), spec.get("audio"), "audio file")
@@ -232,6 +234,7 @@ class MenuFileReader(FieldReader):
                 texts[lang] = self.text((*where, lang), text, f"{what} text")
                 if spoken:
                     self.check_say_length((*where, lang), texts[lang])
+            self.spoken_chars += max(map(len, texts.values()), default=0)
             return Prompt(texts)
         self.error(
             where,
@@ -251,11 +254,10 @@ class MenuFileReader(FieldReader):
 
     def check_document_size(self, where: Where, node: Node) -> None:
         """Refuse a node whose TwiML document would be over Twilio's 64 KB limit."""
+        if 5 * self.spoken_chars + 4_096 < TWIML_LIMIT:
+            return  # even if every character were escaped to 5 bytes: well under the limit
         prompts = [p for p in (getattr(node, "prompt", None), getattr(node, "message", None)) if p]
         hints = [phrase for option in getattr(node, "options", ()) for phrase in option.phrases]
-        longest = sum(max(map(len, p.texts.values()), default=0) for p in prompts)
-        if 5 * (longest + len(", ".join(hints))) + 4_096 < TWIML_LIMIT:
-            return  # even if every character were escaped to 5 bytes: well under the limit
         for lang in self.languages:
             texts = [p.text(lang, self.languages[0]) for p in prompts]
             size = twiml_bytes(texts, lang, hints)
@@ -556,6 +558,7 @@ class MenuFileReader(FieldReader):
         sibling_next = spec.get("next")
         if sibling_next is not None and kind not in ("say", "input", "record"):
             self.error((*where, "next"), f'a {kind} node has no "next"', key=True)
+        self.spoken_chars = 0  # prompt and hint characters of this node, counted as read
         node = getattr(self, f"_{kind}")((*where, kind), body, common, sibling_next)
         self.check_document_size((*where, kind, "prompt"), node)
         return node
@@ -654,6 +657,7 @@ class MenuFileReader(FieldReader):
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
             self.error((*where, "say"), f"{what} say must be a list of phrases")
             phrases = []
+        self.spoken_chars += sum(len(phrase) + 2 for phrase in phrases)  # speech hints
         return Option(
             key,
             self.target((*where, "goto"), spec.get("goto"), what) or "",
