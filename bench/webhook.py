@@ -11,7 +11,9 @@ prints three measurements, each as requests per second and p50/p99 latency:
 3. The ivr webhook under the same gunicorn, alone and then while 8 clients
    reload the phone index (``GET /``) without pause, with a menu of NODES nodes
    (default 10,000) in the menu folder beside the bundled ones (goal: webhook p99
-   within 20 % of its p99 alone).
+   within 20 % of its p99 alone): once with the pages on the same workers, once
+   served apart as docs/webhook.md shows (``IVR_PAGES=off`` for the webhook's
+   workers, the pages on one other worker).
 
 N client threads place the same call again and again: answer, press 0, hear the
 queue's hold loop (three requests). Rounds alternate between the apps compared.
@@ -224,12 +226,15 @@ def werkzeug_round(args: argparse.Namespace) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(app: str, port: int, env: dict[str, str], *options: str) -> Iterator[None]:
-    """``app`` under gunicorn with 4 workers of 4 threads on 127.0.0.1:port."""
+def gunicorn(
+    app: str, port: int, env: dict[str, str], *options: str, workers: int = GUNICORN_WORKERS
+) -> Iterator[None]:
+    """``app`` under gunicorn with ``workers`` workers of 4 threads on 127.0.0.1:port."""
     command = [
-        *(sys.executable, "-m", "gunicorn", "--workers", str(GUNICORN_WORKERS)),
-        *("--threads", "4", "--bind", f"127.0.0.1:{port}"),
-        *("--log-level", "warning", "--backlog", "512", *options, app),
+        *(sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", "4"),
+        *("--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "512"),
+        *options,
+        app,
     ]
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})
     try:
@@ -289,23 +294,33 @@ def gunicorn_rounds(args: argparse.Namespace) -> None:
             rates = compare(ports, args)
             ratio = rates["ivr"] / rates["handwritten"]
             print(f"ratio ivr / handwritten: {ratio:.2f}")
-            page_load(ports["ivr"], args)
+            page_load(ports["ivr"], ports["ivr"], args, "on the webhook's own workers")
+        pages = free_port()
+        with (
+            gunicorn("ivr.web:create_app()", ports["ivr"], {**env, "IVR_PAGES": "off"}),
+            gunicorn("ivr.web:create_app()", pages, env, workers=1),
+        ):
+            wait_until_up(ports["ivr"], APPS["ivr"])
+            wait_until_up(pages, APPS["ivr"])
+            page_load(ports["ivr"], pages, args, "apart (IVR_PAGES=off; pages on 1 other worker)")
 
 
-def page_load(port: int, args: argparse.Namespace) -> None:
-    """Measurement 3: the webhook's latency alone, then while pages are reloaded."""
-    request(port, "GET", "/")  # the first look at the index may build what it caches
+def page_load(port: int, pages: int, args: argparse.Namespace, how: str) -> None:
+    """Measurement 3: the webhook's latency alone, then while pages (served on port
+    ``pages``, as ``how`` says) are reloaded."""
+    request(pages, "GET", "/")  # the first look at the index may build what it caches
     alone: list[float] = []
     loaded: list[float] = []
-    pages = 0
+    served_pages = 0
     for _ in range(args.rounds):
         alone.extend(drive(port, APPS["ivr"], args.clients, args.seconds)[2])
-        with page_readers(port, PAGE_CLIENTS) as served:
+        with page_readers(pages, PAGE_CLIENTS) as served:
             loaded.extend(drive(port, APPS["ivr"], args.clients, args.seconds)[2])
-        pages += served[0]
+        served_pages += served[0]
     print(
         f"\n3. the ivr webhook under gunicorn, alone and while {PAGE_CLIENTS} clients reload "
-        f"the phone index ({pages} pages served, {args.big_menu or 'no'}-node menu beside)"
+        f"the phone index, served {how} ({served_pages} pages, "
+        f"{args.big_menu or 'no'}-node menu beside)"
     )
     seconds = args.rounds * args.seconds
     print(figures("webhook alone", [len(alone) / seconds], alone))

@@ -213,11 +213,12 @@ def test_an_older_call_database_gets_the_new_columns(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.geteuid() != 0, reason="mounts a small file system (needs root)")
 def test_a_sqlite_file_that_was_read_only_at_start_is_written_once_it_is_writable(tmp_path):
     mount = tmp_path / "disk"
     mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], check=True)
+    command = ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)]
+    if os.geteuid() != 0 or subprocess.run(command, capture_output=True).returncode:
+        pytest.skip("cannot mount a small file system here (needs root)")
     try:
         url = f"sqlite:///{mount / 'calls.db'}"
         engine = make_engine(url)
