@@ -51,31 +51,38 @@ class Context:
 
     @cached_property
     def queue_hours(self) -> dict[str, list[QueueHours]]:
-        """Every queue's staffing and hold at the hours it is open, grouped by equal staffing."""
+        """Every reachable queue's staffing and hold at the hours it is open.
+
+        Hours with equal staffing are grouped; unreachable queues are left to IVR107.
+        """
         schedules = self.metrics.schedules
-        grouped: dict[str, dict[tuple, tuple[list[int], dict[str, bool]]]] = {}
-        for _, figures in self.metrics.by_hours or [("all week", self.metrics.figures)]:
+        patterns = [f for _, f in self.metrics.by_hours] or [self.metrics.figures]
+        grouped: dict[str, dict[tuple, list[int]]] = {}
+        for index, figures in enumerate(patterns):
             is_open = dict(zip(schedules, figures.pattern, strict=True))
-            for node in self.nodes(QueueNode):
+            for node in self.nodes(QueueNode, reachable_only=True):
                 if node.hours and not is_open.get(node.hours, True):
                     continue
                 staffing = staffing_at(node, is_open)
-                minutes, _ = grouped.setdefault(node.id, {}).setdefault(staffing, ([], is_open))
-                minutes.extend(figures.minutes)
+                grouped.setdefault(node.id, {}).setdefault(staffing, []).append(index)
+        described: dict[tuple[int, ...], tuple[str, int, float]] = {}
+        for indices in {tuple(i) for by in grouped.values() for i in by.values()}:
+            minutes = [m for i in indices for m in patterns[i].minutes]
+            described[indices] = (
+                describe_minutes(minutes),
+                min(minutes, default=0),
+                len(minutes) / 60,
+            )
         result: dict[str, list[QueueHours]] = {}
         for node_id, by_staffing in grouped.items():
             node = self.menu.nodes[node_id]
-            hours = [
-                QueueHours(
-                    describe_minutes(minutes),
-                    min(minutes, default=0),
-                    agents,
-                    calls,
-                    Hold.of_queue(node, is_open),
-                    len(minutes) / 60,
+            hours = []
+            for (agents, calls), indices in by_staffing.items():
+                when, first, length = described[tuple(indices)]
+                is_open = dict(zip(schedules, patterns[indices[0]].pattern, strict=True))
+                hours.append(
+                    QueueHours(when, first, agents, calls, Hold.of_queue(node, is_open), length)
                 )
-                for (agents, calls), (minutes, is_open) in by_staffing.items()
-            ]
             result[node_id] = sorted(hours, key=lambda h: h.first_minute)
         return result
 

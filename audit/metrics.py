@@ -224,6 +224,7 @@ class _Durations:
         self.menu = menu
         self.timer = timer if isinstance(timer, CachedTimer) else CachedTimer(timer)
         self.reaction = reaction
+        self.steps: dict[State, list] = {}  # ways out of nodes that no schedule changes
 
     def text(self, node: Node, lang: str, attribute: str = "prompt") -> str:
         prompt = getattr(node, attribute, None)
@@ -265,10 +266,15 @@ class _Durations:
         if kind == "invalid":
             step = full + self.reaction + self.system("invalid", lang)
             return step, step
-        if kind == "fail":  # timed for a caller who stays silent, whichever failure (``after``)
-            step = (node.retries + 1) * (full + node.timeout) + node.retries * self.system(
-                "no_input", lang
+        if kind == "fail":  # the caller repeats one failure (``after``) until the retries are up
+            if way.get("loop"):
+                return None  # only met by coming back with failures counted: no caller's route
+            wait, said = (
+                (self.reaction, "invalid")
+                if way.get("after") == "invalid"
+                else (node.timeout, "no_input")
             )
+            step = (node.retries + 1) * (full + wait) + node.retries * self.system(said, lang)
             return step, step
         if isinstance(node, InputNode):
             typing = KEYPRESS * (node.min_digits + (1 if node.finish_on else 0))
@@ -395,25 +401,43 @@ def timing_graph(
             if _answers_here(node, is_open):
                 humans.append((source, lang))
                 continue
-            text = durations.text(node, lang)
-            full = durations.seconds(text, lang)
-            for target, ways in _ways_out(graph, source, node, lang, is_open):
-                for way in ways:
-                    seconds = durations.way(node, way, lang, text, full)
-                    if seconds is not None:
-                        _add_way(
-                            edges,
-                            seconds,
-                            _label(node, way),
-                            (source, lang),
-                            (target, way.get("lang") or lang),
-                        )
+            for seconds, label, target in _steps(graph, durations, source, node, lang, is_open):
+                _add_way(edges, seconds, label, (source, lang), target)
     timed = nx.DiGraph()
     timed.add_nodes_from(humans)
     timed.add_edges_from(
         (a, b, {"first": f, "expert": e, "key": k}) for (a, b), (f, e, k) in edges.items()
     )
     return timed, humans
+
+
+def _steps(
+    graph: nx.DiGraph,
+    durations: _Durations,
+    source: str,
+    node: Node,
+    lang: str,
+    is_open: dict[str, bool],
+) -> list[tuple[tuple[float, float], str | None, State]]:
+    """Every timed way out of (``source``, ``lang``): (seconds, label, next state).
+
+    Only branches and queues depend on the hours, so the ways of every other node
+    are worked out once and shared by every schedule pattern.
+    """
+    cacheable = not isinstance(node, BranchNode | QueueNode)
+    if cacheable and (source, lang) in durations.steps:
+        return durations.steps[source, lang]
+    text = durations.text(node, lang)
+    full = durations.seconds(text, lang)
+    steps = []
+    for target, ways in _ways_out(graph, source, node, lang, is_open):
+        for way in ways:
+            seconds = durations.way(node, way, lang, text, full)
+            if seconds is not None:
+                steps.append((seconds, _label(node, way), (target, way.get("lang") or lang)))
+    if cacheable:
+        durations.steps[source, lang] = steps
+    return steps
 
 
 def _answers_here(node: Node, is_open: dict[str, bool]) -> bool:
@@ -479,9 +503,9 @@ def _label(node: Node, way: dict) -> str | None:
         return way["key"]
     if kind == "speech":
         return f'say "{way["phrases"][0]}"'
-    if kind in ("timeout", "fail"):
+    if kind == "timeout" or (kind == "fail" and way.get("after") != "invalid"):
         return "(silence)"
-    if kind == "invalid":
+    if kind in ("invalid", "fail"):
         return "(wrong key)"
     if isinstance(node, InputNode):
         return f"<{node.var}>{node.finish_on or ''}"

@@ -5,7 +5,10 @@ size: wall-clock and CPU seconds to build the graph, compute the metrics, run
 every rule and render the JSON report (CPU time is the figure to compare on a
 busy machine); the peak resident memory; and CPU microseconds per n log2 n
 (roughly constant, or falling, when cost grows no faster than n log n).
-Target: 100,000 nodes in under 10 s.
+Target: 100,000 nodes in under 10 s, with the week model on: office hours and
+traffic on the hotline, per-schedule staffing on the agent queue, queues open
+in office hours only, Erlang A holds (default patience) for every queue at
+every set of hours.
 
 Run: ``.venv/bin/python bench/audit.py [SIZES...]``
 """
@@ -35,6 +38,7 @@ from ivr.model import (
     QueueNode,
     SayNode,
 )
+from ivr.schedule import Schedule
 
 SIZES = (1_000, 10_000, 100_000)
 BRANCHING = 4
@@ -58,9 +62,9 @@ def generated_menu(size: int) -> Menu:
         "agent",
         at(1),
         name="agent",
-        agents=30,
         handle_time=300,
-        calls_per_hour=300,
+        agents_by_hours=(("24/7", 8), ("office", 24)),
+        calls_by_hours=(("24/7", 60), ("office", 240)),
         announce_wait=True,
         callback=True,
     )
@@ -91,6 +95,8 @@ def generated_menu(size: int) -> Menu:
                 agents=4,
                 handle_time=240,
                 calls_per_hour=30,
+                hours="office" if leaf % 2 == 0 else None,
+                after_hours="agent" if leaf % 2 == 0 else None,
                 announce_wait=True,
                 callback=True,
             )
@@ -111,7 +117,12 @@ def generated_menu(size: int) -> Menu:
                 node.id, node.location, node.prompt, on_fail="agent", options=fixed
             )
     hotline = Hotline(
-        name="Generated line", languages=("en",), timezone="UTC", promise=Promise("24/7", 60)
+        name="Generated line",
+        languages=("en",),
+        timezone="UTC",
+        promise=Promise("24/7", 60),
+        hours={"24/7": Schedule.always(), "office": Schedule.parse({"mon-fri": "08:00-17:00"})},
+        traffic=(("office", 0.7),),
     )
     return Menu("generated.yaml", hotline, "welcome", nodes)
 
@@ -133,6 +144,8 @@ def measure(size: int) -> dict:
         "humans": len(result.metrics.humans),
         "report_kib": len(report) // 1024,
         "temperature": result.temperature,
+        "hours_patterns": len(result.metrics.by_hours),
+        "reached": result.callers.reached if result.callers else None,
     }
 
 
@@ -140,7 +153,7 @@ def main(sizes: list[int]) -> None:
     """Run each size in a fresh process and print a table."""
     print(
         f"{'nodes':>8} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} {'CPU us/(n log2 n)':>18} "
-        f"{'humans':>7} {'findings':>9}"
+        f"{'humans':>7} {'findings':>9} {'patterns':>9} {'reached':>8}"
     )
     for size in sizes:
         out = subprocess.run(
@@ -155,7 +168,8 @@ def main(sizes: list[int]) -> None:
         print(
             f"{n:>8} {row['seconds']:>8.2f} {row['cpu']:>8.2f} {row['peak_mib']:>9.1f} "
             f"{per:>18.2f} "
-            f"{row['humans']:>7} {row['findings']:>9}",
+            f"{row['humans']:>7} {row['findings']:>9} {row['hours_patterns']:>9} "
+            f"{row['reached']:>8.3f}",
             flush=True,
         )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Any
 
 UNBOUNDED = math.inf
@@ -304,7 +305,7 @@ class ErlangA:
 
     # -- the figures ---------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def p_wait(self) -> float:
         """The chance a caller finds every agent busy and is put on hold."""
         if not self.drains:
@@ -318,7 +319,7 @@ class ErlangA:
             return 0.0
         return self.abandon_rate * self.mean_wait
 
-    @property
+    @cached_property
     def mean_wait(self) -> float:
         """Mean seconds on hold over all callers (answered and abandoned alike; Little's law)."""
         if not self.drains:
@@ -333,7 +334,7 @@ class ErlangA:
         """The chance a caller is answered by an agent."""
         return 1.0 - self.p_abandon if self.drains else 0.0
 
-    @property
+    @cached_property
     def mean_wait_answered(self) -> float:
         """Mean seconds on hold of the callers an agent answers (nan: nobody is answered)."""
         if not self.drains:
@@ -375,8 +376,11 @@ class ErlangA:
         )
 
     def service_level(self, target: float = 20.0) -> float:
-        """Share of offered callers answered within ``target`` seconds."""
-        return self.answered_within(target)
+        """Share of offered callers answered within ``target`` seconds (remembered)."""
+        levels = self.__dict__.setdefault("_levels", {})
+        if target not in levels:
+            levels[target] = self.answered_within(target)
+        return levels[target]
 
     def _answer_chances(self):
         served, gives_up = self.service_rate, self.abandon_rate
@@ -555,6 +559,14 @@ def staffing_at(queue: object, is_open: Mapping[str, bool]) -> tuple[int | None,
     return agents, calls
 
 
+@lru_cache(maxsize=4096)
+def erlang_a(agents: int, calls_per_hour: float, handle_time: float, patience: float) -> ErlangA:
+    """One shared ``ErlangA`` per staffing (queues staffed alike share their figures)."""
+    return ErlangA(
+        agents, calls_per_hour=calls_per_hour, handle_time=handle_time, patience=patience
+    )
+
+
 @dataclass(frozen=True)
 class Hold:
     """What a caller lives between arriving at a human endpoint and a person speaking.
@@ -575,10 +587,7 @@ class Hold:
         handle_time = getattr(queue, "handle_time", None)
         patience = getattr(queue, "patience", DEFAULT_PATIENCE)
         if agents is not None and calls is not None and handle_time:
-            return cls(
-                ErlangA(agents, calls_per_hour=calls, handle_time=handle_time, patience=patience),
-                patience=patience,
-            )
+            return cls(erlang_a(agents, calls, handle_time, patience), patience=patience)
         return cls(wait=getattr(queue, "wait", None), patience=patience)
 
     @classmethod
