@@ -125,7 +125,9 @@ class Settings:
                 f"cannot keep the state secret in {self.state_secret_file} ({exc}): "
                 f"set {PREFIX}STATE_SECRET or {PREFIX}STATE_SECRET_FILE"
             ) from None
-        origin = f"{'generated and kept' if made else 'kept'} in {self.state_secret_file}"
+        kept = self.state_secret_file
+        made_now = "a random secret generated now and kept" if made else "the random secret kept"
+        origin = f"{made_now} in {kept}"
         return replace(self, state_secret=secret, state_secret_origin=origin)
 
 

@@ -28,9 +28,9 @@ def test_the_configuration_table_names_every_setting_and_nothing_else():
 def test_without_a_secret_workers_of_one_database_share_a_random_one(tmp_path, caplog):
     caplog.set_level(logging.WARNING, logger="ivr.web")
     first = make_app(tmp_path)
-    assert "call state is signed with generated and kept in" in caplog.text
+    assert "call state is signed with a random secret generated now and kept in" in caplog.text
     second = make_app(tmp_path)
-    assert f"kept in {tmp_path / SECRET_FILE_NAME}" in caplog.text
+    assert f"signed with the random secret kept in {tmp_path / SECRET_FILE_NAME}" in caplog.text
     secret = first.config["IVR_SETTINGS"].state_secret
     assert second.config["IVR_SETTINGS"].state_secret == secret
     kept = tmp_path / SECRET_FILE_NAME
