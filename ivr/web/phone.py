@@ -32,10 +32,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from markupsafe import Markup
 
-from ivr.drawing import tree_svg
-from ivr.graph import build_graph
 from ivr.model import Menu
 from ivr.prompt_audio import prompt_audio_url_name
 from ivr.web.config import Settings
@@ -142,7 +139,7 @@ def index() -> str:
 def phone_page(menu: str) -> str:
     """The phone for ``menu``, with its tree."""
     loaded = get_menu(menu)
-    tree = Markup(tree_svg(build_graph(loaded), label=menu))  # an autoescaped template
+    tree = page_audits().tree(menu, loaded)  # drawn once per menu version
     start = default_start(loaded.hotline.timezone)
     at = request.args.get("at") or (start.isoformat() if start else "")
     lang = request.args.get("lang") or ""
@@ -288,12 +285,12 @@ def listen(menu: str):
         raise PhoneError(str(exc)) from None
     except asr.ModelNotFound as exc:
         raise PhoneError(f"speech cannot be recognised here: {exc}", 503) from None
-    grammar = asr.grammar_for(model, loaded, node.id, call.lang)
-    if not grammar.entries():  # vosk crashes the process on an empty grammar
+    try:  # the one recogniser and setting of every path (voices.asr.listen)
+        heard = asr.listen(audio, loaded, node.id, lang=call.lang, model=model)
+    except asr.NothingToHear:
         raise PhoneError(
             f'the installed speech model knows none of the words "{node.id}" '
             f"listens for in {call.lang}; type what you say instead",
             422,
-        )
-    heard = asr.recognise(audio, grammar, model)
+        ) from None
     return _answer(loaded, log.plus("speak", heard.text or NOTHING_HEARD), heard=heard.describe())

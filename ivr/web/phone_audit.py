@@ -1,12 +1,13 @@
-"""The auditor, as the browser phone's pages see it: a menu's headline and its HTML report.
+"""What the browser phone's pages compute about a menu: its audit (headline and HTML
+report) and its tree picture.
 
 Pages must never starve live calls, so the work a page may do is bounded:
 
-- an audit is made once per menu version (the very ``Menu`` object the menu
+- each is made once per menu version (the very ``Menu`` object the menu
   cache serves) and kept until that menu changes; two pages asking at once wait
-  for one audit, not two;
-- a menu of more than ``MAX_PAGE_AUDIT_NODES`` nodes is not audited by a page
-  at all: its row says so and points to ``ivr audit``;
+  for one piece of work, not two;
+- a menu of more than ``MAX_PAGE_AUDIT_NODES`` nodes is neither audited nor
+  drawn by a page: the page says so and points to ``ivr audit``/``ivr graph``;
 - rules that need a speech model (``PAGE_SKIPS``: listening to recorded
   prompts) are left to ``ivr audit``: a page never loads one.
 
@@ -18,13 +19,18 @@ Pages must never starve live calls, so the work a page may do is bounded:
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from html import escape
+from typing import Any
 
 from flask import Flask, current_app
+from markupsafe import Markup
 
 from audit.reports import html_report
 from audit.reports.common import counts, headline
 from audit.run import MenuAudit, audit_menu
+from ivr.drawing import tree_svg
+from ivr.graph import build_graph
 from ivr.model import Menu
 
 MAX_PAGE_AUDIT_NODES = 2000
@@ -34,33 +40,49 @@ UNAUDITED = "unaudited"
 
 
 class PageAudits:
-    """Audits of the served menus, one per menu version."""
+    """Audits and tree pictures of the served menus, one of each per menu version."""
 
     def __init__(self, max_nodes: int = MAX_PAGE_AUDIT_NODES):
         self.max_nodes = max_nodes
-        self._done: dict[str, tuple[Menu, MenuAudit]] = {}
-        self._locks: dict[str, threading.Lock] = {}
+        self._done: dict[tuple[str, str], tuple[Menu, Any]] = {}
+        self._locks: dict[tuple[str, str], threading.Lock] = {}
         self._locks_lock = threading.Lock()
 
     def too_large(self, menu: Menu) -> bool:
-        """True when ``menu`` is too large for a page to audit."""
+        """True when ``menu`` is too large for a page to audit or draw."""
         return len(menu.nodes) > self.max_nodes
+
+    def _once(self, kind: str, name: str, menu: Menu, make: Callable[[], Any]) -> Any:
+        """``make()`` for this version of menu ``name``, made once and kept."""
+        key = (kind, name)
+        done = self._done.get(key)
+        if done is not None and done[0] is menu:
+            return done[1]
+        with self._locks_lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            done = self._done.get(key)
+            if done is None or done[0] is not menu:
+                done = (menu, make())
+                self._done[key] = done
+            return done[1]
 
     def audit(self, name: str, menu: Menu) -> MenuAudit | None:
         """The audit of this version of ``name``; None when it is too large to audit here."""
         if self.too_large(menu):
             return None
-        done = self._done.get(name)
-        if done is not None and done[0] is menu:
-            return done[1]
-        with self._locks_lock:
-            lock = self._locks.setdefault(name, threading.Lock())
-        with lock:
-            done = self._done.get(name)
-            if done is None or done[0] is not menu:
-                done = (menu, audit_menu(menu, ignore=PAGE_SKIPS))
-                self._done[name] = done
-            return done[1]
+        return self._once("audit", name, menu, lambda: audit_menu(menu, ignore=PAGE_SKIPS))
+
+    def tree(self, name: str, menu: Menu) -> Markup:
+        """The tree of this version of ``name`` as inline SVG (or why it is not drawn)."""
+        if self.too_large(menu):
+            return Markup(
+                f"<p class='too-large'>{len(menu.nodes):,} nodes: too large to draw here "
+                f"(up to {self.max_nodes:,}). Run <code>ivr graph</code> on it.</p>"
+            )
+        return self._once(
+            "tree", name, menu, lambda: Markup(tree_svg(build_graph(menu), label=name))
+        )
 
     def summary(self, name: str, menu: Menu) -> dict[str, str]:
         """Temperature, time to a human (first-time caller), depth and finding counts."""

@@ -10,6 +10,7 @@ import pytest
 from web_support import FEATURE_MENU, SID, feature_app, make_app, post
 
 from ivr.web import phone_audit
+from ivr.web.menus import menu_cache
 from ivr.web.phone_audit import EXTENSION as AUDITS
 from ivr.web.voice import EXTENSION as VOICE
 from ivr.web.voice import Answer, AnswerCache
@@ -40,6 +41,8 @@ def test_the_index_audits_each_menu_version_once(tmp_path, audits_made):
     assert client.get("/audit/other/report.html").status_code == 200
     assert client.get("/phone/other").status_code == 200
     assert len(audits_made) == 2
+    drawn = app.extensions[AUDITS].tree("other", menu_cache(app).get("other"))
+    assert client.get("/phone/other").get_data(as_text=True).count(str(drawn)) == 1
     menu_file = tmp_path / "menus" / "other.yaml"
     menu_file.write_text(FEATURE_MENU.read_text().replace("Goodbye.", "Bye."))
     os.utime(menu_file, ns=(3, 3))
@@ -56,6 +59,9 @@ def test_a_menu_too_large_for_a_page_is_not_audited_by_it(tmp_path, audits_made)
     report = client.get("/audit/acme-cold/report.html").get_data(as_text=True)
     assert "too large to audit in a page" in report
     assert "acme-cold" not in audits_made and "acme-hot" in audits_made
+    phone = client.get("/phone/acme-cold").get_data(as_text=True)
+    assert "too large to draw here" in phone and "<svg" not in phone
+    assert "<svg" in client.get("/phone/acme-hot").get_data(as_text=True)
 
 
 def test_a_page_at_work_holds_up_no_call(tmp_path, monkeypatch):
