@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -25,6 +24,7 @@ from ivr.timing import (
 )
 
 HUMAN_FORMATS = ("text", "markdown")
+URL_SCHEMES = ("http://", "https://")
 
 
 def _known_timing(param: click.Parameter, value: str) -> str:
@@ -110,27 +110,26 @@ def audit(
     Exits 1 when a finding is an error (with --strict: a warning too), or a menu
     cannot be loaded; 2 when no menu file is found.
     """
+    options = (fmt, output, baseline, strict, select, ignore, config_spec, timing)
+    if not any(path.startswith(URL_SCHEMES) for path in paths):
+        _audit(_local_paths(paths, None), *options)
+        return
+    import tempfile  # only to crawl a live webhook: the crawler and its folder cost a start-up
+
     with tempfile.TemporaryDirectory(prefix="ivr-crawl-") as crawled:
-        _audit(
-            _local_paths(paths, Path(crawled)),
-            fmt,
-            output,
-            baseline,
-            strict,
-            select,
-            ignore,
-            config_spec,
-            timing,
-        )
+        _audit(_local_paths(paths, Path(crawled)), *options)
 
 
-def _local_paths(paths: tuple[str, ...], folder: Path) -> tuple[str, ...]:
-    """``paths`` with every URL crawled into a menu file in ``folder``; other paths must exist."""
-    from ivr.commands.crawl import crawl_line
-
+def _local_paths(paths: tuple[str, ...], folder: Path | None) -> tuple[str, ...]:
+    """``paths`` with every URL crawled into a menu file in ``folder`` (given when a path is
+    a URL); other paths must exist."""
     local = []
     for number, path in enumerate(paths, 1):
-        if path.startswith(("http://", "https://")):
+        if path.startswith(URL_SCHEMES):
+            from ivr.commands.crawl import crawl_line
+
+            assert folder is not None, "audit() gives a folder whenever a path is a URL"
+
             menu = folder / f"crawled-{number}.yaml"
             menu.write_text(
                 crawl_line(
