@@ -12,32 +12,26 @@ can go, and a graph edge that no scenario walks is reported with the reason.
 
 from __future__ import annotations
 
-import copy
 import math
 from collections import deque
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import networkx as nx
 
-from ivr.engine import Call, Line
+from ivr.engine import Call
 from ivr.graph import build_graph
-from ivr.model import InputNode, Menu, MenuNode, Node, QueueNode, TransferNode
-from ivr.pathtests.scenario import Action, Expect, Hear, Scenario, ScenarioStep
+from ivr.model import Menu, Node, QueueNode, TransferNode
+from ivr.pathtests.scenario import Expect, Hear, Scenario, ScenarioStep
 from ivr.prompt_text import sentences
+from ivr.walks import CallerAction, State, Trace, call_times, right_answers, wrong_answers
 
-WEEK_START = datetime(2026, 11, 23)  # a Monday
-SAMPLE_MINUTES = 15
 MAX_EVENTS = 40
 MAX_STATES = 5000
-KEYPAD = "1234567890*#"
 BUDGET_FACTOR = 1.2
 BUDGET_MARGIN = 10.0
 
-Event = Action
-State = tuple[str, str, tuple[str, ...], int]
+Event = CallerAction
 
 
 @dataclass(frozen=True)
@@ -77,26 +71,6 @@ class Exploration:
         return len(self.covered) / len(self.edges) if self.edges else 1.0
 
 
-def call_times(menu: Menu) -> list[datetime]:
-    """One call time for each distinct set of open schedules over a week (first one first).
-
-    The week is sampled every ``SAMPLE_MINUTES`` minutes from Monday 00:00 in the
-    hotline's timezone; Monday 10:00 comes first when it is one of them, so the usual
-    office-hours path is the one most scenarios take.
-    """
-    zone = ZoneInfo(menu.hotline.timezone)
-    names = sorted(menu.hotline.hours)
-    start = WEEK_START.replace(tzinfo=zone)
-    samples = [start + timedelta(hours=10)] + [
-        start + timedelta(minutes=m) for m in range(0, 7 * 24 * 60, SAMPLE_MINUTES)
-    ]
-    seen: dict[tuple[bool, ...], datetime] = {}
-    for when in samples:
-        regime = tuple(menu.hotline.is_open(name, when) for name in names)
-        seen.setdefault(regime, when)
-    return list(seen.values())
-
-
 def _failing_elsewhere(call: Call) -> bool:
     return any(count for node, count in call.failures.items() if node != call.node)
 
@@ -107,115 +81,25 @@ def caller_events(node: Node, *, failing_elsewhere: bool = False) -> list[Event]
     Wrong answers and silence are left out while the caller has failures counted at
     another menu: mixing failures across menus adds states, not ways through the menu.
     """
-    events = _right_answers(node)
+    events = right_answers(node)
     if not failing_elsewhere:
-        events += _wrong_answers(node)
+        events += wrong_answers(node)
     return events
 
 
-def _right_answers(node: Node) -> list[Event]:
-    if isinstance(node, MenuNode):
-        options = sorted(node.options, key=lambda option: option.key)
-        if "dtmf" in node.input_modes:
-            return [Action("press", option.key) for option in options]
-        return [Action("say", o.phrases[0]) for o in options if o.phrases]
-    if isinstance(node, InputNode):
-        # A full-length entry ends by itself (a Gather with numDigits): no finish key after it.
-        finish = "" if node.min_digits == node.max_digits else node.finish_on[:1]
-        return [Action("press", "1" * node.min_digits + finish)]
-    return []
-
-
-def _wrong_answers(node: Node) -> list[Event]:
-    events: list[Event] = []
-    if isinstance(node, MenuNode):
-        if "dtmf" in node.input_modes:
-            keys = [option.key for option in node.options]
-            wrong = next((k for k in KEYPAD if not any(key.startswith(k) for key in keys)), None)
-            if wrong:
-                events.append(Action("press", wrong))
-        else:
-            events.append(Action("say", "something else entirely"))
-    elif isinstance(node, InputNode) and node.min_digits > 1 and node.finish_on:
-        events.append(Action("press", "1" * (node.min_digits - 1) + node.finish_on[:1]))
-    events.append(Action("silence"))
-    return events
-
-
-def play(call: Call, event: Event) -> None:
-    """Give ``event`` to ``call``."""
-    if event.kind == "press":
-        call.press(event.value)
-    elif event.kind == "say":
-        call.speak(event.value)
-    elif event.kind == "silence":
-        call.silence()
-    else:
-        call.hangup()
-
-
-def replay(menu: Menu, at: datetime, events: Iterable[Event]) -> tuple[Call, list[str]]:
-    """A new call at ``at`` given ``events``; also what the line said before each of them."""
-    trace = _Trace.answered(menu, at)
-    for event in events:
-        trace = trace.then(event)
-    return trace.call, list(trace.heard)
-
-
-def said_since_last_event(transcript: list[Line]) -> str:
-    """What the line said since the caller's last event (the prompt a step hears)."""
-    said: list[str] = []
-    for line in reversed(transcript):
-        if line.who == "caller":
-            break
-        if line.who == "ivr":
-            said.append(line.text)
-    return " ".join(reversed(said))
-
-
-@dataclass(frozen=True)
-class _Trace:
-    """A call so far: the engine's call, the events given, what was heard before each,
-    and the wrong answers (node, event kind) among them."""
-
-    call: Call
-    events: tuple[Event, ...] = ()
-    heard: tuple[str, ...] = ()
-    wrong: frozenset[tuple[str, str]] = frozenset()
-
-    @classmethod
-    def answered(cls, menu: Menu, at: datetime) -> _Trace:
-        call = Call(menu, at=at)
-        call.start()
-        return cls(call)
-
-    def then(self, event: Event) -> _Trace:
-        """This call carried on with ``event`` (a copy: this trace is left as it was)."""
-        menu = self.call.menu
-        shared: dict[int, object] = {id(line): line for line in self.call.transcript}
-        shared[id(menu)] = menu  # the menu and the (frozen) transcript lines are shared
-        call = copy.deepcopy(self.call, shared)
-        node = call.node or ""
-        wrong = self.wrong
-        if node in menu.nodes and event not in _right_answers(menu.nodes[node]):
-            wrong = wrong | {(node, event.kind)}
-        heard = said_since_last_event(call.transcript)
-        play(call, event)
-        return _Trace(call, (*self.events, event), (*self.heard, heard), wrong)
-
-    def walk(self, at: datetime) -> Walk:
-        outcome = self.call.outcome
-        assert outcome is not None
-        return Walk(
-            self.events,
-            at,
-            self.heard,
-            tuple(self.call.path),
-            outcome.kind,
-            outcome.node,
-            outcome.seconds,
-            self.wrong,
-        )
+def _walk(trace: Trace, at: datetime) -> Walk:
+    outcome = trace.call.outcome
+    assert outcome is not None
+    return Walk(
+        trace.actions,
+        at,
+        trace.heard,
+        tuple(trace.call.path),
+        outcome.kind,
+        outcome.node,
+        outcome.seconds,
+        trace.wrong,
+    )
 
 
 def _state(call: Call) -> State:
@@ -255,12 +139,12 @@ def explore(menu: Menu) -> Exploration:
 
 def _walks_at(menu: Menu, at: datetime, found: Exploration) -> list[Walk]:
     """The state graph at one call time, and one walk per transition."""
-    first = _Trace.answered(menu, at)
+    first = Trace.answered(menu, at)
     if first.call.ended:
-        return [first.walk(at)]
-    traces = {_state(first.call): first}
+        return [_walk(first, at)]
+    traces = {first.state(): first}
     todo = deque(traces)
-    transitions: list[tuple[State, Event, State | None, _Trace]] = []
+    transitions: list[tuple[State, Event, State | None, Trace]] = []
     while todo:
         state = todo.popleft()
         if len(traces) > MAX_STATES:
@@ -268,14 +152,13 @@ def _walks_at(menu: Menu, at: datetime, found: Exploration) -> list[Walk]:
             break
         trace = traces[state]
         node = trace.call.waiting_node
-        if node is None or len(trace.events) >= MAX_EVENTS:
+        if node is None or len(trace.actions) >= MAX_EVENTS:
             continue
         retrying = state[3] > 0
         events = caller_events(node, failing_elsewhere=_failing_elsewhere(trace.call))
-        for event in _wrong_answers(node) if retrying else events:
+        for event in wrong_answers(node) if retrying else events:
             after = trace.then(event)
-            ended = after.call.ended or after.call.waiting_node is None
-            target = None if ended else _state(after.call)
+            target = after.state() if after.waiting else None
             transitions.append((state, event, target, after))
             if target is not None and target not in traces:
                 traces[target] = after
@@ -288,12 +171,12 @@ def _walks_at(menu: Menu, at: datetime, found: Exploration) -> list[Walk]:
         trace = after
         for event in suffix.get(target, ()) if target is not None else ():
             trace = trace.then(event)
-        walks.append(trace.walk(at))
+        walks.append(_walk(trace, at))
     return [walk for walk in walks if walk.end != "waiting"]
 
 
 def _shortest_suffixes(
-    transitions: list[tuple[State, Event, State | None, _Trace]],
+    transitions: list[tuple[State, Event, State | None, Trace]],
 ) -> dict[State, tuple[Event, ...]]:
     """For each state, the fewest events that end the call from it (backwards search)."""
     into: dict[State, list[tuple[State, Event]]] = {}

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo
 
 from ivr.engine import Call, CallOver
 from ivr.model import Menu
-from ivr.pathtests.explore import play, said_since_last_event
 from ivr.pathtests.scenario import Expect, Scenario
 from ivr.schedule import local_time
 from ivr.twiml_caller import CallerEvent, CallResult, TwimlCaller
+from ivr.walks import play, said_since_last_event
 
 VIA_EVENTS = {"press": "press", "say": "say", "silence": "silence", "hangup": "hangup"}
 

@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from ivr.errors import MenuError, MenuLoadError
+from ivr.walks import CallerAction as Action
 from ivr.yamlsource import Marks, read_yaml
 
 ACTIONS = ("press", "say", "silence", "hangup")
@@ -81,23 +82,6 @@ def similarity(wanted: str, said: str) -> float:
     size = len(words)
     windows = [heard[i : i + size] for i in range(max(1, len(heard) - size + 1))]
     return max(difflib.SequenceMatcher(None, wanted, " ".join(w)).ratio() for w in windows)
-
-
-@dataclass(frozen=True)
-class Action:
-    """What the caller does at a step: ``press`` keys, ``say`` words, ``silence``, ``hangup``."""
-
-    kind: str
-    value: str = ""
-
-    def describe(self) -> str:
-        """``press 1``, ``say "billing"``, ``stay silent``, ``hang up``."""
-        return {
-            "press": f"press {self.value}",
-            "say": f'say "{self.value}"',
-            "silence": "stay silent",
-            "hangup": "hang up",
-        }[self.kind]
 
 
 @dataclass(frozen=True)
