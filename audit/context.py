@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar, cast
 
 import networkx as nx
 
@@ -20,6 +21,7 @@ from ivr.queueing import Hold, QueueFigures, queue_figures, staffing_at
 from ivr.timing import REACTION, CachedTimer, EstimatedTimer, PromptTimer
 
 GATHERING_KINDS = ("menu", "input")
+N = TypeVar("N", bound=Node)
 
 
 class Context:
@@ -75,13 +77,13 @@ class Context:
             )
         result: dict[str, list[QueueHours]] = {}
         for node_id, by_staffing in grouped.items():
-            node = self.menu.nodes[node_id]
+            queue = self.menu.nodes[node_id]
             hours = []
-            for (agents, calls), indices in by_staffing.items():
-                when, first, length = described[tuple(indices)]
-                is_open = dict(zip(schedules, patterns[indices[0]].pattern, strict=True))
+            for (agents, calls), chosen in by_staffing.items():
+                when, first, length = described[tuple(chosen)]
+                is_open = dict(zip(schedules, patterns[chosen[0]].pattern, strict=True))
                 hours.append(
-                    QueueHours(when, first, agents, calls, Hold.of_queue(node, is_open), length)
+                    QueueHours(when, first, agents, calls, Hold.of_queue(queue, is_open), length)
                 )
             result[node_id] = sorted(hours, key=lambda h: h.first_minute)
         return result
@@ -167,11 +169,11 @@ class Context:
     def _in_file_order(self) -> list[Node]:
         return sorted(self.menu.nodes.values(), key=lambda n: (n.location.file, n.location.line))
 
-    def nodes(self, *kinds: type[Node], reachable_only: bool = False) -> list[Node]:
+    def nodes(self, *kinds: type[N], reachable_only: bool = False) -> list[N]:
         """Nodes of the given model classes, in file order."""
         if kinds not in self._by_kind:
             self._by_kind[kinds] = [n for n in self._in_file_order if isinstance(n, kinds)]
-        found = self._by_kind[kinds]
+        found = cast("list[N]", self._by_kind[kinds])
         if reachable_only:
             found = [n for n in found if n.id in self.reachable]
         return found
@@ -212,8 +214,8 @@ class Context:
             prompt = getattr(node, attribute, None)
             default = self.menu.hotline.default_language
             texts: dict[str, str] = {}
-            for lang in self.menu.hotline.languages if prompt else ():
-                text = prompt.text(lang, default)
+            for lang in self.menu.hotline.languages:
+                text = prompt.text(lang, default) if prompt is not None else ""
                 if text and text not in texts.values():
                     texts[lang] = text
             self._texts[key] = texts

@@ -30,6 +30,7 @@ import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 import networkx as nx
 
@@ -403,7 +404,7 @@ def timing_graph(
                 continue
             for seconds, label, target in _steps(graph, durations, source, node, lang, is_open):
                 _add_way(edges, seconds, label, (source, lang), target)
-    timed = nx.DiGraph()
+    timed: nx.DiGraph = nx.DiGraph()
     timed.add_nodes_from(humans)
     timed.add_edges_from(
         (a, b, {"first": f, "expert": e, "key": k}) for (a, b), (f, e, k) in edges.items()
@@ -518,8 +519,11 @@ def _figures(
     timed, humans = timing_graph(menu, graph, durations, is_open)
     source = (menu.start, menu.hotline.default_language)
     timed.add_node(source)
-    first_dist, first_paths = nx.single_source_dijkstra(timed, source, weight="first")
-    expert_dist = nx.single_source_dijkstra_path_length(timed, source, weight="expert")
+    found = nx.single_source_dijkstra(timed, source, weight="first")
+    first_dist, first_paths = cast(tuple[dict[State, float], dict[State, list[State]]], found)
+    expert_dist: dict[State, float] = nx.single_source_dijkstra_path_length(
+        timed, source, weight="expert"
+    )
     best: dict[str, HumanRoute] = {}
     for state in humans:
         if state not in first_dist:

@@ -56,7 +56,7 @@ def verdict(audit: MenuAudit) -> list[str]:
     if callers.voicemail:
         lines.append(f"{percent(callers.voicemail)} can only leave a voicemail")
     for node, hours in audit.queues.items():
-        name = audit.menu.nodes[node].name or node
+        name = getattr(audit.menu.nodes[node], "name", "") or node
         for h in hours:
             erlang = h.hold.erlang
             if erlang is None or erlang.calls_per_hour == 0:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
+from ivr.model import Node
 
 
 class UnreachableNode(Rule):
@@ -27,7 +28,7 @@ class UnreachableNode(Rule):
     severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for node in ctx.nodes(object):
+        for node in ctx.nodes(Node):
             if node.id not in ctx.reachable:
                 yield self.finding(
                     ctx,

@@ -36,11 +36,10 @@ class LoopTrap(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         stuck = ctx.reachable - ctx.nodes_reaching(exits(ctx.graph))
         sub = ctx.graph.subgraph(stuck)
-        lines = ctx.graph.nodes(data="line")
         steps = ctx.steps_from_start
 
         def order(node: str) -> tuple[int, int]:  # where callers enter the loop first
-            return (steps.get(node, 0), lines[node])
+            return (steps.get(node, 0), ctx.menu.nodes[node].location.line)
 
         groups = [
             sorted(c, key=order)

@@ -10,7 +10,7 @@ import networkx as nx
 from audit.callers import plain_seconds
 from audit.context import Context
 from audit.rules.base import Finding, Rule
-from ivr.model import QueueNode
+from ivr.model import Node, QueueNode
 from ivr.prompt_text import might_promise_wait, promised_wait_seconds
 from ivr.queueing import Hold
 
@@ -45,7 +45,7 @@ class UnderstatedWait(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         queues = {n.id: n for n in ctx.nodes(QueueNode)}
-        for node in ctx.nodes(object, reachable_only=True):
+        for node in ctx.nodes(Node, reachable_only=True):
             promises = []
             for attribute in TEXT_ATTRIBUTES:
                 for lang, text in ctx.texts(node, attribute).items():

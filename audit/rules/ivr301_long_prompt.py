@@ -9,6 +9,7 @@ import networkx as nx
 
 from audit.context import GATHERING_KINDS, Context
 from audit.rules.base import Finding, Rule
+from ivr.model import Node
 
 TEXT_ATTRIBUTES = ("prompt", "message")
 
@@ -39,7 +40,7 @@ class LongPrompt(Rule):
     options: ClassVar[dict[str, Any]] = {"max_prompt": 20, "max_greeting": 8}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for node in ctx.nodes(object):
+        for node in ctx.nodes(Node):
             for attribute in TEXT_ATTRIBUTES:
                 for lang, text in ctx.texts(node, attribute).items():
                     seconds = ctx.seconds(text, lang)

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
+from ivr.model import Node
 from ivr.prompt_text import phrase_in_normalized
 from ivr.speech import normalize
 
@@ -54,7 +55,7 @@ class FillerPhrase(Rule):
         phrases = {phrase: normalize(phrase) for phrase in self.settings["phrases"]}
         # a quick look before normalising: each phrase's longest word must be in the text
         hints = {max(wanted.split(), key=len) for wanted in phrases.values() if wanted}
-        for node in ctx.nodes(object):
+        for node in ctx.nodes(Node):
             found: dict[str, str] = {}
             for attribute in TEXT_ATTRIBUTES:
                 for lang, text in ctx.texts(node, attribute).items():
