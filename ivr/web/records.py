@@ -309,9 +309,15 @@ class CallRecords:
         try:
             self.journal.append(row)
         except OSError as error:  # the journal's disk is full or gone: keep it for the writer
-            log.error("could not journal a call event (%s); storing it from memory", error)
             with self._changed:
                 self._unjournaled.append(row)
+                if len(self._unjournaled) % 1000 == 1:  # once, then every 1000th
+                    log.error(
+                        "cannot journal call events in %s (%s): %d kept in memory",
+                        self.journal.folder,
+                        error,
+                        len(self._unjournaled),
+                    )
         with self._changed:
             self._wanted = True
             self._changed.notify_all()

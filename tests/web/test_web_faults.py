@@ -305,7 +305,8 @@ def test_sqlite_disk_full_and_read_only_file_lose_nothing(tmp_path):
     assert not [status for status in load.errors if status != "dropped"]
 
 
-STARTS = 3  # each start boots 4 workers: about 15 s on 2 busy cores
+# each start boots 4 workers: about 15 s on 2 busy cores; more with IVR_TEST_COLD_STARTS
+STARTS = int(os.environ.get("IVR_TEST_COLD_STARTS", "3"))
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])

@@ -254,3 +254,15 @@ def test_the_webhook_numbers_the_requests_of_a_call_in_their_order(tmp_path):
         ("wait", 2),
         ("queue-result", 2),
     ]
+
+
+def test_events_that_cannot_be_journaled_are_still_stored(database_url, tmp_path, caplog):
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")
+    records = CallRecords(database_url, background=True, journal_dir=blocked / "journal")
+    for n in range(30):
+        records.add(event("CA1", n, "main", 100.0 + n))
+    assert records.flush(30)
+    assert records.count() == 30
+    records.close()
+    assert "cannot journal call events" in caplog.text
