@@ -111,6 +111,9 @@ class _Loader(SafeLoader):  # type: ignore[misc,valid-type]
         return MAP_TAG if kind is yaml.MappingNode else SEQ_TAG
 
 
+_SCALAR = yaml.ScalarNode
+
+
 class _Expander:
     """Turns a composed YAML node tree into Python data, recording marks."""
 
@@ -159,7 +162,7 @@ class _Expander:
     def _mapping(self, node: yaml.MappingNode, path: Path_, merged: int = 0) -> dict[str, Any]:
         """The mapping's data; ``merged`` counts its first pairs, which came from ``<<``."""
         result: dict[str, Any] = {}
-        keys = self.keys
+        keys, values = self.keys, self.values
         for index, (key_node, value_node) in enumerate(node.value):
             if key_node.tag == MERGE_TAG:  # "<<: *base": merge, then read the mapping again
                 written = sum(1 for key, _ in node.value if key.tag != MERGE_TAG)
@@ -193,7 +196,16 @@ class _Expander:
             if index < merged:
                 self.merged_keys.add(child)
             keys[child] = key_node.start_mark
-            result[key] = self.expand(value_node, child)
+            if (
+                value_node.__class__ is _SCALAR
+                and value_node.tag == STR_TAG
+                and value_node.style != '"'
+            ):
+                values[child] = value_node.start_mark  # text without escapes, the most common
+                result[key] = value_node.value  # value: read here, without a call to expand
+                self.count += 1
+            else:
+                result[key] = self.expand(value_node, child)
         return result
 
     def _check_text(self, text: str, mark: yaml.Mark) -> None:

@@ -90,15 +90,16 @@ SAFE_TEXT = st.text(
 @given(value=st.one_of(FILE_KEYS, SAFE_TEXT))
 def test_any_text_survives_cross_file_loading(value: str) -> None:
     quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    write("m.yaml", MAIN.replace('"Goodbye."', quoted))
+    write("m.yaml", MAIN.replace('"Goodbye."', quoted).replace("var: acct", f"var: {quoted}"))
     staff = STAFF.replace('message: "staff.yaml#"', f"message: {quoted}")
     write("staff.yaml", staff.replace('name: "#"', f"name: {quoted}"))
     menu = load_menu("m.yaml")
     desk = menu.nodes["staff.yaml#desk"]
     assert isinstance(desk, QueueNode)
     assert (desk.name, desk.message.text("en")) == (value, value)
-    bye = menu.nodes["bye"]
+    bye, account = menu.nodes["bye"], menu.nodes["account"]
     assert bye.prompt.text("en") == value  # type: ignore[attr-defined]
+    assert isinstance(account, InputNode) and account.var == value
 
 
 # -- references stay inside the menu's folder ----------------------------------------
