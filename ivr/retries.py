@@ -56,22 +56,40 @@ def failure_route(node: Gathering, failure: Failure, attempt: int) -> FailureRou
     return FailureRoute("fail", named if named and named != node.id else None)
 
 
+def repeatable(node: Gathering, failure: Failure) -> bool:
+    """Whether a caller uses the retries up by repeating ``failure`` at ``node``: true when
+    that failure asks this menu again (or there are no retries); false when it leads away,
+    so its ``fail`` route is only met by coming back here with the failures counted."""
+    return failure_route(node, failure, 1).target == node.id or node.retries == 0
+
+
 def failure_edges(node: Gathering) -> list[tuple[str, str, dict]]:
     """Every way out of ``node`` that a failure can take, as ``(kind, target, attributes)``.
 
-    ``attributes`` say which failure used the retries up (``after``) and whether
-    the way only asks again (``reprompt``); ways that ask again come last.
+    Ways that ask again carry ``reprompt`` and come last. A ``fail`` way (one per
+    target) carries ``after``: the failure a caller repeats here to take it, silence
+    first; when no repeated failure takes it, ``after`` is the first failure that can
+    and ``loop`` is set (the caller must come back with the failures counted).
     """
     edges: list[tuple[str, str, dict]] = []
+    used_up: dict[str, list[Failure]] = {}
     for failure in FAILURES:
         for attempt in sorted({1, node.retries + 1}):
             route = failure_route(node, failure, attempt)
             if route.target is None:
                 continue
-            attributes: dict = {"after": failure} if route.used_up else {}
-            if route.target == node.id:
-                attributes["reprompt"] = True
-            edge = (route.kind, route.target, attributes)
-            if edge not in edges:
-                edges.append(edge)
+            if route.used_up:
+                used_up.setdefault(route.target, []).append(failure)
+                continue
+            attributes: dict[str, object] = {"reprompt": True} if route.target == node.id else {}
+            if (route.kind, route.target, attributes) not in edges:
+                edges.append((route.kind, route.target, attributes))
+    for target, failures in used_up.items():
+        direct = [failure for failure in failures if repeatable(node, failure)]
+        attributes = {"after": (direct or failures)[0]}
+        if not direct:
+            attributes["loop"] = True
+        if target == node.id:
+            attributes["reprompt"] = True
+        edges.append(("fail", target, attributes))
     return sorted(edges, key=lambda edge: edge[1] == node.id)

@@ -197,23 +197,37 @@ def test_the_audit_says_hang_up_only_where_the_engine_hangs_up() -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=small_menus())
 def test_every_failure_edge_of_the_graph_is_a_step_the_engine_takes(spec: dict) -> None:
-    """No phantom routes: the graph's failure ways are exactly those the engine takes."""
+    """No phantom routes: the graph's failure ways are exactly those the engine takes, and
+    a ``fail`` way's ``after`` failure, repeated from a fresh start, takes it (unless ``loop``)."""
     menu = load_text(yaml.safe_dump(spec))
     graph = build_graph(menu)
     for node_id in (n for n in spec["nodes"] if n not in TERMINALS):
-        drawn = {
-            (way["kind"], target, way.get("after"))
-            for _, target, ways in graph.out_edges(node_id, data="ways")
-            for way in ways
+        ways = [
+            (target, way)
+            for _, target, edge_ways in graph.out_edges(node_id, data="ways")
+            for way in edge_ways
             if way["kind"] in ("timeout", "invalid", "fail")
-        }
+        ]
         taken = set()
         node = menu.nodes[node_id]
-        for event, failure in FAILURE_EVENTS.items():
+        for event in FAILURE_EVENTS:
             for attempt in range(1, node.retries + 2):
                 call = Call.resume(menu, node_id, failures={node_id: attempt - 1}, at=MONDAY_10)
                 step = call.silence() if event == "silence" else call.press("9")
                 if len(call.path) > 1:
-                    kind = EDGE_OF_STEP[step.kind]
-                    taken.add((kind, call.path[1], failure if kind == "fail" else None))
-        assert drawn == taken
+                    taken.add((EDGE_OF_STEP[step.kind], call.path[1]))
+        assert {(way["kind"], target) for target, way in ways} == taken
+        for target, way in ways:
+            if way["kind"] == "fail" and not way.get("loop"):
+                assert repeated_failure_reaches(menu, node_id, way["after"]) == target
+
+
+def repeated_failure_reaches(menu: Menu, node_id: str, failure: str) -> str | None:
+    """Where a caller who repeats ``failure`` at ``node_id`` goes once the retries are up."""
+    call = Call.resume(menu, node_id, at=MONDAY_10)
+    for _ in range(menu.nodes[node_id].retries + 1):
+        start = len(call.path)
+        step = call.silence() if failure == "timeout" else call.press("9")
+        if step.kind == "retries-used-up":
+            return call.path[start] if len(call.path) > start else None
+    return None
