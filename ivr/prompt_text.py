@@ -24,7 +24,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from ivr.speech import normalize
-from ivr.vocabulary import ACTION_WORDS, ALL_KEY_NOUNS, ALL_PRESS_VERBS, ARTICLES, prompt_key_words
+from ivr.vocabulary import (
+    ACTION_WORDS,
+    ALL_KEY_NOUNS,
+    ALL_PRESS_VERBS,
+    BETWEEN_WORDS,
+    prompt_key_words,
+)
 
 KEY_WORDS = prompt_key_words()
 
@@ -36,7 +42,7 @@ def _either(words: Iterable[str]) -> str:
 
 _KEY = rf"(\d{{1,4}}|[*#]|{_either(KEY_WORDS)})"
 _VERB = f"(?:{_either(ALL_PRESS_VERBS)})"
-_BEFORE_KEY = rf"(?:(?:{_either(ARTICLES)})\s+)?(?:(?:{_either(ALL_KEY_NOUNS)})\s+)?"
+_BEFORE_KEY = rf"(?:(?:{_either(BETWEEN_WORDS)})\s+){{0,2}}(?:(?:{_either(ALL_KEY_NOUNS)})\s+)?"
 _PRESS_KEY = re.compile(rf"(?<![\w]){_VERB}\s+{_BEFORE_KEY}{_KEY}(?![\w])", re.IGNORECASE)
 _OR_KEY = re.compile(
     rf"{_VERB}\s+{_BEFORE_KEY}{_KEY}((?:\s*(?:,|or|atau|dan|and)\s*{_KEY})+)", re.IGNORECASE

@@ -63,8 +63,9 @@ KEY_NOUNS: dict[str, tuple[str, ...]] = {
 }
 """Nouns around a key that do not change it: "press the star *key*", "tekan *tombol* 1"."""
 
-ARTICLES = ("the", "la", "le", "el", "die")
-"""Articles between a press verb and its key ("press *the* star key")."""
+BETWEEN_WORDS = ("the", "la", "le", "el", "die", "sie", "sur")
+"""Words between a press verb and its key ("press *the* star key", "tippen *Sie* drei",
+"appuyez *sur la* touche")."""
 
 FILLERS: dict[str, tuple[str, ...]] = {
     "en": ("please", "now", "uh", "um"),
@@ -90,7 +91,7 @@ def _all(table: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
 
 ALL_PRESS_VERBS = _all(PRESS_VERBS)
 ALL_KEY_NOUNS = _all(KEY_NOUNS)
-_AROUND_KEYS = frozenset((*ALL_PRESS_VERBS, *ALL_KEY_NOUNS, *ARTICLES, *_all(FILLERS)))
+_AROUND_KEYS = frozenset((*ALL_PRESS_VERBS, *ALL_KEY_NOUNS, *BETWEEN_WORDS, *_all(FILLERS)))
 
 
 def digit_words(lang: str) -> tuple[str, ...]:

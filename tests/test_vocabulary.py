@@ -94,7 +94,8 @@ def test_words_that_are_not_a_key_answer_stay_a_no_match(line: Menu) -> None:
         ("요금은 일번을 누르세요. 상담원은 0번을 누르세요.", {"1", "0"}),
         ("이번 달 요금 안내입니다.", set()),
         ("Para español, marque dos.", {"2"}),
-        ("Für Deutsch tippen Sie drei.", set()),
+        ("Für Deutsch tippen Sie drei.", {"3"}),
+        ("Pour le français, appuyez sur la touche deux.", {"2"}),
     ],
 )
 def test_the_prompt_reader_knows_the_same_words(prompt: str, keys: set[str]) -> None:
