@@ -38,6 +38,7 @@ from ivr.engine import queue_announcements
 from ivr.graph import build_graph
 from ivr.model import (
     BranchNode,
+    DecideNode,
     Gathering,
     InputNode,
     Menu,
@@ -253,6 +254,8 @@ class _Durations:
         if isinstance(node, RecordNode):
             return full + node.max_length, full + node.max_length
         if isinstance(node, BranchNode | QueueNode):  # a branch, or a closed queue moving on
+            return 0.0, 0.0
+        if isinstance(node, DecideNode):  # every outcome is a route; deciding takes no time
             return 0.0, 0.0
         if isinstance(node, Gathering):
             return self._gathering(node, way, way["kind"], lang, text, full)

@@ -51,6 +51,8 @@ def edge_label(ways: list[dict]) -> str:
             labels.append("say " + "/".join(way.get("phrases", [])[:2]))
         elif way["kind"] == "branch":
             labels.append(way.get("when", "branch"))
+        elif way["kind"] == "decision":
+            labels.append(way.get("outcome", "decision"))
         else:
             labels.append(way["kind"])
     return ", ".join(dict.fromkeys(labels))

@@ -30,6 +30,7 @@ from ivr.duration import estimate_seconds
 from ivr.model import (
     BranchNode,
     Condition,
+    DecideNode,
     Gathering,
     HangupNode,
     InputNode,
@@ -340,6 +341,8 @@ class Call:
             return self._gather(node, actions)
         if isinstance(node, BranchNode):
             return self._branch(node)
+        if isinstance(node, DecideNode):
+            return self._decide(node)
         if isinstance(node, QueueNode):
             return self._queue(node, actions)
         if isinstance(node, TransferNode):
@@ -509,6 +512,16 @@ class Call:
         self._log("system", "branch: no rule holds", node.id)
         self._end("hangup", node, [], "no branch rule holds")
         return None
+
+    def _decide(self, node: DecideNode) -> str | None:
+        """The outcome named by the call's variable ``node.var``, else the first outcome."""
+        outcome = node.choose(self.variables)
+        if outcome is None:
+            self._end("hangup", node, [], "decision with no outcome")
+            return None
+        about = f" ({node.about})" if node.about else ""
+        self._log("system", f"decision{about}: {outcome.name} -> {outcome.goto}", node.id)
+        return outcome.goto
 
     def _holds(self, condition: Condition) -> bool:
         if condition.hours and not self.menu.hotline.is_open(condition.hours, self.clock.now()):

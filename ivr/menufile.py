@@ -23,6 +23,8 @@ from ivr.model import (
     BranchNode,
     BranchRule,
     Condition,
+    DecideNode,
+    DecisionOutcome,
     HangupNode,
     Hotline,
     InputNode,
@@ -42,7 +44,7 @@ from ivr.schedule import Schedule, ScheduleError, check_timezone
 from ivr.yamlsource import Marks
 
 HOURS_PER_WEEK = 168
-NODE_KINDS = ("say", "menu", "input", "queue", "transfer", "record", "branch", "hangup")
+NODE_KINDS = ("say", "menu", "input", "queue", "transfer", "record", "branch", "decide", "hangup")
 TOP_KEYS = ("hotline", "defaults", "start", "nodes")
 HOTLINE_KEYS = (
     "name",
@@ -92,6 +94,8 @@ DIGITS_KEYS = ("min", "max")
 BRANCH_RULE_KEYS = ("when", "goto")
 CONDITION_KEYS = ("hours", "lang", "var", "equals")
 HANGUP_KEYS = ("say",)
+DECIDE_KEYS = ("about", "var", "outcomes")
+OUTCOME_KEYS = ("goto", "share")
 HOLD_KINDS = ("music", "message", "silence")
 KEY_PATTERN = re.compile(r"^[0-9*#]{1,4}$")
 NODE_ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
@@ -814,6 +818,37 @@ class MenuFileReader(FieldReader):
                 )
             )
         return BranchNode(**common, rules=tuple(rules))
+
+    def _decide(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
+        spec = self.mapping(where, body, DECIDE_KEYS, "decide", required=("outcomes",))
+        outcomes_spec = spec.get("outcomes")
+        if "outcomes" in spec and (not isinstance(outcomes_spec, dict) or not outcomes_spec):
+            self.error(
+                (*where, "outcomes"),
+                "outcomes must map outcome names to targets, like {found: main, error: agent}",
+            )
+            outcomes_spec = {}
+        outcomes = []
+        for name, value in (outcomes_spec or {}).items():
+            owhere = (*where, "outcomes", str(name))
+            item = {"goto": value} if isinstance(value, str) else value
+            item = self.mapping(owhere, item, OUTCOME_KEYS, f'outcome "{name}"', required=("goto",))
+            goto = self.target((*owhere, "goto"), item.get("goto"), f'outcome "{name}"')
+            share = self.ranged(
+                (*owhere, "share"), item.get("share"), "share", what=f'share of outcome "{name}"'
+            )
+            if goto is not None:
+                outcomes.append(
+                    DecisionOutcome(str(name), goto, share, self.location(owhere, key=True))
+                )
+        if sum(outcome.share or 0 for outcome in outcomes) > 1 + 1e-9:
+            self.error((*where, "outcomes"), "outcome shares add up to more than 1 (every caller)")
+        return DecideNode(
+            **common,
+            outcomes=tuple(outcomes),
+            var=self.text((*where, "var"), spec.get("var"), "var") or None,
+            about=self.text((*where, "about"), spec.get("about"), "about"),
+        )
 
     def condition(self, where: Where, value: Any) -> Condition:
         spec = self.mapping(where, value, CONDITION_KEYS, "when")

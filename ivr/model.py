@@ -288,6 +288,47 @@ class BranchNode(Node):
 
 
 @dataclass(frozen=True)
+class DecisionOutcome:
+    """One outcome of a decision: its name, where it goes, and optionally its share of callers."""
+
+    name: str
+    goto: str
+    share: float | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class DecideNode(Node):
+    """A decision made outside the menu (code, an HTTP call, an expression not evaluated).
+
+    Every outcome is kept: the graph has a ``decision`` edge per outcome and the audit
+    considers each. A call takes the outcome named by its variable ``var`` when that is
+    set to an outcome's name, else the first outcome.
+    """
+
+    outcomes: tuple[DecisionOutcome, ...] = ()
+    var: str | None = None
+    about: str = ""
+    kind = "decide"
+
+    def choose(self, variables: dict[str, str]) -> DecisionOutcome | None:
+        """The outcome a call with ``variables`` takes (None when there is no outcome)."""
+        named = variables.get(self.var) if self.var else None
+        chosen = next((o for o in self.outcomes if o.name == named), None)
+        return chosen or next(iter(self.outcomes), None)
+
+    def targets(self) -> list[tuple[str, str, dict]]:
+        return [
+            ("decision", outcome.goto, {"outcome": outcome.name, "share": outcome.share})
+            for outcome in self.outcomes
+        ]
+
+    def _retargeted(self, resolve: Callable[[str], str]) -> dict[str, Any]:
+        outcomes = tuple(replace(o, goto=resolve(o.goto)) for o in self.outcomes)
+        return {"outcomes": outcomes}
+
+
+@dataclass(frozen=True)
 class HangupNode(Node):
     """Say goodbye (optionally) and end the call."""
 

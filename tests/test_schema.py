@@ -117,6 +117,9 @@ KEY_TABLES = {
         menufile.CONDITION_KEYS
     ),
     "definitions/node/properties/hangup/anyOf[3]/properties": menufile.HANGUP_KEYS,
+    "definitions/node/properties/decide/properties": menufile.DECIDE_KEYS,
+    "definitions/node/properties/decide/properties/outcomes/additionalProperties/anyOf[1]/"
+    "properties": menufile.OUTCOME_KEYS,
 }
 
 
