@@ -227,6 +227,9 @@ class _Durations:
         self.timer = timer if isinstance(timer, CachedTimer) else CachedTimer(timer)
         self.reaction = reaction
         self.steps: dict[State, list] = {}  # ways out of nodes that no schedule changes
+        self.static: tuple[list[tuple[State, State, dict]], list[State]] | None = None
+        self.scheduled: list[str] = []  # branch and queue nodes, timed per pattern
+        self.languages: list[str] = []
 
     def text(self, node: Node, lang: str, attribute: str = "prompt") -> str:
         prompt = getattr(node, attribute, None)
@@ -382,8 +385,34 @@ def timing_graph(
 
     Edge attributes: ``first`` and ``expert`` (seconds), ``key`` (what the
     first-time caller presses or does). Several ways between the same two
-    states keep the quickest for each caller.
+    states keep the quickest for each caller. The ways out of nodes that no
+    schedule changes (all but branches and queues) are worked out for the
+    first pattern and shared by the others.
     """
+    if durations.static is None:
+        durations.static = _static_ways(graph, durations, _languages(menu))
+    static_edges, static_humans = durations.static
+    humans = list(static_humans)
+    edges: dict[tuple[State, State], list] = {}
+    for source in durations.scheduled:
+        node = menu.nodes[source]
+        for lang in durations.languages:
+            if _answers_here(node, is_open):
+                humans.append((source, lang))
+                continue
+            for seconds, label, target in _steps(graph, durations, source, node, lang, is_open):
+                _add_way(edges, seconds, label, (source, lang), target)
+    timed: nx.DiGraph = nx.DiGraph()
+    timed.add_nodes_from(humans)
+    timed.add_edges_from(static_edges)
+    timed.add_edges_from(
+        (a, b, {"first": f, "expert": e, "key": k}) for (a, b), (f, e, k) in edges.items()
+    )
+    return timed, humans
+
+
+def _languages(menu: Menu) -> list[str]:
+    """The default language first, then every language an option switches to."""
     default = menu.hotline.default_language
     languages = [
         default,
@@ -397,21 +426,28 @@ def timing_graph(
             }
         ),
     ]
+    return languages
+
+
+def _static_ways(
+    graph: nx.DiGraph, durations: _Durations, languages: list[str]
+) -> tuple[list[tuple[State, State, dict]], list[State]]:
+    """Timed edges and human states of every node whose ways no schedule changes."""
+    durations.languages = languages
     humans: list[State] = []
     edges: dict[tuple[State, State], list] = {}
     for source, data in graph.nodes(data=True):
         node = data["node"]
+        if isinstance(node, BranchNode | QueueNode):
+            durations.scheduled.append(source)
+            continue
         for lang in languages:
-            if _answers_here(node, is_open):
+            if _answers_here(node, {}):
                 humans.append((source, lang))
                 continue
-            for seconds, label, target in _steps(graph, durations, source, node, lang, is_open):
+            for seconds, label, target in _steps(graph, durations, source, node, lang, {}):
                 _add_way(edges, seconds, label, (source, lang), target)
-    timed: nx.DiGraph = nx.DiGraph()
-    timed.add_nodes_from(humans)
-    timed.add_edges_from(
-        (a, b, {"first": f, "expert": e, "key": k}) for (a, b), (f, e, k) in edges.items()
-    )
+    timed = [(a, b, {"first": f, "expert": e, "key": k}) for (a, b), (f, e, k) in edges.items()]
     return timed, humans
 
 
