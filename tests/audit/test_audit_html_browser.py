@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from audit_support import MENUS, ROOT
 from click.testing import CliRunner
+from playwright import sync_api
 
 from ivr.cli import main
 
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

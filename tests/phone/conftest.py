@@ -16,6 +16,7 @@ from phone_support import (
     RECORDED_MENU,
     ROOT,
     SCRIPT_MENU,
+    SHORT_MENU,
     Page,
 )
 from playwright.sync_api import sync_playwright
@@ -26,13 +27,14 @@ from ivr.web import create_app
 
 @pytest.fixture(scope="session")
 def menu_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled menus, a menu with markup in its prompts, a recorded one and a broken one."""
+    """The bundled menus and test menus: markup in prompts, recorded, short and broken."""
     folder = tmp_path_factory.mktemp("menus")
     for name in ("acme-cold.yaml", "acme-hot.yaml", "ko-clinic.yaml"):
         shutil.copy(ROOT / "menus" / name, folder / name)
     (folder / "script-prompt.yaml").write_text(SCRIPT_MENU, encoding="utf-8")
     (folder / "broken.yaml").write_text(BROKEN_MENU, encoding="utf-8")
     (folder / "recorded.yaml").write_text(RECORDED_MENU, encoding="utf-8")
+    (folder / "short-prompt.yaml").write_text(SHORT_MENU, encoding="utf-8")
     (folder / "prompts").mkdir()
     with wave.open(str(folder / "prompts" / "main.wav"), "wb") as recording:
         recording.setparams((1, 2, 16000, 0, "NONE", "not compressed"))

@@ -47,6 +47,20 @@ nodes:
     hangup: {say: {audio: prompts/missing.wav, text: "안녕히 계세요."}}
 """
 
+# A prompt of about a second: the browser plays rendered audio in real time.
+SHORT_MENU = """\
+hotline: {name: Short line, languages: [en], timezone: UTC}
+start: main
+nodes:
+  main:
+    menu:
+      prompt: "For help, press 1."
+      options:
+        "1": help
+  help:
+    transfer: {to: "+1 555 0100", human: true, ring: 5}
+"""
+
 BROKEN_MENU = """\
 hotline: {name: Broken line, languages: [en]}
 start: main

@@ -7,8 +7,11 @@ console error.
 
 from __future__ import annotations
 
+import pytest
 from phone_support import WEEKDAY_10AM
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
 
 COLD_ROUTE = [
     ("2", "main", "Press 1 for product information"),
@@ -123,13 +126,24 @@ def test_keyboard_caller_enters_digits_and_hears_a_finite_wait(tab, server):
 
 def test_no_input_countdown_sends_silence_then_skip_waiting(tab, server):
     page = tab.page
+    # The page's timers run on Playwright's clock, stopped: the test moves time on itself.
+    page.clock.install()
     open_phone(tab, server, "acme-cold", f"?at={WEEKDAY_10AM}")
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)
     page.click("#call")
     wait_for(tab, "waiting")
-    expect(page.locator("#countdown-seconds")).not_to_have_text("5.0")
+    countdown = page.locator("#countdown-seconds")
+    expect(countdown).to_have_text("5.0")
+    page.clock.run_for(2000)
+    expect(countdown).to_have_text("3.0")
+    expect(page.locator("#transcript")).not_to_contain_text("silence")
     tab.shot("counting-down")
     # The language menu's timeout is 5 s: after it, the page itself sends the silence.
-    expect(page.locator("#transcript")).to_contain_text("(silence, 5 s)", timeout=12_000)
+    page.clock.run_for(2900)
+    expect(countdown).to_have_text("0.1")
+    expect(page.locator("#transcript")).not_to_contain_text("silence")
+    page.clock.run_for(100)
+    expect(page.locator("#transcript")).to_contain_text("(silence, 5 s)")
     expect(page.locator("#status")).to_contain_text("attempt 2 of 3")
     expect(page.locator("#prompt")).to_contain_text("Maaf, kami tidak mendengar apa pun.")
     tab.shot("reprompted")

@@ -31,6 +31,7 @@ def render_prompt(cache: VoiceCache, menu_file: str, node: str, lang: str) -> st
     return text
 
 
+@pytest.mark.speech
 def test_rendered_prompt_audio_is_offered_with_the_prompt(client, voice_cache):
     text = render_prompt(voice_cache, "menus/acme-hot.yaml", "main", "id")
     state = client.post("/phone/acme-hot/call", json={"at": WEEKDAY_10AM}).get_json()
@@ -54,17 +55,20 @@ def test_recorded_prompts_are_offered_from_the_menu_folder(client):
     assert bye["text"] == "안녕히 계세요." and bye["audio_url"] is None  # the file is missing
 
 
-def test_the_page_plays_rendered_prompts(browser, server, voice_cache):
-    render_prompt(voice_cache, "menus/acme-hot.yaml", "main", "id")
+@pytest.mark.speech
+@pytest.mark.browser
+def test_the_page_plays_rendered_prompts(browser, server, voice_cache, menu_dir):
+    # A short prompt: the page plays it in real time before the countdown starts.
+    text = render_prompt(voice_cache, str(menu_dir / "short-prompt.yaml"), "main", "en")
     context = browser.new_context(viewport={"width": 375, "height": 740})
     tab = Page(context.new_page(), "prompt-audio")
-    tab.page.goto(f"{server}/phone/acme-hot?at={WEEKDAY_10AM}")
+    tab.page.goto(f"{server}/phone/short-prompt")
     tab.page.click("#call")
     audio = tab.page.locator("#audio")
     expect(audio).to_be_visible()
-    menu = load_menu("menus/acme-hot.yaml")
-    key = VoiceCache.key(menu.nodes["main"].prompt.text("id"), voice_for(menu.hotline, "id"))
-    expect(audio).to_have_attribute("src", f"/phone/acme-hot/audio/{key}.wav")
+    menu = load_menu(menu_dir / "short-prompt.yaml")
+    key = VoiceCache.key(text, voice_for(menu.hotline, "en"))
+    expect(audio).to_have_attribute("src", f"/phone/short-prompt/audio/{key}.wav")
     # The no-input countdown starts once the prompt has been played, as in a real gather.
     expect(tab.page.locator("#countdown")).to_be_visible(timeout=15_000)
     assert tab.page.evaluate("document.getElementById('audio').ended") is True
@@ -73,6 +77,7 @@ def test_the_page_plays_rendered_prompts(browser, server, voice_cache):
     context.close()
 
 
+@pytest.mark.speech
 def test_a_clip_the_model_cannot_understand_at_all_is_refused(client, tmp_path):
     """The Korean model knows no English word of acme-hot's menu: a clear 422, no crash."""
     clip = tmp_path / "clip.wav"
@@ -104,6 +109,8 @@ def spoken_answer(tmp_path: Path, voice_cache: VoiceCache) -> Path:
     return clip
 
 
+@pytest.mark.speech
+@pytest.mark.browser
 def test_caller_answers_by_voice_through_the_microphone(playwright, server, spoken_answer):
     args = [
         *CHROMIUM_ARGS,

@@ -16,6 +16,7 @@ def pcm16(samples: list[int]) -> bytes:
     return array("h", samples).tobytes()
 
 
+@pytest.mark.speech
 def test_espeak_audio_is_resampled_to_16k_keeping_its_length(tmp_path):
     rendering = VoiceCache(tmp_path).render(
         "For billing, press 1.", VoiceSettings("en", "gmw/en-us", 150)

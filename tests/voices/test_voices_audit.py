@@ -57,12 +57,16 @@ def prompt_checks(menu):
     return [f for f in audit_menu(menu, select=("IVR311",)).findings if f.code == "IVR311"]
 
 
-def test_a_recording_that_says_its_text_passes(tmp_path, model):
+@pytest.mark.speech
+@pytest.mark.usefixtures("model")
+def test_a_recording_that_says_its_text_passes(tmp_path):
     assert prompt_checks(recorded_menu(tmp_path, PROMPT)) == []
 
 
+@pytest.mark.speech
 @pytest.mark.parametrize("said", ["예약은 1번을 누르세요.", "예약은 1번, 상담은 0번을 누르세요."])
-def test_a_stale_recording_is_flagged_with_the_missing_option(tmp_path, model, said):
+@pytest.mark.usefixtures("model")
+def test_a_stale_recording_is_flagged_with_the_missing_option(tmp_path, said):
     findings = prompt_checks(recorded_menu(tmp_path, said))
     assert len(findings) == 1
     message = findings[0].message
@@ -71,7 +75,8 @@ def test_a_stale_recording_is_flagged_with_the_missing_option(tmp_path, model, s
     assert findings[0].severity == "warning" and findings[0].line > 0
 
 
-def test_an_unreadable_recording_is_reported_not_crashed_on(tmp_path, model):
+@pytest.mark.speech
+def test_an_unreadable_recording_is_reported_not_crashed_on(tmp_path):
     menu = recorded_menu(tmp_path, PROMPT)
     (tmp_path / "voices" / "main.wav").write_text("not audio")
     [finding] = prompt_checks(menu)
@@ -83,6 +88,7 @@ def test_timing_tts_is_a_registered_timing_source():
     assert isinstance(timer_for("tts", menu), TtsTimer)
 
 
+@pytest.mark.speech
 def test_measured_time_to_human_is_within_15_percent_of_the_estimate(tmp_path, monkeypatch):
     monkeypatch.setenv("IVR_VOICE_CACHE", str(tmp_path))
     for path in sorted((ROOT / "menus").glob("*.yaml")):
@@ -98,6 +104,7 @@ def test_measured_time_to_human_is_within_15_percent_of_the_estimate(tmp_path, m
             assert measured.nearest.ivr_s == pytest.approx(estimated.nearest.ivr_s, rel=0.15)
 
 
+@pytest.mark.speech
 def test_ivr_audit_timing_tts_reports_measurement_next_to_estimate(tmp_path):
     menu = str(ROOT / "menus" / "acme-hot.yaml")
     env = {"IVR_VOICE_CACHE": str(tmp_path)}
@@ -116,6 +123,7 @@ def test_ivr_audit_timing_tts_reports_measurement_next_to_estimate(tmp_path):
     assert json.loads(estimate.stdout)[0]["time_to_human"] != report[0]["time_to_human"]
 
 
+@pytest.mark.speech
 def test_a_recorded_prompt_is_timed_by_its_recording(tmp_path):
     said = "예약은 1번을 누르세요. 잠시만 기다려 주세요. 담당자는 0번을 누르세요."
     menu = recorded_menu(tmp_path, said)

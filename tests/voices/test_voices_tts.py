@@ -24,6 +24,7 @@ HOT = ROOT / "menus" / "acme-hot.yaml"
 ENGLISH = VoiceSettings("en", "gmw/en-us", DEFAULT_RATE)
 
 
+@pytest.mark.speech
 def test_a_rendering_is_real_speech_as_a_wav_file(tmp_path):
     rendering = VoiceCache(tmp_path).render("For billing, press 1.", ENGLISH)
     assert rendering.fresh and rendering.path.is_relative_to(tmp_path)
@@ -33,6 +34,7 @@ def test_a_rendering_is_real_speech_as_a_wav_file(tmp_path):
     assert 0.5 < speech_end(rendering.path) <= rendering.seconds
 
 
+@pytest.mark.speech
 def test_an_unchanged_prompt_is_never_rendered_twice(tmp_path):
     cache = VoiceCache(tmp_path)
     first = cache.render("Welcome to ACME.", ENGLISH)
@@ -42,6 +44,7 @@ def test_an_unchanged_prompt_is_never_rendered_twice(tmp_path):
     assert again.seconds == first.seconds
 
 
+@pytest.mark.speech
 def test_text_language_voice_and_rate_each_make_a_new_rendering(tmp_path):
     cache = VoiceCache(tmp_path)
     base = cache.render("Welcome.", ENGLISH)
@@ -56,6 +59,7 @@ def test_text_language_voice_and_rate_each_make_a_new_rendering(tmp_path):
     assert variants[-1].seconds > base.seconds * 1.3  # 90 words a minute is slower
 
 
+@pytest.mark.speech
 def test_the_cache_folder_comes_from_IVR_VOICE_CACHE(tmp_path, monkeypatch):
     monkeypatch.setenv("IVR_VOICE_CACHE", str(tmp_path / "voices"))
     rendering = VoiceCache().render("Hello.", ENGLISH)
@@ -75,6 +79,7 @@ def test_voice_and_rate_come_from_the_hotline_else_from_the_language(tmp_path):
     assert voice_for(menu.hotline, "id") == VoiceSettings("id", "poz/id", DEFAULT_RATE)
 
 
+@pytest.mark.speech
 def test_an_unknown_voice_says_where_to_fix_it(tmp_path):
     with pytest.raises(SpeechError, match=r'no voice "xx/nope".*hotline\.voices\.en\.voice'):
         VoiceCache(tmp_path).render("Hello.", VoiceSettings("en", "xx/nope", 150))
@@ -100,6 +105,7 @@ def test_option_prefixes_end_with_the_sentence_naming_the_key():
     }
 
 
+@pytest.mark.speech
 def test_measured_offsets_follow_the_order_options_are_spoken_in(tmp_path):
     timing = measure_menu(load_menu(HOT), VoiceCache(tmp_path))[("main", "en")]
     prefixes = option_prefixes(timing.text, timing.option_offsets)
@@ -111,6 +117,7 @@ def test_measured_offsets_follow_the_order_options_are_spoken_in(tmp_path):
     assert timing.measured_s == pytest.approx(timing.estimate_s, rel=0.35)
 
 
+@pytest.mark.speech
 def test_voices_render_prints_what_it_rendered_and_a_second_run_renders_nothing(tmp_path):
     runner = CliRunner()
     env = {"IVR_VOICE_CACHE": str(tmp_path)}
@@ -138,6 +145,7 @@ def test_voices_render_refuses_a_broken_menu(tmp_path):
     assert "broken.yaml:" in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.speech
 def test_a_large_menu_gets_a_progress_bar_only_while_rendering(tmp_path):
     large = max(
         ROOT.joinpath("menus").glob("*.yaml"), key=lambda path: len(render_jobs(load_menu(path)))

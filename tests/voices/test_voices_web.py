@@ -74,6 +74,7 @@ def spoken(menu, text: str, tmp_path) -> bytes:
     )
 
 
+@pytest.mark.speech
 @pytest.mark.usefixtures("model")
 def test_a_recorded_answer_routes_the_call_without_twilio(app, menu, tmp_path):
     reply = answer_with(app.test_client(), menu, spoken(menu, "담당자", tmp_path))
@@ -83,6 +84,7 @@ def test_a_recorded_answer_routes_the_call_without_twilio(app, menu, tmp_path):
     assert b"<Enqueue" in reply.data
 
 
+@pytest.mark.speech
 @pytest.mark.parametrize("wav", [b"", b"this is not audio", b"RIFF\x00\x00\x00\x00WAVEjunk"])
 @pytest.mark.usefixtures("model")
 def test_unusable_or_unrelated_recordings_are_a_no_match_not_an_error(app, menu, wav):
@@ -92,6 +94,7 @@ def test_unusable_or_unrelated_recordings_are_a_no_match_not_an_error(app, menu,
     assert phrase("invalid", "ko") in text and "<Gather" in text  # asked again
 
 
+@pytest.mark.speech
 @pytest.mark.usefixtures("model")
 def test_an_unrelated_recording_is_a_no_match(app, menu, tmp_path):
     reply = answer_with(app.test_client(), menu, spoken(menu, "오늘 날씨가 좋네요", tmp_path))
@@ -104,6 +107,7 @@ def test_an_oversized_recording_is_refused_politely(app, menu):
     assert reply.status_code == 200 and b"<Response>" in reply.data
 
 
+@pytest.mark.speech
 def test_rendered_prompts_are_played_when_play_audio_is_on(tmp_path, monkeypatch, menu):
     monkeypatch.setenv("IVR_VOICE_CACHE", str(tmp_path / "voices"))
     config = {
@@ -132,6 +136,7 @@ def test_rendered_prompts_are_played_when_play_audio_is_on(tmp_path, monkeypatch
     assert missing.status_code == 404
 
 
+@pytest.mark.speech
 def test_a_configured_model_folder_that_is_wrong_makes_a_no_match_not_a_500(tmp_path, menu):
     app = create_app(
         {
