@@ -81,6 +81,7 @@ def test_every_option_of_the_korean_menu_has_a_spoken_answer(menu):
         assert normalize(text) in [normalize(p) for p in option.phrases], (node_id, key)
 
 
+@pytest.mark.speech
 def test_each_spoken_option_is_recognised_and_routes_the_call(menu, say, model):
     for (node_id, key), text in SPOKEN.items():
         call = Call.resume(menu, node_id, lang="ko", at=open_hours(menu))
@@ -99,6 +100,7 @@ def no_match(call: Call, node_id: str) -> bool:
     )
 
 
+@pytest.mark.speech
 def test_silence_is_a_no_match(menu, model):
     call = Call.resume(menu, "main", lang="ko", at=open_hours(menu))
     heard, _ = answer(call, Audio.silence(2.0), model=model)
@@ -106,6 +108,7 @@ def test_silence_is_a_no_match(menu, model):
     assert no_match(call, "main")
 
 
+@pytest.mark.speech
 @pytest.mark.parametrize("text", UNRELATED)
 def test_an_unrelated_phrase_is_a_no_match(menu, say, model, text):
     call = Call.resume(menu, "main", lang="ko", at=open_hours(menu))
@@ -114,6 +117,7 @@ def test_an_unrelated_phrase_is_a_no_match(menu, say, model, text):
     assert no_match(call, "main")
 
 
+@pytest.mark.speech
 def test_telephone_quality_audio_is_converted_and_still_heard(menu, say, model):
     speech = read_audio(say("예약"))  # 16 kHz mono
     eight_k = bytes(
@@ -123,6 +127,7 @@ def test_telephone_quality_audio_is_converted_and_still_heard(menu, say, model):
     assert heard.text == "예약"
 
 
+@pytest.mark.speech
 def test_a_confidence_floor_above_every_word_makes_a_no_match(menu, say, model):
     heard = listen(say("예약"), menu, "main", lang="ko", model=model)
     assert heard.text == "예약"
@@ -137,6 +142,7 @@ def test_a_confidence_floor_above_every_word_makes_a_no_match(menu, say, model):
     assert strict.text == "" and "confidence floor" in strict.describe()
 
 
+@pytest.mark.speech
 def test_the_grammar_is_the_nodes_phrases_digits_and_unknown_speech(menu, model):
     grammar = grammar_for(model, menu, "main", "ko")
     phrases = {normalize(p) for o in menu.nodes["main"].options for p in o.phrases}
@@ -168,6 +174,7 @@ def test_without_any_model_the_error_names_the_three_places(monkeypatch):
     assert "--model" in message and "IVR_VOSK_MODEL" in message and "vosk_model_" in message
 
 
+@pytest.mark.speech
 def test_ivr_listen_prints_what_was_heard_and_where_it_leads(menu, say):
     path = str(korean_menu_path())
     result = CliRunner().invoke(
@@ -183,6 +190,7 @@ def test_ivr_listen_prints_what_was_heard_and_where_it_leads(menu, say):
     assert "no-match at main" in unrelated.output
 
 
+@pytest.mark.speech
 def test_ivr_listen_rejects_bad_audio_and_wrong_nodes_clearly(tmp_path, say):
     path = str(korean_menu_path())
     text_file = tmp_path / "notes.wav"
@@ -196,6 +204,7 @@ def test_ivr_listen_rejects_bad_audio_and_wrong_nodes_clearly(tmp_path, say):
     assert "Traceback" not in bad.output + wrong.output
 
 
+@pytest.mark.speech
 def test_ivr_call_answers_the_waiting_menu_with_a_recording(menu, say):
     result = CliRunner().invoke(
         main,
@@ -216,11 +225,13 @@ def test_ivr_call_answers_the_waiting_menu_with_a_recording(menu, say):
     assert 'said "담당자"' in result.output and f'"{nurse}"' in result.output.splitlines()[-1]
 
 
+@pytest.mark.speech
 def test_cached_model_is_loaded_once(model):
     assert load_model() is model
     assert Path(find_model()).is_dir()
 
 
+@pytest.mark.speech
 def test_a_menu_in_a_language_the_model_lacks_gets_a_clear_error(say):
     english = str(korean_menu_path().parent / "acme-hot.yaml")
     result = CliRunner().invoke(
@@ -231,6 +242,7 @@ def test_a_menu_in_a_language_the_model_lacks_gets_a_clear_error(say):
     assert "agent" in result.output and "IVR_VOSK_MODEL" in result.output
 
 
+@pytest.mark.speech
 def test_a_broken_model_folder_is_a_clear_error(tmp_path, say):
     for part in ("am", "conf"):
         (tmp_path / "model" / part).mkdir(parents=True)
