@@ -52,6 +52,8 @@ RANGES: dict[str, Range] = {
     "traffic weight": Range(0, 1_000_000, why="relative weights of the week's hours"),
     "traffic share": Range(0, 1, why="a share of the week's calls"),
     "share": Range(0, 1, why="a share of the callers who get a decision's outcome"),
+    "balking": Range(0, 1, why="a share of the callers who would have to wait"),
+    "intents": Range(0, 1, why="a share of the callers"),
 }
 
 TWIML_LIMIT = 65_536  # bytes: Twilio refuses a larger response (error 11750)

@@ -56,6 +56,7 @@ HOTLINE_KEYS = (
     "voices",
     "traffic",
     "apologies",
+    "intents",
 )
 DEFAULT_KEYS = ("timeout", "retries", "on_fail", "interruptible", "patience")
 GATHER_KEYS = (
@@ -77,6 +78,7 @@ QUEUE_KEYS = (
     "wait",
     "hours",
     "patience",
+    "balking",
     "announce_wait",
     "callback",
     "hold",
@@ -425,7 +427,26 @@ class MenuFileReader(FieldReader):
             hours=dict(self.schedules),
             voices=voices,
             apologies=self.flag((*where, "apologies"), spec.get("apologies"), "apologies", True),
+            intents=self.intents((*where, "intents"), spec.get("intents")),
         )
+
+    def intents(self, where: Where, value: Any) -> tuple[tuple[str, float], ...]:
+        """Shares of callers by the node they want: {billing: 0.6, agent: 0.3}."""
+        if value is None:
+            return ()
+        if not isinstance(value, dict) or not value:
+            self.error(where, "intents must map nodes to shares of callers, like {billing: 0.6}")
+            return ()
+        shares = []
+        for name, share in value.items():
+            target = self.target((*where, str(name)), str(name), f'intent "{name}"')
+            number = self.ranged((*where, str(name)), share, "intents", what=f"intent ({name})")
+            if target is not None and number is not None:
+                shares.append((target, number))
+        if sum(share for _, share in shares) > 1 + 1e-9:
+            self.error(where, "intent shares add up to more than 1 (every caller)")
+            return ()
+        return tuple(shares)
 
     def schedule(self, where: Where, name: str, spec: Any) -> Schedule:
         """Parse one named schedule, reporting every bad day or time range in it."""
@@ -742,6 +763,7 @@ class MenuFileReader(FieldReader):
             wait=self.ranged((*where, "wait"), spec.get("wait"), "wait"),
             hours=hours,
             patience=self.patience((*where, "patience"), spec.get("patience")),
+            balking=self.ranged((*where, "balking"), spec.get("balking"), "balking", 0.0),
             agents_by_hours=agents_by_hours,
             calls_by_hours=calls_by_hours,
             announce_wait=self.flag(

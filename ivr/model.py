@@ -190,6 +190,7 @@ class QueueNode(Node):
     wait: float | None = None
     hours: str | None = None
     patience: float = DEFAULT_PATIENCE  # mean seconds before a caller on hold hangs up; inf: never
+    balking: float = 0.0  # share of callers who hang up at once when they would have to wait
     agents_by_hours: tuple[tuple[str, int], ...] = ()  # per schedule, when given as a mapping
     calls_by_hours: tuple[tuple[str, float], ...] = ()
     announce_wait: bool = False
@@ -366,6 +367,7 @@ class Hotline:
     traffic: tuple[tuple[str, float], ...] = ()  # share of the week's calls per schedule
     traffic_by_hour: tuple[float, ...] = ()  # or 168 weights, hour 0 = Monday 00:00
     apologies: bool = True  # the engine's own "Sorry, ..." lines (False: only the menu's words)
+    intents: tuple[tuple[str, float], ...] = ()  # share of callers by the node they want
 
     @property
     def default_language(self) -> str:

@@ -1,0 +1,160 @@
+"""ivr simulate: two engines, one answer; the seed alone decides; what planners read."""
+
+from __future__ import annotations
+
+import json
+import math
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from audit.simulation.executors import run_replications
+from audit.simulation.queues import fast_queue, simpy_queue
+from audit.simulation.run import ABANDONED_QUEUE, ANSWERED, Options
+from ivr.cli import main
+from tests.audit.simulation.steady import steady_menu
+
+ROOT = Path(__file__).resolve().parents[3]
+MENUS = ROOT / "menus"
+SSJ = Path(__file__).parent / "ssj-call-centre.yaml"
+
+
+def test_both_queue_engines_give_the_same_waits_for_the_same_callers() -> None:
+    rng = np.random.default_rng(5)
+    arrivals = np.sort(rng.random(3000) * 36_000).tolist()
+    service = rng.exponential(100, 3000).tolist()
+    patience = np.where(rng.random(3000) < 0.1, 0.0, rng.exponential(1000, 3000)).tolist()
+    staffing = [(0.0, 4), (7200.0, 8), (14_400.0, 3), (21_600.0, 6)]
+    fast = fast_queue(arrivals, service, patience, staffing)
+    event = simpy_queue(arrivals, service, patience, staffing)
+    assert np.array_equal(fast.answered, event.answered)
+    assert np.allclose(fast.wait, event.wait)
+
+
+def test_both_engines_agree_within_sampling_error_on_a_day() -> None:
+    fast = run_replications(Options(str(SSJ), busyness=400.0), 20, seed=1)
+    event = run_replications(Options(str(SSJ), busyness=400.0, engine="simpy"), 20, seed=2)
+    for code in (ANSWERED, ABANDONED_QUEUE):
+        a = [np.mean(rep.end == code) for rep in fast]
+        b = [np.mean(rep.end == code) for rep in event]
+        error = math.hypot(np.std(a, ddof=1), np.std(b, ddof=1)) / math.sqrt(20)
+        assert abs(np.mean(a) - np.mean(b)) <= 3 * error
+
+
+def figures(reps: list) -> list[tuple]:
+    return [(r.end.tobytes(), r.queue_s.tobytes(), r.menu_s.tobytes()) for r in reps]
+
+
+def test_results_depend_on_the_seed_not_on_the_executor() -> None:
+    options = Options(str(MENUS / "acme-hot.yaml"))
+    alone = run_replications(options, 4, seed=9)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        pooled = run_replications(options, 4, seed=9, executor=pool)
+    assert figures(alone) == figures(pooled)
+    assert figures(run_replications(options, 4, seed=10)) != figures(alone)
+
+
+@pytest.mark.slow
+def test_a_dask_local_cluster_gives_the_same_numbers() -> None:
+    distributed = pytest.importorskip("distributed")
+    options = Options(str(MENUS / "acme-cold.yaml"))
+    alone = run_replications(options, 4, seed=21)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        clustered = run_replications(options, 4, seed=21, executor=client.get_executor())
+    assert figures(alone) == figures(clustered)
+
+
+def simulate(*args: str) -> tuple[int, str]:
+    chosen = args if "--executor" in args else (*args, "--executor", "local")
+    result = CliRunner().invoke(main, ["simulate", *chosen])
+    return result.exit_code, result.output
+
+
+def test_the_cold_line_shows_its_morning_abandonment_and_the_hot_line_does_not() -> None:
+    code, cold = simulate(
+        str(MENUS / "acme-cold.yaml"), "--day", "2026-11-23", "--replications", "2"
+    )
+    assert code == 0, cold
+    assert "give up on hold" in cold.splitlines()[1]
+    morning = next(line for line in cold.splitlines() if line.startswith("09:00"))
+    assert int(morning.split()[4]) > 10  # callers give up on hold in the morning
+    code, hot = simulate(str(MENUS / "acme-hot.yaml"), "--day", "2026-11-23", "--replications", "2")
+    assert code == 0
+    cold_share = float(cold.splitlines()[1].split("reach a person")[0].split()[-1].rstrip("%"))
+    hot_share = float(hot.splitlines()[1].split("reach a person")[0].split()[-1].rstrip("%"))
+    assert hot_share > 90 > 30 > cold_share
+
+
+def test_json_output_follows_the_documented_contract(tmp_path: Path) -> None:
+    out = tmp_path / "day.json"
+    code, _ = simulate(str(SSJ), "--replications", "3", "--format", "json", "-o", str(out))
+    assert code == 0
+    data = json.loads(out.read_text())
+    assert {"menu", "replications", "seed", "day", "intervals"} <= set(data)
+    assert data["replications"] == 3 and data["seed"] == 1
+    for figures in (data["day"], data["intervals"][9]):
+        for name in (
+            "offered",
+            "answered",
+            "abandoned_in_menu",
+            "abandoned_in_queue",
+            "service_level",
+            "mean_wait_s",
+        ):
+            assert set(figures[name]) == {"value", "low", "high"}, name
+        for spread in ("queue_wait", "time_to_human"):
+            assert set(figures[spread]) == {"p50_s", "p90_s", "p99_s"}
+    ten = data["intervals"][10]
+    assert ten["start"].startswith("2026-11-23T10:00") and ten["erlang_a"]["agents"]["agents"] == 8
+    assert ten["offered"]["low"] <= ten["offered"]["value"] <= ten["offered"]["high"]
+
+
+def test_html_output_is_one_page_with_the_charts(tmp_path: Path) -> None:
+    out = tmp_path / "day.html"
+    code, _ = simulate(
+        str(MENUS / "acme-hot.yaml"), "--replications", "1", "--format", "html", "-o", str(out)
+    )
+    page = out.read_text()
+    assert code == 0 and page.count("<svg") == 2 and "<script" not in page and "http" not in page
+
+
+def test_a_staffing_sweep_names_the_agents_that_meet_80_in_20_every_hour() -> None:
+    code, output = simulate(str(SSJ), "--agents", "6..9", "--replications", "2")
+    assert code == 0, output
+    assert output.splitlines()[0].startswith("agents")
+    assert "agents answer 80 % of callers within 20 s in every interval" in output
+
+
+def test_a_menu_without_traffic_says_what_to_add(tmp_path: Path) -> None:
+    menu = tmp_path / "quiet.yaml"
+    menu.write_text(
+        "hotline: {name: Quiet, languages: [en]}\nstart: care\nnodes:\n"
+        "  care: {queue: {name: care, wait: 30}}\n"
+    )
+    code, output = simulate(str(menu))
+    assert code == 1
+    assert "has no traffic for this window: give its queues calls_per_hour" in output
+    assert "--calls N" in output
+    code, output = simulate(str(menu), "--calls", "100", "--replications", "1")
+    assert (code == 0 and "100" in output.splitlines()[1]) or "callers" in output
+
+
+def test_zero_agents_all_day_with_callers_is_refused(tmp_path: Path) -> None:
+    menu = steady_menu(tmp_path, agents=0, handle=180, calls=50, patience="120")
+    code, output = simulate(str(menu))
+    assert code == 1 and 'queue "care"' in output and "has no agents in the whole window" in output
+
+
+def test_impossible_options_are_refused() -> None:
+    code, output = simulate(str(SSJ), "--replications", "0")
+    assert code == 2 and "--replications" in output
+    code, output = simulate(str(SSJ), "--agents", "9..3")
+    assert code == 2 and "rising range" in output
+    code, output = simulate(str(SSJ), "--executor", "ftp://nowhere")
+    assert code == 1 and 'unknown executor "ftp://nowhere"' in output
