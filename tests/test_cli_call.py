@@ -96,11 +96,15 @@ def test_at_with_an_offset_is_converted_to_the_hotline_time() -> None:
     _, lines = run(COLD, "--press", "2421", "--at", "2026-11-23T14:00+00:00")
     assert lines[2:5] == [
         "[   15.2 s] caller: pressed 2421",
-        lines[3],
+        "[   15.2 s] IVR: Press 1 for product information. Press 2 for our latest promotions. "
+        "Press 3 for store locations. Press 4 for customer service.",
         "[   16.7 s] caller: typed ahead 421",
     ]
     assert lines[-4] == '[   19.7 s] --: queue "complaints" is closed now'
     assert lines[-1] == 'Call ended at hangup "closed" after 25.5 s'
+    # 14:00 without an offset is the hotline's own time: open
+    _, local = run(COLD, "--press", "2421", "--at", "2026-11-23T14:00")
+    assert local[-1].startswith('Call ended at human "agents" (queue "complaints") after 19.7 s')
 
 
 def test_say_and_lang_flags() -> None:

@@ -114,13 +114,25 @@ def test_describe_minutes_groups_days():
     assert describe_minutes([]) == "no hours"
 
 
-@pytest.mark.parametrize("name", ["acme-hot.yaml", "acme-cold.yaml"])
-def test_bundled_menus_have_a_person_at_the_end_of_a_route(name):
+@pytest.mark.parametrize(
+    ("name", "path", "depth", "worst"),
+    [
+        # the hot line: an agent in the first menu; its deepest person is three menus down
+        ("acme-hot.yaml", ["welcome", "main", "care"], 1, 3),
+        # the cold line: a language menu and three more before its only queue
+        (
+            "acme-cold.yaml",
+            ["welcome", "language", "main", "service", "complaints", "agents"],
+            4,
+            4,
+        ),
+    ],
+)
+def test_bundled_menus_have_a_person_at_the_end_of_a_route(name, path, depth, worst):
     metrics = compute_metrics(load_menu(MENUS / name))
-    assert metrics.nearest is not None
-    assert metrics.nearest.path[0] == "welcome"
+    assert metrics.nearest is not None and metrics.nearest.path == path
     assert metrics.graph.nodes[metrics.nearest.node]["human"]
-    assert metrics.depth_to_human <= metrics.worst_case_depth
+    assert (metrics.depth_to_human, metrics.worst_case_depth) == (depth, worst)
 
 
 def test_the_good_menu_is_hot(tmp_path):
