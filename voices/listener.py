@@ -11,7 +11,7 @@ from typing import Any
 
 from ivr.model import Menu
 from ivr.recordings import ListenerUnavailable, RecordingUnreadable
-from voices.asr import ModelNotFound, grammar_for, in_vocabulary, load_model, recognise
+from voices.asr import ModelNotFound, grammar_for, in_vocabulary, load_model, spot_words
 from voices.audio import AudioError, read_audio
 
 MAX_PROMPT_SECONDS = 600
@@ -33,8 +33,10 @@ class VoskListener:
             audio = read_audio(path, max_seconds=MAX_PROMPT_SECONDS, name=name)
         except AudioError as exc:
             raise RecordingUnreadable(str(exc)) from exc
-        heard = recognise(audio, grammar_for(self.model, menu, node, lang), self.model, floor=floor)
-        return " ".join(word.word for word in heard.accepted_words)
+        words = spot_words(
+            audio, grammar_for(self.model, menu, node, lang), self.model, floor=floor
+        )
+        return " ".join(word.word for word in words)
 
 
 def vosk_listener() -> VoskListener:

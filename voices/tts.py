@@ -152,8 +152,11 @@ def _tts_engine():
 
 
 def known_voice(voice: str) -> bool:
-    """Whether espeak-ng has ``voice`` (an id like ``gmw/en-us``, its last part, or a name)."""
-    return voice.lower() in _voice_names()
+    """Whether espeak-ng has ``voice`` (an id like ``gmw/en-us``, its last part, or a name).
+
+    A variant may follow a plus sign (``ko+f3``: espeak-ng's voice ``ko``, variant ``f3``).
+    """
+    return voice.lower().split("+", 1)[0] in _voice_names()
 
 
 @lru_cache(maxsize=1)

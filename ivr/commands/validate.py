@@ -5,14 +5,22 @@ from __future__ import annotations
 import click
 
 from ivr.commands.common import echo, menu_paths
+from ivr.errors import MenuError
 from ivr.graph import build_graph, structural_problems
 from ivr.loader import check_menu
+from ivr.model import Menu
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems, not the ok lines.")
-def validate(paths: tuple[str, ...], quiet: bool) -> None:
+@click.option(
+    "--speech",
+    is_flag=True,
+    help="Also warn about option phrases the installed speech model cannot hear, and "
+    "phrases heard as another option's (needs vosk and espeak-ng; see docs/voices.md).",
+)
+def validate(paths: tuple[str, ...], quiet: bool, speech: bool) -> None:
     """Load and check menu files (folders: every *.yaml and *.yml in them).
 
     Prints every problem as file:line:col: message and exits 1 when any is an
@@ -24,6 +32,8 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
         menu, errors = check_menu(path)
         if menu is not None:
             errors = [*errors, *structural_problems(menu, build_graph(menu))]  # + warnings
+            if speech:
+                errors = [*errors, *speech_problems(menu)]
         for error in errors:
             echo(str(error))
         count = sum(1 for e in errors if e.severity == "error")
@@ -35,3 +45,14 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
                 f"{'' if humans == 1 else 's'}"
             )
     raise SystemExit(1 if failed else 0)
+
+
+def speech_problems(menu: Menu) -> list[MenuError]:
+    """``voices.grammar_check`` warnings for ``menu``; a missing model is a clear error."""
+    from voices.asr import ModelNotFound, load_model
+    from voices.grammar_check import speech_warnings
+
+    try:
+        return speech_warnings(menu, load_model())
+    except ModelNotFound as exc:
+        raise click.ClickException(str(exc)) from exc

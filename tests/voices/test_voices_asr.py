@@ -20,6 +20,7 @@ from ivr.phrases import phrase
 from ivr.speech import DIGIT_WORDS, normalize
 from voices import asr
 from voices.asr import (
+    DEFAULT_FLOOR,
     ModelNotFound,
     NotAnswerable,
     answer,
@@ -31,14 +32,15 @@ from voices.asr import (
 from voices.audio import Audio, read_audio
 from voices.tts import VoiceCache, voice_for
 
-# What a caller says for each option (node, key): one of that option's phrases that
-# the small Korean model recognises from espeak-ng's voice (see menus/ko-clinic.yaml).
+# What a caller says for each option (node, key): one of that option's phrases (or its
+# digit) that the small Korean model recognises from espeak-ng's voice every time
+# (docs/voices.md lists which do).
 SPOKEN = {
     ("main", "1"): "예약",
-    ("main", "2"): "검사",
+    ("main", "2"): "이",  # the digit: no phrase of option 2 survives espeak-ng reliably
     ("main", "0"): "담당자",
     ("booking", "1"): "예약",
-    ("booking", "2"): "예약 연기",
+    ("booking", "2"): "예약 이동",
     ("booking", "3"): "예약 취소",
     ("booking", "0"): "담당자",
     ("anything_else", "1"): "홈",
@@ -78,7 +80,8 @@ def test_every_option_of_the_korean_menu_has_a_spoken_answer(menu):
     assert set(SPOKEN) == set(every_option(menu))
     for (node_id, key), text in SPOKEN.items():
         option = menu.nodes[node_id].option(key)
-        assert normalize(text) in [normalize(p) for p in option.phrases], (node_id, key)
+        said = [normalize(p) for p in option.phrases] + [DIGIT_WORDS["ko"][int(key)]]
+        assert normalize(text) in said, (node_id, key)
 
 
 @pytest.mark.speech
@@ -128,18 +131,14 @@ def test_telephone_quality_audio_is_converted_and_still_heard(menu, say, model):
 
 
 @pytest.mark.speech
-def test_a_confidence_floor_above_every_word_makes_a_no_match(menu, say, model):
-    heard = listen(say("예약"), menu, "main", lang="ko", model=model)
-    assert heard.text == "예약"
-    strict = listen(
-        say("예약"),
-        menu,
-        "main",
-        lang="ko",
-        model=model,
-        floor=max(w.confidence for w in heard.words) + 0.01,
-    )
-    assert strict.text == "" and "confidence floor" in strict.describe()
+def test_an_answer_must_fill_most_of_the_speech(menu, say, model):
+    """ "음 예약이요" ("um, booking please"): 예약 is heard, but fills under half the speech."""
+    heard = listen(say("음 예약이요"), menu, "main", lang="ko", model=model)
+    assert heard.text == "" and heard.candidate is not None
+    assert heard.candidate.text == "예약" and heard.share < DEFAULT_FLOOR
+    assert f"an answer must fill {DEFAULT_FLOOR:.0%}" in heard.describe()
+    lenient = listen(say("음 예약이요"), menu, "main", lang="ko", model=model, floor=0.3)
+    assert lenient.text == "예약"
 
 
 @pytest.mark.speech
@@ -148,9 +147,12 @@ def test_the_grammar_is_the_nodes_phrases_digits_and_unknown_speech(menu, model)
     phrases = {normalize(p) for o in menu.nodes["main"].options for p in o.phrases}
     assert set(grammar.phrases) == phrases - set(grammar.missing)
     assert grammar.digits == DIGIT_WORDS["ko"]
-    # the small Korean model has no [unk]: filler syllables stand in for it
-    assert not grammar.unknown and len(grammar.fillers) > 50
+    # answers are decoded without a garbage model (rejection is phrase-level); the small
+    # Korean model has no [unk], so filler syllables stand in for it when spotting words
+    assert grammar.entries() == [*grammar.phrases, *grammar.digits]
+    assert not grammar.unknown and len(grammar.fillers) > 50 and not grammar.digit_runs
     assert not set(grammar.fillers) & (set(grammar.phrases) | set(grammar.digits))
+    assert grammar_for(model, menu, "booking_number", "ko").digit_runs  # six digits
     with pytest.raises(NotAnswerable, match='"welcome" is a say node'):
         grammar_for(model, menu, "welcome", "ko")
 
