@@ -7,6 +7,7 @@ import math
 from audit.callers import percent, plain_seconds
 from audit.metrics import describe_minutes
 from audit.run import MenuAudit
+from ivr.queueing import agents_needed_impatient
 
 SEVERITY_ORDER = ("error", "warning", "info")
 
@@ -61,11 +62,20 @@ def verdict(audit: MenuAudit) -> list[str]:
             erlang = h.hold.erlang
             if erlang is None or erlang.calls_per_hour == 0:
                 continue
+            level = erlang.service_level(20)
+            fix = ""
+            if level < 0.8:
+                needed = agents_needed_impatient(
+                    calls_per_hour=erlang.calls_per_hour,
+                    handle_time=erlang.handle_time,
+                    patience=erlang.patience,
+                )
+                fix = f"; {needed} agents would answer 80 % within 20 s"
             lines.append(
                 f'queue "{name}" {h.when}: {erlang.agents} agents '
                 f"({erlang.agents * h.hours_a_week:g} agent-hours a week) for "
                 f"{erlang.load:.1f} erlangs; {percent(erlang.p_abandon)} give up, "
-                f"{percent(erlang.service_level(20))} answered within 20 s"
+                f"{percent(level)} answered within 20 s{fix}"
             )
     return lines
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit.reports.common import counts, fmt_seconds, headline, totals
+from audit.reports.common import counts, fmt_seconds, headline, totals, verdict
 from audit.run import MenuAudit
 
 
@@ -40,6 +40,8 @@ def render(
         h = headline(audit)
         lines += [
             f"## {audit.menu.hotline.name} (`{audit.menu.path}`)",
+            "",
+            *(f"> {line}  " for line in verdict(audit)),
             "",
             f"- temperature: **{h['temperature']}**",
             f"- depth to human: {h['depth']}",
