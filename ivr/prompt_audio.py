@@ -15,6 +15,7 @@ the audio route), the browser phone and the speech tools all ask here.
 from __future__ import annotations
 
 import stat
+from dataclasses import fields
 from pathlib import Path, PurePosixPath
 
 from ivr.model import Menu, Prompt
@@ -26,8 +27,8 @@ def prompt_audio_names(menu: Menu) -> set[str]:
     """The ``audio:`` values of every prompt of ``menu`` (as written)."""
     names = set()
     for node in menu.nodes.values():
-        for attribute in ("prompt", "message"):
-            prompt = getattr(node, attribute, None)
+        for field in fields(node):  # every prompt a node has: prompt, message, ...
+            prompt = getattr(node, field.name)
             if isinstance(prompt, Prompt) and prompt.audio:
                 names.add(prompt.audio)
     return names
