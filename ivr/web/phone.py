@@ -93,8 +93,8 @@ def menus() -> MenuCache:
 
 def get_menu(name: str) -> Menu:
     """The served version of menu ``name``; PhoneError (404 or 409) when unknown or broken."""
-    status = menus().status(name) if name in menus().names() else None
-    if status is None:
+    status = menus().status(name)
+    if status.menu is None and not status.problems:
         raise PhoneError(f'there is no menu called "{name}"', 404)
     if status.menu is None:
         problems = "\n".join(status.problems[:MAX_PROBLEMS_SHOWN])
