@@ -94,3 +94,100 @@ def test_a_staffing_mapping_names_known_schedules(tmp_path):
     data["nodes"]["care"]["queue"]["agents"] = {"ofice": 4}
     with pytest.raises(MenuLoadError, match='unknown schedule "ofice"'):
         load_menu(write(tmp_path, data))
+
+
+# -- the week, weighted by traffic ----------------------------------------------------------
+
+
+def audit_week(tmp_path, data):
+    from audit.run import audit_menu
+
+    return audit_menu(load_menu(write(tmp_path, data))).as_dict()
+
+
+def test_json_has_callers_and_queues_as_design_md_shows(tmp_path):
+    data = yaml.safe_load(yaml.safe_dump(WEEK_LINE))
+    data["start"] = "main"
+    data["nodes"]["main"] = {
+        "menu": {
+            "prompt": "For an agent, press 0. For sales, press 1. For claims, press 2.",
+            "options": {"0": "care", "1": "sales", "2": "claims"},
+        }
+    }
+    report = audit_week(tmp_path, data)
+    assert list(report["callers"])[:7] == [
+        "reached",
+        "abandoned",
+        "hung_up",
+        "voicemail",
+        "unknown",
+        "first_time_p50_s",
+        "first_time_p90_s",
+    ]
+    care = next(q for q in report["queues"] if q["node"] == "care")
+    assert care["patience_s"] == 240
+    by_agents = {h["agents"]: h for h in care["hours"]}
+    assert set(by_agents) == {1, 5}  # 1 agent around the clock, 4 more in office hours
+    assert by_agents[5]["when"] == "mon-fri 08:00-17:00" and by_agents[5]["calls_per_hour"] == 45
+    assert by_agents[1]["calls_per_hour"] == 5
+    for hours in care["hours"]:
+        assert set(hours) == {
+            "when",
+            "agents",
+            "calls_per_hour",
+            "p_wait",
+            "p_abandon",
+            "mean_wait_s",
+            "service_level",
+        }
+        assert 0 <= hours["p_abandon"] <= hours["p_wait"] <= 1
+    claims = next(q for q in report["queues"] if q["node"] == "claims")
+    assert claims["patience_s"] is None  # unlimited
+
+
+def test_shares_of_the_week_follow_the_traffic(tmp_path):
+    office_only = {
+        "hotline": {"name": "Office", "hours": {"office": {"mon-fri": "08:00-17:00"}}},
+        "defaults": {"on_fail": "care"},
+        "start": "main",
+        "nodes": {
+            "main": {"menu": {"prompt": "For an agent, press 0.", "options": {"0": "care"}}},
+            "care": {
+                "queue": {
+                    "agents": 10,
+                    "handle_time": 180,
+                    "calls_per_hour": 20,
+                    "hours": "office",
+                    "after_hours": "bye",
+                }
+            },
+            "bye": {"hangup": {"say": "We are closed."}},
+        },
+    }
+    even = audit_week(tmp_path, office_only)["callers"]
+    # 45 of the week's 168 hours are office hours: callers spread evenly mostly meet "closed"
+    assert even["hung_up"] == pytest.approx(123 / 168, abs=0.001)
+    assert even["reached"] == pytest.approx(45 / 168, abs=0.002)
+    busy = {**office_only, "hotline": {**office_only["hotline"], "traffic": {"office": 0.9}}}
+    weighted = audit_week(tmp_path, busy)["callers"]
+    assert weighted["hung_up"] == pytest.approx(0.1, abs=0.001)
+    assert weighted["reached"] == pytest.approx(0.9, abs=0.002)
+    hourly = [3 if 8 <= h % 24 < 17 and h < 120 else 1 for h in range(168)]
+    by_hour = {**office_only, "hotline": {**office_only["hotline"], "traffic": hourly}}
+    assert audit_week(tmp_path, by_hour)["callers"]["reached"] == pytest.approx(
+        135 / (135 + 123), abs=0.002
+    )
+
+
+def test_an_unknown_wait_is_null_and_never_hot(tmp_path):
+    data = yaml.safe_load(yaml.safe_dump(WEEK_LINE))
+    data["start"] = "main"
+    data["defaults"]["on_fail"] = "care"
+    data["nodes"]["main"] = {"menu": {"prompt": "For an agent, press 0.", "options": {"0": "x"}}}
+    data["nodes"]["x"] = {"queue": {"name": "x"}}
+    report = audit_week(tmp_path, data)
+    assert report["callers"]["reached"] is None and report["callers"]["unknown"] > 0.99
+    assert report["time_to_human"]["queue_s"] is None
+    assert report["temperature"] != "hot"
+    queue = next(q for q in report["queues"] if q["node"] == "x")
+    assert queue["hours"][0]["mean_wait_s"] is None and queue["hours"][0]["p_wait"] is None
