@@ -49,39 +49,42 @@ def fast_queue(
 ) -> QueueResult:
     """The offered-wait method (see the module docstring)."""
     count = len(arrivals)
-    wait = np.zeros(count)
-    answered = np.zeros(count, dtype=bool)
-    start = np.full(count, np.nan)
-    end = np.full(count, np.nan)
+    wait = [0.0] * count
+    answered = [False] * count
+    start = [math.nan] * count
+    end = [math.nan] * count
     free: list[float] = []  # when each staffed agent is next free
     changes = list(staffing)
+    pending = len(changes)
     position = 0  # next staffing change to apply
     staffed = 0
+    inf, isfinite = math.inf, math.isfinite
     heappush, heappop, heapreplace = heapq.heappush, heapq.heappop, heapq.heapreplace
     for i in range(count):
         now = arrivals[i]
-        while True:
-            offered = free[0] if free else math.inf
-            due = max(now, offered)
-            if position < len(changes) and changes[position][0] <= due:
-                at, agents = changes[position]
-                position += 1
-                for _ in range(agents - staffed):
-                    heappush(free, at)
-                for _ in range(staffed - agents):
-                    heappop(free)
-                staffed = agents
-                continue
-            break
-        if math.isfinite(due) and due - now <= patience[i]:
+        due = free[0] if free else inf
+        if due < now:
+            due = now
+        while position < pending and changes[position][0] <= due:
+            at, agents = changes[position]
+            position += 1
+            for _ in range(agents - staffed):
+                heappush(free, at)
+            for _ in range(staffed - agents):
+                heappop(free)
+            staffed = agents
+            due = free[0] if free else inf
+            if due < now:
+                due = now
+        if isfinite(due) and due - now <= patience[i]:
             wait[i] = due - now
             answered[i] = True
             start[i] = due
-            end[i] = due + service[i]
-            heapreplace(free, end[i])
+            end[i] = finish = due + service[i]
+            heapreplace(free, finish)
         else:  # gave up (or, with no agent ever and endless patience, waits without end)
             wait[i] = patience[i]
-    return QueueResult(wait, answered, start, end)
+    return QueueResult(np.array(wait), np.array(answered), np.array(start), np.array(end))
 
 
 class _Agents:
