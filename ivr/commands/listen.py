@@ -46,7 +46,8 @@ def where_it_leads(step: Step, route: list[str]) -> str:
     "--floor",
     type=click.FloatRange(0, 1),
     default=None,
-    help="Confidence below which a word is not accepted (default 0.5).",
+    help="Share of the speech the heard phrase must fill to be accepted (default 0.7; "
+    "see docs/voices.md).",
 )
 def listen(
     wav: str, menu_path: str, node: str, lang: str | None, model: str | None, floor: float | None
