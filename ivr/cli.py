@@ -26,6 +26,7 @@ COMMANDS = {
     "paths": ("paths", "paths"),
     "test": ("test", "test"),
     "crawl": ("crawl", "crawl"),
+    "import": ("import_", "import_"),
     "simulate": ("simulate", "simulate"),
 }
 

@@ -35,7 +35,13 @@ def load_menu(
     """Load a menu file (and the files it reaches into); raise ``MenuLoadError``.
 
     ``root`` is the folder other files must be inside (default: the main file's folder).
+    A file that is not ``.yaml``/``.yml`` is a foreign flow (Twilio Studio, Amazon
+    Connect...): ``ivr.importers`` imports it, and its errors point into that file.
     """
+    if reader is read_yaml and Path(path).suffix.lower() not in (".yaml", ".yml"):
+        from ivr.importers import load_flow  # imported only for a foreign flow
+
+        return load_flow(path, root=root)
     with paused_gc():
         return _MenuLoader(Path(path), Path(root) if root is not None else None, reader).load()
 

@@ -91,7 +91,7 @@ CASES = {
         broken("    hangup: {say", "    hangupp: {say"),
         [
             'm.yaml:22:5: unknown key "hangupp" in node "bye" (did you mean "hangup"?); a node '
-            "has one of: say, menu, input, queue, transfer, record, branch, hangup"
+            "has one of: say, menu, input, queue, transfer, record, branch, decide, hangup"
         ],
     ),
     "two kinds in one node": (

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from ivr.crawl.crawler import CrawledLine
-
-
-def _dump(data: Any, indent: int) -> str:
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    pad = " " * indent
-    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
-
-
-def _comment(text: str, indent: int) -> str:
-    one_line = " ".join(text.split())
-    return f"{' ' * indent}# {one_line}\n"
+from ivr.importers.yamlout import comment as _comment
+from ivr.importers.yamlout import dump as _dump
 
 
 def menu_yaml(line: CrawledLine, name: str | None = None) -> str:

@@ -1,0 +1,89 @@
+"""Importers of foreign IVR flows (Twilio Studio, Amazon Connect...) into our menu model.
+
+Every importer turns one file into an ``ImportedFlow`` (``ivr.importers.flow``): our
+menu document, where each node came from, and a located warning for everything it
+did not understand. ``load_flow`` loads that document with the YAML loader's own
+checks (errors point into the foreign file); ``ImportedFlow.yaml()`` writes it as
+commented YAML (``ivr import``). docs/import.md says what each importer understands.
+
+An importer is a module of this package with ``import_flow(text, name) -> ImportedFlow``,
+listed in ``IMPORTERS``; ``detect.detect_format`` names it from a file's content.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import replace
+from pathlib import Path
+
+from ivr.errors import MenuError, MenuLoadError
+from ivr.importers.detect import FLOW_SUFFIXES, detect_format
+from ivr.importers.flow import ImportedFlow
+from ivr.model import Menu
+from ivr.yamlsource import MAX_FILE_BYTES, _read_regular_file
+
+# format name -> module of this package
+IMPORTERS = {"studio": "studio", "connect": "connect"}
+PLANNED = ("freeswitch", "vxml", "asterisk")  # detected, but no importer yet
+YAML_SUFFIXES = (".yaml", ".yml")
+
+__all__ = ["FLOW_SUFFIXES", "IMPORTERS", "ImportedFlow", "import_file", "is_flow", "load_flow"]
+
+
+def is_flow(path: str | Path) -> bool:
+    """Whether ``path`` is read by an importer rather than as our YAML (by its suffix)."""
+    return Path(path).suffix.lower() not in YAML_SUFFIXES
+
+
+def read_text(path: str | Path, name: str) -> str:
+    """The UTF-8 text of a regular file of at most the menu size limit (located errors)."""
+    raw = _read_regular_file(path, MAX_FILE_BYTES, name)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise MenuLoadError([MenuError(name, line, 1, "file is not valid UTF-8 text")]) from exc
+
+
+def import_text(text: str, name: str, format_name: str = "auto") -> ImportedFlow:
+    """Import a flow from its text; ``format_name`` ``auto`` tells the format from the content."""
+    if format_name == "auto":
+        detected = detect_format(text)
+        if detected is None:
+            raise MenuLoadError(
+                [
+                    MenuError(
+                        name,
+                        1,
+                        1,
+                        "cannot tell what kind of flow this is: expected a menu YAML file, a "
+                        "Twilio Studio flow (JSON with states) or an Amazon Connect flow "
+                        "(JSON with Actions or modules)",
+                    )
+                ]
+            )
+        format_name = detected
+    if format_name not in IMPORTERS:
+        known = ", ".join(IMPORTERS)
+        raise MenuLoadError(
+            [MenuError(name, 1, 1, f"no importer for {format_name} flows yet (there is: {known})")]
+        )
+    module = importlib.import_module(f"ivr.importers.{IMPORTERS[format_name]}")
+    flow: ImportedFlow = module.import_flow(text, name)
+    return flow
+
+
+def import_file(path: str | Path, format_name: str = "auto") -> ImportedFlow:
+    """Import the flow in ``path``; raise ``MenuLoadError`` (``file:line:col``) when it is bad."""
+    return import_text(read_text(path, str(path)), str(path), format_name)
+
+
+def load_flow(
+    path: str | Path, *, root: str | Path | None = None, format_name: str = "auto"
+) -> Menu:
+    """Import ``path`` and load it as a menu: the loader's checks, errors in the foreign file."""
+    from ivr.loader import load_menu  # the loader dispatches here: import it when used
+
+    flow = import_file(path, format_name)
+    menu = load_menu(path, root=root, reader=lambda *_, **__: (flow.document(), flow.marks()))
+    return replace(menu, warnings=tuple(sorted((*menu.warnings, *flow.warnings))))
