@@ -90,7 +90,9 @@ class Estimate:
     high: float | None = None
 
     @classmethod
-    def of(cls, values: Sequence[float]) -> Estimate:
+    def of(cls, values: Sequence[float], upper: float = math.inf) -> Estimate:
+        """The mean of the known ``values`` and its interval, kept within [0, ``upper``]
+        (every figure here is a count, seconds or a share)."""
         known = [v for v in values if v is not None and math.isfinite(v)]
         if not known:
             return cls(None)
@@ -98,7 +100,7 @@ class Estimate:
         if len(known) < 2:
             return cls(mean)
         half = t_95(len(known) - 1) * float(np.std(known, ddof=1)) / math.sqrt(len(known))
-        return cls(mean, mean - half, mean + half)
+        return cls(mean, max(0.0, mean - half), min(upper, mean + half))
 
     def as_dict(self, digits: int = 4) -> dict[str, float | None]:
         """``{"value", "low", "high"}`` rounded (the JSON contract)."""
@@ -136,7 +138,11 @@ def figures_of(reps: Sequence[Replication], members: Sequence[np.ndarray]) -> di
         ):
             for q in QUANTILES:
                 add(f"{label}_p{q}_s", float(np.percentile(data, q)) if data.size else None)
-    return {name: Estimate.of(series) for name, series in values.items()}
+    shares = ("service_level",)
+    return {
+        name: Estimate.of(series, 1.0 if name in shares else math.inf)
+        for name, series in values.items()
+    }
 
 
 def _share(part: float, whole: float) -> float | None:
@@ -150,7 +156,7 @@ def occupancy(reps: Sequence[Replication], interval: int | None) -> Estimate:
         busy = rep.busy_s.sum() if interval is None else rep.busy_s[interval]
         staffed = rep.staffed_s.sum() if interval is None else rep.staffed_s[interval]
         shares.append(busy / staffed if staffed else math.nan)
-    return Estimate.of(shares)
+    return Estimate.of(shares, 1.0)
 
 
 def erlang_beside(

@@ -175,8 +175,11 @@ def _intents(
 
 
 def _agents(node: QueueNode, is_open: dict[str, bool], override: int | None) -> int:
+    """Agents answering ``node`` at a minute: none while its ``hours`` are closed."""
+    if node.hours is not None and not is_open.get(node.hours, False):
+        return 0
     if override is not None:
-        return override if node.hours is None or is_open.get(node.hours, False) else 0
+        return override
     staffed, _calls = staffing_at(node, is_open)
     return int(staffed or 0)
 

@@ -158,3 +158,22 @@ def test_impossible_options_are_refused() -> None:
     assert code == 2 and "rising range" in output
     code, output = simulate(str(SSJ), "--executor", "ftp://nowhere")
     assert code == 1 and 'unknown executor "ftp://nowhere"' in output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "ivr simulate menus/acme-cold.yaml --day 2026-11-23",
+        "ivr simulate tests/audit/simulation/ssj-call-centre.yaml --agents 6..10 --replications 4",
+    ],
+)
+def test_the_examples_in_docs_simulate_are_what_the_command_prints(command: str) -> None:
+    text = (ROOT / "docs" / "simulate.md").read_text(encoding="utf-8")
+    block = text.split(f"$ {command}\n", 1)[1].split("```", 1)[0]
+    args = command.split()[2:]
+    args[0] = str(ROOT / args[0])
+    code, output = simulate(*args)
+    printed = [line.rstrip() for line in output.replace(str(ROOT) + "/", "").splitlines()]
+    shown = [line.rstrip() for line in block.splitlines() if line != "..."]
+    assert code == 0
+    assert [line for line in shown if line not in printed] == []
