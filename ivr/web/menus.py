@@ -3,9 +3,9 @@
 Every route of the app (the voice webhook, the browser phone, its audit pages
 and the menu list) asks the app's one ``MenuCache`` (``menu_cache(app)``).
 
-- A menu is loaded on first use and again only when its file changes
-  (modification time, size or inode; looked at no more than once per
-  ``check_every`` seconds).
+- A menu is loaded on first use and again only when its file, or another file
+  it reaches into (``goto: other.yaml#node``), changes (modification time, size
+  or inode; looked at no more than once per ``check_every`` seconds).
 - A changed file is taken only once it has not changed for ``check_every``
   seconds (an editor that writes in several steps is not caught half way) and
   only when it loads: a version with errors is reported (the log and the menu
@@ -48,12 +48,16 @@ class MenuStatus:
     problems: tuple[str, ...] = ()
 
 
+FileVersion = tuple[int, int, int] | None  # modification time, size, inode (None: missing)
+
+
 @dataclass
 class _Entry:
-    stamp: tuple[int, int, int] | None  # the file version last looked at
+    stamp: tuple[FileVersion, ...] | None  # the files' versions last looked at
     menu: Menu | None  # the last version that loaded
     problems: tuple[str, ...]  # why the file on disk is not the version served
     checked: float  # monotonic time of the last look
+    sources: tuple[str, ...] = ()  # the other files the served version was read from
 
 
 class MenuCache:
@@ -119,14 +123,15 @@ class MenuCache:
             info = readable_menu_file(self.folder, path)
         except OSError as exc:
             return self._keep(name, entry, None, served, (f"{path.name}: {exc}",), now)
-        stamp = (info.st_mtime_ns, info.st_size, info.st_ino)
+        sources = entry.sources if entry else ()
+        versions = [version(info), *map(file_version, sources)]
+        stamp = tuple(versions)
         if entry is not None and entry.stamp == stamp:
             entry.checked = now
             return entry
-        settling = time.time() - info.st_mtime_ns / 1e9 < self.check_every
-        if served is not None and settling:  # still being written: look again later
-            entry = entry or _Entry(None, served, (), now)
-            entry.checked = now
+        newest = max(v[0] for v in versions if v is not None) / 1e9
+        if entry is not None and served is not None and time.time() - newest < self.check_every:
+            entry.checked = now  # still being written: look again later
             return entry
         try:
             menu = load_menu(path)
@@ -135,7 +140,8 @@ class MenuCache:
             return self._keep(name, entry, stamp, served, problems, now)
         except OSError as exc:
             return self._keep(name, entry, stamp, served, (f"{path.name}: {exc}",), now)
-        entry = _Entry(stamp, menu, (), now)
+        sources = source_files(menu)
+        entry = _Entry((version(info), *map(file_version, sources)), menu, (), now, sources)
         self._entries[name] = entry
         return entry
 
@@ -143,7 +149,7 @@ class MenuCache:
         self,
         name: str,
         entry: _Entry | None,
-        stamp: tuple[int, int, int] | None,
+        stamp: tuple[FileVersion, ...] | None,
         served: Menu | None,
         problems: tuple[str, ...],
         now: float,
@@ -152,9 +158,33 @@ class MenuCache:
         if entry is None or entry.problems != problems:
             still = " (callers still get the last version that loaded)" if served else ""
             log.warning("menu %s does not load%s: %s", name, still, "; ".join(problems[:20]))
-        entry = _Entry(stamp, served, problems, now)
+        entry = _Entry(stamp, served, problems, now, entry.sources if entry else ())
         self._entries[name] = entry
         return entry
+
+
+def version(info: os.stat_result) -> FileVersion:
+    """The version of a file as its status tells it."""
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def file_version(path: str) -> FileVersion:
+    """The version of the file at ``path``; None when it cannot be looked at."""
+    try:
+        return version(os.stat(path))
+    except OSError:
+        return None
+
+
+def source_files(menu: Menu) -> tuple[str, ...]:
+    """The files other than the menu's own that its nodes were read from."""
+    own = os.path.abspath(menu.path)
+    found = {
+        node.location.file
+        for node in menu.nodes.values()
+        if node.location is not None and os.path.abspath(node.location.file) != own
+    }
+    return tuple(sorted(found))
 
 
 def readable_menu_file(folder: Path, path: Path) -> os.stat_result:

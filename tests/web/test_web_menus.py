@@ -41,6 +41,22 @@ def test_an_edit_is_served_without_a_restart_and_a_bad_edit_keeps_the_last_good(
     assert "feature-line.yaml:2:1: invalid YAML" in index
 
 
+def test_an_edit_of_another_file_the_menu_reaches_into_is_served(tmp_path):
+    folder = tmp_path / "menus"
+    folder.mkdir()
+    (folder / "main.yaml").write_text(
+        "hotline: {name: Two files, languages: [en], timezone: UTC}\n"
+        "start: hello\nnodes:\n  hello:\n    say: Hello.\n    next: parts.yaml#bye\n"
+    )
+    parts = folder / "parts.yaml"
+    parts.write_text("nodes:\n  bye:\n    hangup: {say: Goodbye.}\n")
+    client = make_app(tmp_path, folder, MENU_CHECK_SECONDS=0).test_client()
+    assert [e.text for e in post(client, "/voice/main")][:2] == ["Hello.", "Goodbye."]
+    parts.write_text("nodes:\n  bye:\n    hangup: {say: See you.}\n")
+    os.utime(parts, ns=(4, 4))
+    assert [e.text for e in post(client, "/voice/main")][:2] == ["Hello.", "See you."]
+
+
 def test_a_menu_that_never_loaded_gets_an_apology(tmp_path):
     client = feature_app(tmp_path, MENU_CHECK_SECONDS=0, DEFAULT_MENU="feature-line").test_client()
     (tmp_path / "menus" / "broken.yaml").write_text("nodes: [not, a, menu")
