@@ -91,10 +91,11 @@ class FlowBuilder:
         self.ids: dict[str, str] = {}  # foreign name -> node id
         self.taken: set[str] = {END}
 
-    def id(self, name: str) -> str:
-        """The node id for the foreign name ``name`` (the same id every time it is asked)."""
+    def id(self, name: str, label: str | None = None) -> str:
+        """The node id for the foreign name ``name`` (the same id every time it is asked);
+        ``label``, when given the first time, is a more readable base for it."""
         if name not in self.ids:
-            base = _NOT_ID.sub("_", name).strip("_") or "node"
+            base = _NOT_ID.sub("_", label or name).strip("_") or "node"
             if not base[0].isalpha():
                 base = f"n_{base}"
             candidate, count = base, 1

@@ -1,0 +1,427 @@
+"""Amazon Connect contact flows: the flow language (``Version`` 2019-10-30), the legacy
+``modules`` export, and the ``DescribeContactFlow`` answer (the flow as a string in
+``ContactFlow.Content``).
+
+Prompts (``MessageParticipant``, ``PlayPrompt``) become says, ``GetParticipantInput``
+with key conditions a menu (an input when it stores the digits), queues
+(``TransferContactToQueue``; a ``QueueAtCapacity`` branch becomes a decision before
+the queue), third-party transfers and disconnects keep their meaning. Code and checks
+the importer cannot evaluate (Lambda, Compare, hours of operation, Lex bots, loops,
+metric checks) are ``decide`` nodes over their branches; ``Update...``/``Set...``
+blocks pass through as one-outcome decisions. ``TransferToFlow`` is a transfer to
+another system (the other flow is not followed). ``$.External...`` and Terraform
+``{{...}}``/``${...}`` references are kept as written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ivr.errors import MenuError, MenuLoadError
+from ivr.importers.flow import FlowBuilder, ImportedFlow
+from ivr.importers.jsontext import Position, parse_json
+
+KEY = re.compile(r"^[0-9*#]{1,4}$")
+SSML_TAG = re.compile(r"<[^>]+>")
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f-]{27}$", re.I)
+ENDS = ("DisconnectParticipant", "EndFlowExecution", "Disconnect", "EndFlowModuleExecution")
+OPAQUE = {
+    "InvokeLambdaFunction": "Lambda",
+    "InvokeExternalResource": "Lambda",
+    "Compare": "compare",
+    "CheckAttribute": "compare",
+    "CheckHoursOfOperation": "hours of operation",
+    "CheckStaffing": "staffing check",
+    "CheckMetricData": "queue metrics",
+    "ConnectParticipantWithLexBot": "Lex bot",
+    "Loop": "loop",
+    "Wait": "wait",
+    "InvokeFlowModule": "flow module",
+    "DistributeByPercentage": "share of calls",
+}
+PASS_PREFIXES = ("Update", "Set", "Start", "Stop", "Resume", "Suspend", "Tag")
+
+
+def import_flow(text: str, name: str) -> ImportedFlow:
+    """The Amazon Connect flow in ``text`` (read from ``name``) as our menu."""
+    data, positions = parse_json(text, name)
+    title = None
+    if isinstance(data, dict) and isinstance(data.get("ContactFlow"), dict):
+        wrapper = data["ContactFlow"]
+        title = wrapper.get("Name")
+        at = positions.get(("ContactFlow", "Content"), (1, 1))
+        content = wrapper.get("Content")
+        if not isinstance(content, str):
+            raise MenuLoadError([MenuError(name, *at, "ContactFlow.Content must be the flow JSON")])
+        try:
+            data = json.loads(content)
+        except json.JSONDecodeError as exc:
+            message = f"invalid JSON in ContactFlow.Content at character {exc.pos}: {exc.msg}"
+            raise MenuLoadError([MenuError(name, *at, message)]) from exc
+        positions = {(): at}  # every action is inside the one string
+    if isinstance(data, dict) and isinstance(data.get("Actions"), list):
+        return _ActionsReader(name, data, positions, title).read()
+    if isinstance(data, dict) and isinstance(data.get("modules"), list):
+        return _ModulesReader(name, data, positions, title).read()
+    raise MenuLoadError(
+        [MenuError(name, 1, 1, 'an Amazon Connect flow has "Actions" (or legacy "modules")')]
+    )
+
+
+class _Reader:
+    """What both Connect layouts share: blocks by id, their positions, the builder."""
+
+    list_key = "Actions"
+    id_key = "Identifier"
+    type_key = "Type"
+
+    def __init__(
+        self,
+        name: str,
+        data: dict[str, Any],
+        positions: dict[tuple[str, ...], Position],
+        title: str | None,
+    ):
+        self.flow = FlowBuilder(name, "connect")
+        self.data = data
+        self.title = title
+        self.blocks: dict[str, dict[str, Any]] = {}
+        self.at: dict[str, Position] = {}
+        fallback = positions.get((), (1, 1))
+        for index, block in enumerate(data[self.list_key]):
+            at = positions.get((self.list_key, str(index)), fallback)
+            block_id = block.get(self.id_key) if isinstance(block, dict) else None
+            if not isinstance(block_id, str) or block_id in self.blocks:
+                self.flow.warn(at, f"a block without a unique {self.id_key} is skipped")
+                continue
+            self.blocks[block_id] = block
+            self.at[block_id] = at
+            kind = str(block.get(self.type_key))
+            self.flow.id(block_id, f"{kind}_{block_id[:8]}" if UUID.match(block_id) else None)
+
+    def goto(self, target: Any, source: str) -> str:
+        """The node id of block ``target``; the end of the call when there is none."""
+        if not target:
+            return self.flow.end()
+        if target not in self.blocks:
+            self.flow.warn(self.at[source], f'a branch goes to "{target}", which is no block')
+            return self.flow.end()
+        return self.flow.id(target)
+
+    def finish(self, start: Any, default_title: str) -> ImportedFlow:
+        """The flow, starting at block ``start``."""
+        if start in self.blocks:
+            start_id = self.flow.id(start)
+        else:
+            self.flow.warn((1, 1), f'the flow starts at "{start}", which is no block')
+            start_id = self.flow.end()
+        hotline = {"name": str(self.title or default_title), "apologies": False}
+        header = ["Amazon Connect says no apologies of its own: the line says only its prompts."]
+        return self.flow.build(start_id, hotline, header)
+
+    def queue_node(self, block_id: str, kind: str) -> str:
+        """The id of the queue behind a capacity check at ``block_id``."""
+        label = f"{kind}_{block_id[:8]}" if UUID.match(block_id) else block_id
+        return self.flow.id(f"{block_id}#queue", f"{label}_queue")
+
+    def decision(self, block_id: str, about: str, outcomes: list[tuple[str, Any]]) -> dict:
+        named: dict[str, str] = {}
+        for label, target in outcomes:
+            named.setdefault(label, self.goto(target, block_id))
+        if not named:
+            named["done"] = self.flow.end()
+        node_id = self.flow.id(block_id)
+        return {"decide": {"about": about, "var": node_id, "outcomes": named}}
+
+
+def _prompt(text: Any, ssml: Any, audio: Any) -> Any:
+    if isinstance(text, str) and text and not text.startswith("$."):
+        return text
+    if isinstance(ssml, str) and ssml and not ssml.startswith("$."):
+        return " ".join(SSML_TAG.sub(" ", ssml).split())
+    reference = next((v for v in (audio, text, ssml) if isinstance(v, str) and v), None)
+    return {"audio": reference} if reference else None
+
+
+def _seconds(value: Any, default: float, low: float, high: float) -> float:
+    try:
+        return min(max(float(value), low), high)
+    except (TypeError, ValueError):
+        return default
+
+
+class _ActionsReader(_Reader):
+    """The flow language: ``Actions`` with ``Transitions`` (NextAction, Conditions, Errors)."""
+
+    def read(self) -> ImportedFlow:
+        feeds: dict[str, str] = {}  # action -> the UpdateContactTargetQueue just before it
+        for block in self.blocks.values():
+            if block.get("Type") == "UpdateContactTargetQueue":
+                queue = (block.get("Parameters") or {}).get("QueueId")
+                nxt = (block.get("Transitions") or {}).get("NextAction")
+                if queue and nxt:
+                    feeds[nxt] = str(queue)
+        for block_id, block in self.blocks.items():
+            self.action(block_id, block, feeds.get(block_id))
+        name = (self.data.get("Metadata") or {}).get("name") or "Amazon Connect flow"
+        return self.finish(self.data.get("StartAction"), name)
+
+    def action(self, block_id: str, block: dict[str, Any], queue: str | None) -> None:
+        kind = str(block.get("Type"))
+        params = block.get("Parameters") or {}
+        moves = block.get("Transitions") or {}
+        nxt = moves.get("NextAction")
+        errors = [(str(e.get("ErrorType")), e.get("NextAction")) for e in moves.get("Errors") or []]
+        conditions = [
+            (
+                " ".join(
+                    [
+                        str((c.get("Condition") or {}).get("Operator", "")),
+                        *map(str, (c.get("Condition") or {}).get("Operands") or []),
+                    ]
+                ).strip(),
+                (c.get("Condition") or {}).get("Operands") or [],
+                c.get("NextAction"),
+            )
+            for c in moves.get("Conditions") or []
+        ]
+        at = self.at[block_id]
+        note = f"Connect action {block_id} ({kind})"
+        prompt = _prompt(
+            params.get("Text"), params.get("SSML"), params.get("PromptId") or params.get("Media")
+        )
+        spec: dict[str, Any]
+        if kind == "MessageParticipant":
+            spec = {"say": prompt or "", "next": self.goto(nxt, block_id)}
+        elif kind == "GetParticipantInput":
+            spec = self.input(block_id, params, prompt, nxt, errors, conditions)
+        elif kind in ENDS:
+            spec = {"hangup": {}}
+        elif kind == "TransferContactToQueue":
+            queue_node = {"queue": {"name": queue or "the flow's working queue"}}
+            full = [target for error, target in errors if error == "QueueAtCapacity"]
+            if full:
+                self.queue_node(block_id, kind)
+                queue_id = self.flow.add(f"{block_id}#queue", queue_node, at, note)
+                spec = {
+                    "decide": {
+                        "about": "the queue is at capacity",
+                        "var": self.flow.id(block_id),
+                        "outcomes": {
+                            "queue has room": queue_id,
+                            "QueueAtCapacity": self.goto(full[0], block_id),
+                        },
+                    }
+                }
+            else:
+                spec = queue_node
+        elif kind == "TransferParticipantToThirdParty":
+            spec = {
+                "transfer": {
+                    "to": str(params.get("ThirdPartyPhoneNumber") or "a third party"),
+                    "human": True,
+                    "ring": _seconds(params.get("ThirdPartyConnectionTimeLimitSeconds"), 0, 0, 600),
+                }
+            }
+        elif kind == "TransferToFlow":
+            flow_id = str(params.get("ContactFlowId") or "another flow")
+            self.flow.warn(
+                at,
+                f"TransferToFlow {flow_id} is not followed: kept as a transfer to another system",
+            )
+            spec = {"transfer": {"to": f"flow {flow_id}", "human": False}}
+            failed = next((target for _, target in errors if target), nxt)
+            if failed:  # the flow goes on here only when the transfer fails
+                spec["transfer"]["on_no_answer"] = self.goto(failed, block_id)
+        elif kind in OPAQUE or kind.startswith(PASS_PREFIXES):
+            about = f"{OPAQUE.get(kind, kind)} {_detail(params)}".strip()
+            outcomes = [(label, target) for label, _, target in conditions]
+            outcomes += (
+                [("next", nxt)]
+                if kind.startswith(PASS_PREFIXES)
+                else [("success", nxt)]
+                if nxt
+                else []
+            )
+            outcomes += errors
+            spec = self.decision(block_id, about, outcomes)
+        else:
+            self.flow.warn(
+                at, f'action type "{kind}" is not understood: kept as a decision over its branches'
+            )
+            outcomes = (
+                [(label, target) for label, _, target in conditions] + [("next", nxt)] + errors
+            )
+            spec = self.decision(block_id, f"Connect {kind}", [(k, t) for k, t in outcomes if t])
+        self.flow.add(block_id, spec, at, note)
+
+    def input(
+        self, block_id: str, params: dict, prompt: Any, nxt: Any, errors: list, conditions: list
+    ) -> dict:
+        by_error = dict(errors)
+        fallback = by_error.get("NoMatchingError")
+        settings: dict[str, Any] = {
+            "prompt": prompt or "",
+            "timeout": _seconds(params.get("InputTimeLimitSeconds"), 5, 1, 60),
+            "retries": 0,
+            "on_timeout": self.goto(by_error.get("InputTimeLimitExceeded") or fallback, block_id),
+        }
+        if str(params.get("StoreInput")).lower() == "true":
+            validation = (params.get("InputValidation") or {}).get("CustomValidation") or {}
+            maximum = int(_seconds(validation.get("MaximumLength"), 20, 1, 128))
+            return {
+                "input": {
+                    **settings,
+                    "var": self.flow.id(block_id),
+                    "digits": {"min": 1, "max": maximum},
+                    "on_invalid": self.goto(fallback, block_id),
+                    "next": self.goto(nxt, block_id),
+                }
+            }
+        options: dict[str, str] = {}
+        for label, operands, target in conditions:
+            for operand in operands:
+                if KEY.match(str(operand)):
+                    options.setdefault(str(operand), self.goto(target, block_id))
+                else:
+                    self.flow.warn(
+                        self.at[block_id],
+                        f'the condition "{label}" is not a key: its branch is not kept',
+                    )
+        settings["on_invalid"] = self.goto(
+            by_error.get("NoMatchingCondition") or fallback, block_id
+        )
+        if not options:
+            self.flow.warn(self.at[block_id], "an input with no key conditions: kept as an input")
+            return {
+                "input": {
+                    **settings,
+                    "var": self.flow.id(block_id),
+                    "next": self.goto(nxt, block_id),
+                }
+            }
+        return {"menu": {**settings, "options": options, "input": "dtmf"}}
+
+
+def _detail(params: dict[str, Any]) -> str:
+    for key in (
+        "LambdaFunctionARN",
+        "ComparisonValue",
+        "HoursOfOperationId",
+        "LexV2Bot",
+        "LexBot",
+        "FlowModuleId",
+        "QueueId",
+        "LoopCount",
+    ):
+        if params.get(key):
+            value = params[key]
+            return json.dumps(value) if isinstance(value, dict) else str(value)
+    return ""
+
+
+class _ModulesReader(_Reader):
+    """The legacy export: ``modules`` with ``branches`` and ``parameters``."""
+
+    list_key = "modules"
+    id_key = "id"
+    type_key = "type"
+
+    def read(self) -> ImportedFlow:
+        for block_id, block in self.blocks.items():
+            self.module(block_id, block)
+        name = (self.data.get("metadata") or {}).get("name") or "Amazon Connect flow"
+        return self.finish(self.data.get("start"), name)
+
+    def module(self, block_id: str, block: dict[str, Any]) -> None:
+        kind = str(block.get("type"))
+        params = {
+            str(p.get("name")): p for p in block.get("parameters") or [] if isinstance(p, dict)
+        }
+        branches = [b for b in block.get("branches") or [] if isinstance(b, dict)]
+        by_condition = {str(b.get("condition")): b.get("transition") for b in branches}
+        text = (params.get("Text") or {}).get("value")
+        audio = (params.get("AudioPrompt") or {}).get("resourceName") or (
+            params.get("AudioPrompt") or {}
+        ).get("value")
+        prompt = _prompt(text, None, audio)
+        at = self.at[block_id]
+        note = f"Connect block {block_id} ({kind})"
+        spec: dict[str, Any]
+        if kind == "PlayPrompt":
+            spec = {"say": prompt or "", "next": self.goto(by_condition.get("Success"), block_id)}
+        elif kind in ENDS:
+            spec = {"hangup": {}}
+        elif kind in ("GetUserInput", "StoreUserInput"):
+            settings: dict[str, Any] = {
+                "prompt": prompt or "",
+                "timeout": _seconds((params.get("Timeout") or {}).get("value"), 5, 1, 60),
+                "retries": 0,
+                "on_timeout": self.goto(
+                    by_condition.get("Timeout") or by_condition.get("Error"), block_id
+                ),
+                "on_invalid": self.goto(
+                    by_condition.get("NoMatch") or by_condition.get("Error"), block_id
+                ),
+            }
+            options = {
+                str(b.get("conditionValue")): self.goto(b.get("transition"), block_id)
+                for b in branches
+                if b.get("condition") == "Evaluate" and KEY.match(str(b.get("conditionValue")))
+            }
+            if kind == "GetUserInput" and options:
+                spec = {"menu": {**settings, "options": options, "input": "dtmf"}}
+            else:
+                maximum = int(_seconds((params.get("MaxDigits") or {}).get("value"), 20, 1, 128))
+                spec = {
+                    "input": {
+                        **settings,
+                        "var": self.flow.id(block_id),
+                        "digits": {"min": 1, "max": maximum},
+                        "next": self.goto(by_condition.get("Success"), block_id),
+                    }
+                }
+        elif kind == "Transfer" and block.get("target") == "Queue":
+            spec = {"queue": {"name": "the flow's working queue"}}
+            if by_condition.get("AtCapacity"):
+                self.queue_node(block_id, kind)
+                queue_id = self.flow.add(f"{block_id}#queue", spec, at, note)
+                spec = {
+                    "decide": {
+                        "about": "the queue is at capacity",
+                        "var": self.flow.id(block_id),
+                        "outcomes": {
+                            "queue has room": queue_id,
+                            "AtCapacity": self.goto(by_condition["AtCapacity"], block_id),
+                        },
+                    }
+                }
+        else:
+            known = kind.startswith(PASS_PREFIXES) or kind in OPAQUE
+            if not known:
+                self.flow.warn(
+                    at,
+                    f'block type "{kind}" is not understood: kept as a decision over its branches',
+                )
+            about = OPAQUE.get(kind, kind)
+            if block.get("target") and block["target"] != about:
+                about += f" ({block['target']})"
+            outcomes = [
+                (
+                    " ".join(
+                        str(v)
+                        for v in (
+                            b.get("condition"),
+                            b.get("conditionType"),
+                            b.get("conditionValue"),
+                        )
+                        if v
+                    ),
+                    b.get("transition"),
+                )
+                for b in branches
+            ]
+            spec = self.decision(block_id, about, outcomes)
+        self.flow.add(block_id, spec, at, note)

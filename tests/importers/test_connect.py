@@ -1,0 +1,247 @@
+"""Amazon Connect flows imported as menus: real flows (tests/fixtures/imports/README.md) and a
+hand-written one for a keypad menu and a queue at capacity."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from audit.run import audit_menu
+from ivr.cli import main
+from ivr.engine import Call
+from ivr.errors import MenuLoadError
+from ivr.graph import build_graph
+from ivr.loader import check_menu, load_menu
+from ivr.model import DecideNode, InputNode, MenuNode, QueueNode, SayNode, TransferNode
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
+FEEDBACK = FIXTURES / "connect-ivr-feedback-flow.json"
+MAIN = FIXTURES / "connect-RulesEngineMain.json"
+DISCONNECT = FIXTURES / "connect-RulesEngineDisconnect.json"
+DTMF_MENU = FIXTURES / "connect-RulesEngineDTMFMenu.json"
+
+
+def action(identifier: str, kind: str, parameters: dict, transitions: dict) -> dict:
+    return {
+        "Identifier": identifier,
+        "Type": kind,
+        "Parameters": parameters,
+        "Transitions": transitions,
+    }
+
+
+def key(target: str, *operands: str) -> dict:
+    return {"NextAction": target, "Condition": {"Operator": "Equals", "Operands": list(operands)}}
+
+
+# A small care line written for these tests (the flow language's own layout).
+CARE_LINE = {
+    "Version": "2019-10-30",
+    "StartAction": "hours",
+    "Metadata": {"name": "Care line"},
+    "Actions": [
+        action(
+            "hours",
+            "CheckHoursOfOperation",
+            {"HoursOfOperationId": "office"},
+            {
+                "NextAction": "closed",
+                "Conditions": [key("main", "True"), key("closed", "False")],
+                "Errors": [{"NextAction": "closed", "ErrorType": "NoMatchingError"}],
+            },
+        ),
+        action(
+            "main",
+            "GetParticipantInput",
+            {"Text": "For billing, press 1. For an agent, press 0.", "InputTimeLimitSeconds": "6"},
+            {
+                "NextAction": "closed",
+                "Conditions": [key("billing_queue", "1"), key("set_agent_queue", "0")],
+                "Errors": [
+                    {"NextAction": "main", "ErrorType": "InputTimeLimitExceeded"},
+                    {"NextAction": "set_agent_queue", "ErrorType": "NoMatchingCondition"},
+                    {"NextAction": "closed", "ErrorType": "NoMatchingError"},
+                ],
+            },
+        ),
+        action(
+            "set_agent_queue",
+            "UpdateContactTargetQueue",
+            {"QueueId": "arn:queue/agents"},
+            {
+                "NextAction": "to_queue",
+                "Errors": [{"NextAction": "closed", "ErrorType": "NoMatchingError"}],
+            },
+        ),
+        action(
+            "to_queue",
+            "TransferContactToQueue",
+            {},
+            {
+                "NextAction": "closed",
+                "Errors": [
+                    {"NextAction": "full", "ErrorType": "QueueAtCapacity"},
+                    {"NextAction": "closed", "ErrorType": "NoMatchingError"},
+                ],
+            },
+        ),
+        action(
+            "billing_queue",
+            "TransferParticipantToThirdParty",
+            {"ThirdPartyPhoneNumber": "+15555550100", "ThirdPartyConnectionTimeLimitSeconds": "30"},
+            {"NextAction": "closed"},
+        ),
+        action(
+            "full",
+            "MessageParticipant",
+            {"Text": "All agents are busy. Goodbye."},
+            {"NextAction": "bye"},
+        ),
+        action(
+            "closed",
+            "MessageParticipant",
+            {"SSML": "<speak>We are <b>closed</b>.</speak>"},
+            {"NextAction": "bye"},
+        ),
+        action("bye", "DisconnectParticipant", {}, {}),
+        action("odd", "LaunchRocket", {}, {"NextAction": "bye"}),
+    ],
+}
+
+
+@pytest.fixture
+def care_line(tmp_path: Path) -> Path:
+    path = tmp_path / "care.json"
+    path.write_text(json.dumps(CARE_LINE, indent=2), encoding="utf-8")
+    return path
+
+
+# -- real flows ------------------------------------------------------------------------------
+
+
+def test_feedback_flow_legacy_modules_read_as_a_survey_with_no_person() -> None:
+    menu = load_menu(FEEDBACK)
+    assert menu.hotline.name == "ivr-feedback-flow"
+    rating = menu.nodes["StoreUserInput_1a61c6ff"]
+    assert isinstance(rating, InputNode)
+    assert (rating.max_digits, rating.next) == (1, "SetAttributes_fff65e31")
+    assert "five star rating" in rating.prompt.text("en")
+    lambdas = [n for n in menu.nodes.values() if isinstance(n, DecideNode) and "Lambda" in n.about]
+    assert len(lambdas) == 2
+    assert menu.humans() == []
+    beep = menu.nodes["PlayPrompt_7bf6664f"]
+    assert isinstance(beep, SayNode) and beep.prompt.audio == "Beep.wav"
+
+
+def test_feedback_flow_audit_says_no_caller_reaches_a_person() -> None:
+    report = audit_menu(load_menu(FEEDBACK))
+    codes = {f.code for f in report.findings}
+    assert "IVR102" in codes and report.temperature == "frozen"
+    located = next(f for f in report.findings if f.code == "IVR108")
+    assert located.node == "StoreUserInput_1a61c6ff"
+
+
+def test_rules_engine_main_is_a_lambda_then_a_transfer_to_another_flow() -> None:
+    menu, problems = check_menu(MAIN)
+    assert menu is not None
+    start = menu.nodes[menu.start]
+    assert isinstance(start, DecideNode) and start.about.startswith("Lambda")
+    transfer = menu.nodes["TransferToFlow_e74f53e8"]
+    assert isinstance(transfer, TransferNode) and not transfer.human
+    assert transfer.to == "flow $.External.CurrentRule_nextFlowArn"
+    assert any(
+        p.line == 69
+        and "TransferToFlow $.External.CurrentRule_nextFlowArn is not followed" in p.message
+        for p in problems
+    )
+
+
+def test_rules_engine_disconnect_reaches_its_queue_unless_it_is_full() -> None:
+    menu = load_menu(DISCONNECT)
+    assert [n.id for n in menu.humans()] == ["TransferContactToQueue_616f94d7_queue"]
+    capacity = menu.nodes["TransferContactToQueue_616f94d7"]
+    assert isinstance(capacity, DecideNode)
+    assert [o.name for o in capacity.outcomes] == ["queue has room", "QueueAtCapacity"]
+    report = audit_menu(menu)
+    assert [r.node for r in report.metrics.humans] == ["TransferContactToQueue_616f94d7_queue"]
+
+
+def test_rules_engine_dtmf_menu_validates_and_can_be_called() -> None:
+    result = CliRunner().invoke(main, ["validate", str(DTMF_MENU)])
+    assert result.exit_code == 0, result.output
+    assert f"{DTMF_MENU}: ok, 20 nodes" in result.output
+    called = CliRunner().invoke(main, ["call", str(DTMF_MENU), "--press", "1"])
+    assert called.exit_code == 0, called.output
+    assert "Call ended" in called.output
+
+
+def test_describe_contact_flow_wrapper_is_read(tmp_path: Path) -> None:
+    wrapped = {"ContactFlow": {"Name": "Main line", "Content": DISCONNECT.read_text()}}
+    path = tmp_path / "described.json"
+    path.write_text(json.dumps(wrapped, indent=2))
+    menu = load_menu(path)
+    assert menu.hotline.name == "Main line"
+    assert sorted(menu.nodes) == sorted(load_menu(DISCONNECT).nodes)
+    assert {node.location.line for node in menu.nodes.values()} == {4}  # the Content line
+
+
+# -- the care line ---------------------------------------------------------------------------
+
+
+def test_keys_become_a_menu_and_the_target_queue_names_the_queue(care_line: Path) -> None:
+    menu = load_menu(care_line)
+    main_menu = menu.nodes["main"]
+    assert isinstance(main_menu, MenuNode)
+    assert {o.key: o.goto for o in main_menu.options} == {
+        "1": "billing_queue",
+        "0": "set_agent_queue",
+    }
+    assert (main_menu.on_timeout, main_menu.on_invalid, main_menu.timeout) == (
+        "main",
+        "set_agent_queue",
+        6,
+    )
+    queue = menu.nodes["to_queue_queue"]
+    assert isinstance(queue, QueueNode) and queue.name == "arn:queue/agents"
+    assert menu.nodes["closed"].prompt.text("en") == "We are closed ."  # SSML tags dropped
+
+
+def test_unknown_action_is_a_located_warning_and_a_decision(care_line: Path) -> None:
+    menu, problems = check_menu(care_line)
+    assert menu is not None and isinstance(menu.nodes["odd"], DecideNode)
+    assert any('action type "LaunchRocket" is not understood' in p.message for p in problems)
+
+
+def test_calls_follow_the_hours_check_and_the_capacity_check(care_line: Path) -> None:
+    menu = load_menu(care_line)
+    call = Call(menu)
+    call.start()
+    call.press("0")
+    assert call.outcome is not None and call.outcome.node == "to_queue_queue"
+    full = Call(menu, variables={"to_queue": "QueueAtCapacity"})
+    full.start()
+    full.press("0")
+    assert full.outcome is not None and full.outcome.kind == "hangup"
+    assert any("All agents are busy" in line.text for line in full.transcript)
+    closed = Call(menu, variables={"hours": "Equals False"})
+    closed.start()
+    assert any("closed" in line.text for line in closed.transcript)
+
+
+def test_round_trip_through_yaml_gives_the_same_graph(care_line: Path, tmp_path: Path) -> None:
+    out = tmp_path / "care.yaml"
+    assert CliRunner().invoke(main, ["import", str(care_line), "-o", str(out)]).exit_code == 0
+    imported, written = build_graph(load_menu(care_line)), build_graph(load_menu(out))
+    assert sorted(imported.nodes) == sorted(written.nodes)
+    assert sorted(imported.edges(data="ways")) == sorted(written.edges(data="ways"))
+
+
+def test_malformed_connect_json_is_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{"Version": "2019-10-30",\n "StartAction": "a",\n "Actions": [,]}')
+    with pytest.raises(MenuLoadError) as caught:
+        load_menu(path)
+    assert str(caught.value.errors[0]) == f"{path}:3:14: invalid JSON: Expecting value"
