@@ -30,7 +30,7 @@ from pathlib import Path
 
 SUFFIX = ".jsonl"
 SEGMENT_BYTES = 4 * 1024 * 1024  # a process starts a new segment past this size
-READ_BYTES = 256 * 1024  # read at most this much of a segment at once
+READ_BYTES = 1024 * 1024  # read at most this much of a segment at once
 DEAD_LETTER = "dead-letter.jsonl"
 log = logging.getLogger(__name__)
 

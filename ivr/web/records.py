@@ -62,6 +62,7 @@ from sqlalchemy.pool import StaticPool
 from ivr.web.journal import Journal, Segment
 
 FIELD_LIMIT = 200
+PATH_LIMIT = 200  # nodes kept of one request's path: a journal line stays far below READ_BYTES
 BATCH = 500
 IDLE_SECONDS = 5.0  # the writer looks for orphaned journal segments this often
 RETRY_SECONDS = (0.1, 0.2, 0.5, 1.0, 2.0)  # waits after consecutive database faults
@@ -137,7 +138,7 @@ def clean(value: str | None, limit: int) -> str | None:
 
 def row_of(item: Event) -> dict:
     """The database row of ``item``, with a fresh event id."""
-    path = [clean(node, FIELD_LIMIT) for node in item.path]
+    path = [clean(node, FIELD_LIMIT) for node in item.path[:PATH_LIMIT]]
     return {
         "event_id": uuid.uuid4().hex,
         "call_sid": clean(item.call_sid, 64),
