@@ -167,7 +167,11 @@ class _Expander:
             if key_node.tag == MERGE_TAG:  # "<<: *base": merge, then read the mapping again
                 written = sum(1 for key, _ in node.value if key.tag != MERGE_TAG)
                 self.loader.flatten_mapping(node)
-                return self._mapping(node, path, len(node.value) - written)
+                merged = len(node.value) - written
+                self.repeated += merged  # merged pairs repeat values written elsewhere
+                if self.repeated > MAX_REPEATED:
+                    raise _TooBig(node)
+                return self._mapping(node, path, merged)
             if key_node.__class__ is not yaml.ScalarNode:
                 line, col = _pos(key_node.start_mark)
                 self.errors.append(

@@ -96,3 +96,19 @@ def test_paused_gc_restores_the_collector() -> None:
             assert not gc.isenabled()
         assert not gc.isenabled()  # the inner pause does not switch it back on early
     assert gc.isenabled()
+
+
+def test_a_chain_of_merge_keys_is_refused_before_it_grows() -> None:
+    # each mapping merges the previous one: n levels hold n * n / 2 pairs in all
+    rows = ["a0: &a0 {k0: 0}"]
+    rows += [f"a{i}: &a{i} {{<<: *a{i - 1}, k{i}: {i}}}" for i in range(1, 3000)]
+    found = messages("\n".join(rows) + "\n")
+    assert len(found) == 1
+    assert found[0].endswith(
+        "document repeats more than 200,000 values through aliases (an alias bomb?); refused"
+    )
+
+
+def test_merge_keys_still_work() -> None:
+    data, _ = parse_yaml("base: &b {x: 1, y: 2}\nuse: {<<: *b, y: 3, z: 4}\n", "t.yaml")
+    assert data["use"] == {"x": 1, "y": 3, "z": 4}
