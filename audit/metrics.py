@@ -230,6 +230,7 @@ class _Durations:
         self.static: tuple[list[tuple[State, State, dict]], list[State]] | None = None
         self.scheduled: list[str] = []  # branch and queue nodes, timed per pattern
         self.languages: list[str] = []
+        self.timed: nx.DiGraph = nx.DiGraph()  # the shared timing graph (see timing_graph)
 
     def text(self, node: Node, lang: str, attribute: str = "prompt") -> str:
         prompt = getattr(node, attribute, None)
@@ -380,19 +381,22 @@ def _clock(minute: int) -> str:
 
 def timing_graph(
     menu: Menu, graph: nx.DiGraph, durations: _Durations, is_open: dict[str, bool]
-) -> tuple[nx.DiGraph, list[State]]:
-    """The graph of (node, language) states with seconds on its edges, and the humans.
+) -> tuple[nx.DiGraph, list[State], list[tuple[State, State]]]:
+    """The graph of (node, language) states with seconds on its edges, the humans, and
+    the edges of this pattern's branches and queues.
 
     Edge attributes: ``first`` and ``expert`` (seconds), ``key`` (what the
     first-time caller presses or does). Several ways between the same two
     states keep the quickest for each caller. The ways out of nodes that no
-    schedule changes (all but branches and queues) are worked out for the
-    first pattern and shared by the others.
+    schedule changes (all but branches and queues) are built once into a graph
+    shared by every pattern; each pattern adds its own branch and queue edges,
+    which the caller removes (``_figures``) once the pattern is done.
     """
     if durations.static is None:
         durations.static = _static_ways(graph, durations, _languages(menu))
-    static_edges, static_humans = durations.static
-    humans = list(static_humans)
+        durations.timed.add_nodes_from(durations.static[1])
+        durations.timed.add_edges_from(durations.static[0])
+    humans = list(durations.static[1])
     edges: dict[tuple[State, State], list] = {}
     for source in durations.scheduled:
         node = menu.nodes[source]
@@ -402,13 +406,12 @@ def timing_graph(
                 continue
             for seconds, label, target in _steps(graph, durations, source, node, lang, is_open):
                 _add_way(edges, seconds, label, (source, lang), target)
-    timed: nx.DiGraph = nx.DiGraph()
+    timed = durations.timed
     timed.add_nodes_from(humans)
-    timed.add_edges_from(static_edges)
     timed.add_edges_from(
         (a, b, {"first": f, "expert": e, "key": k}) for (a, b), (f, e, k) in edges.items()
     )
-    return timed, humans
+    return timed, humans, list(edges)
 
 
 def _languages(menu: Menu) -> list[str]:
@@ -555,7 +558,21 @@ def _label(node: Node, way: dict) -> str | None:
 def _figures(
     menu: Menu, graph: nx.DiGraph, durations: _Durations, is_open: dict[str, bool]
 ) -> Figures:
-    timed, humans = timing_graph(menu, graph, durations, is_open)
+    timed, humans, scheduled = timing_graph(menu, graph, durations, is_open)
+    try:
+        return _pattern_figures(menu, graph, durations, is_open, timed, humans)
+    finally:
+        timed.remove_edges_from(scheduled)
+
+
+def _pattern_figures(
+    menu: Menu,
+    graph: nx.DiGraph,
+    durations: _Durations,
+    is_open: dict[str, bool],
+    timed: nx.DiGraph,
+    humans: list[State],
+) -> Figures:
     source = (menu.start, menu.hotline.default_language)
     timed.add_node(source)
     found = nx.single_source_dijkstra(timed, source, weight="first")
