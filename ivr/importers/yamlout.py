@@ -11,10 +11,13 @@ from typing import Any
 
 import yaml
 
+# libyaml's emitter when PyYAML was built with it (several times faster); the same safe output
+SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 
 def dump(data: Any, indent: int) -> str:
     """``data`` as block YAML, every line indented by ``indent`` spaces."""
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    text = yaml.dump(data, Dumper=SafeDumper, sort_keys=False, allow_unicode=True, width=100)
     pad = " " * indent
     return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
 
