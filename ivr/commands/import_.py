@@ -27,7 +27,14 @@ from ivr.importers import IMPORTERS, import_file
     type=click.Path(dir_okay=False, writable=True),
     help="Write the YAML here (one FILE only); default: print it.",
 )
-def import_(files: tuple[str, ...], format_name: str, output: str | None) -> None:
+@click.option(
+    "--phrases",
+    type=click.Path(exists=True, dir_okay=False),
+    help="FreeSWITCH: a phrase file whose macros (phrase:NAME) the menus' prompts use.",
+)
+def import_(
+    files: tuple[str, ...], format_name: str, output: str | None, phrases: str | None
+) -> None:
     """Import foreign IVR flows as commented menu YAML.
 
     Each node's comment names the file, line and widget, action or state it came
@@ -40,7 +47,7 @@ def import_(files: tuple[str, ...], format_name: str, output: str | None) -> Non
     failed = False
     for path in files:
         try:
-            flow = import_file(path, format_name)
+            flow = import_file(path, format_name, phrases=phrases)
         except MenuLoadError as exc:
             for error in exc.errors:
                 echo(str(error), err=True)

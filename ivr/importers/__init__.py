@@ -13,6 +13,7 @@ listed in ``IMPORTERS``; ``detect.detect_format`` names it from a file's content
 from __future__ import annotations
 
 import importlib
+import inspect
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,8 +24,8 @@ from ivr.model import Menu
 from ivr.yamlsource import MAX_FILE_BYTES, _read_regular_file
 
 # format name -> module of this package
-IMPORTERS = {"studio": "studio", "connect": "connect"}
-PLANNED = ("freeswitch", "vxml", "asterisk")  # detected, but no importer yet
+IMPORTERS = {"studio": "studio", "connect": "connect", "freeswitch": "freeswitch"}
+PLANNED = ("vxml", "asterisk")  # detected, but no importer yet
 YAML_SUFFIXES = (".yaml", ".yml")
 
 __all__ = ["FLOW_SUFFIXES", "IMPORTERS", "ImportedFlow", "import_file", "is_flow", "load_flow"]
@@ -45,8 +46,11 @@ def read_text(path: str | Path, name: str) -> str:
         raise MenuLoadError([MenuError(name, line, 1, "file is not valid UTF-8 text")]) from exc
 
 
-def import_text(text: str, name: str, format_name: str = "auto") -> ImportedFlow:
-    """Import a flow from its text; ``format_name`` ``auto`` tells the format from the content."""
+def import_text(
+    text: str, name: str, format_name: str = "auto", **options: str | None
+) -> ImportedFlow:
+    """Import a flow from its text; ``format_name`` ``auto`` tells the format from the content;
+    ``options`` go to the importer when given (``phrases=`` for FreeSWITCH)."""
     if format_name == "auto":
         detected = detect_format(text)
         if detected is None:
@@ -69,13 +73,19 @@ def import_text(text: str, name: str, format_name: str = "auto") -> ImportedFlow
             [MenuError(name, 1, 1, f"no importer for {format_name} flows yet (there is: {known})")]
         )
     module = importlib.import_module(f"ivr.importers.{IMPORTERS[format_name]}")
-    flow: ImportedFlow = module.import_flow(text, name)
+    given = {key: value for key, value in options.items() if value is not None}
+    accepted = inspect.signature(module.import_flow).parameters
+    for option in given.keys() - accepted.keys():
+        raise MenuLoadError(
+            [MenuError(name, 1, 1, f"{option} does not apply to {format_name} flows")]
+        )
+    flow: ImportedFlow = module.import_flow(text, name, **given)
     return flow
 
 
-def import_file(path: str | Path, format_name: str = "auto") -> ImportedFlow:
+def import_file(path: str | Path, format_name: str = "auto", **options: str | None) -> ImportedFlow:
     """Import the flow in ``path``; raise ``MenuLoadError`` (``file:line:col``) when it is bad."""
-    return import_text(read_text(path, str(path)), str(path), format_name)
+    return import_text(read_text(path, str(path)), str(path), format_name, **options)
 
 
 def load_flow(
