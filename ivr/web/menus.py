@@ -28,8 +28,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from ivr.discovery import MENU_SUFFIXES
+from ivr.discovery import MENU_SUFFIXES, is_flow
 from ivr.errors import MenuLoadError
+from ivr.importers.detect import FLOW_SUFFIXES
 from ivr.loader import load_menu
 from ivr.model import Menu
 from ivr.yamlsource import MAX_FILE_BYTES
@@ -71,16 +72,20 @@ class MenuCache:
         self._locks_lock = threading.Lock()
 
     def names(self) -> list[str]:
-        """Names of the menu files in the folder, sorted (without opening any of them)."""
+        """Names of the menu files in the folder, sorted (YAML menus without opening any of
+        them; imported flows, ``.json`` and the like, when their content is a flow)."""
         try:
             entries = list(os.scandir(self.folder))
         except OSError:
             return []
         return sorted(
-            stem
-            for entry in entries
-            for stem, suffix in [os.path.splitext(entry.name)]
-            if suffix in MENU_SUFFIXES and NAME_PATTERN.match(stem)
+            {
+                stem
+                for entry in entries
+                for stem, suffix in [os.path.splitext(entry.name)]
+                if NAME_PATTERN.match(stem)
+                and (suffix in MENU_SUFFIXES or self._is_flow(Path(entry.path)))
+            }
         )
 
     def get(self, name: str) -> Menu | None:
@@ -114,7 +119,16 @@ class MenuCache:
             path = self.folder / f"{name}{suffix}"
             if os.path.lexists(path):
                 return path
+        for suffix in FLOW_SUFFIXES:  # a flow of another platform (ivr.importers)
+            path = self.folder / f"{name}{suffix}"
+            if self._is_flow(path):
+                return path
         return None
+
+    def _is_flow(self, path: Path) -> bool:
+        """Whether ``path`` is a foreign flow inside the folder (never read through a link
+        that leads out of it)."""
+        return path.resolve().is_relative_to(self.folder.resolve()) and is_flow(path)
 
     def _refresh(self, name: str, path: Path, entry: _Entry | None) -> _Entry:
         now = time.monotonic()
