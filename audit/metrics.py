@@ -50,6 +50,7 @@ from ivr.model import (
     TransferNode,
 )
 from ivr.phrases import line_phrase
+from ivr.prompt_audio import recording_seconds
 from ivr.queueing import Hold
 from ivr.timing import KEYPRESS, REACTION, CachedTimer, EstimatedTimer, PromptTimer
 from ivr.yamlsource import paused_gc
@@ -227,6 +228,7 @@ class _Durations:
         self.timer = timer if isinstance(timer, CachedTimer) else CachedTimer(timer)
         self.reaction = reaction
         self.steps: dict[State, list] = {}  # ways out of nodes that no schedule changes
+        self.recordings: dict[str, float] = {}  # seconds of recorded prompts without text
         self.static: tuple[list[tuple[State, State, dict]], list[State]] | None = None
         self.scheduled: list[str] = []  # branch and queue nodes, timed per pattern
         self.languages: list[str] = []
@@ -240,7 +242,17 @@ class _Durations:
         return self.timer.seconds(text, lang) if text else 0.0
 
     def prompt(self, node: Node, lang: str) -> float:
-        return self.seconds(self.text(node, lang), lang)
+        text = self.text(node, lang)
+        return self.seconds(text, lang) if text else self.recorded(node)
+
+    def recorded(self, node: Node) -> float:
+        """Seconds of ``node``'s recording without text: the file's length (0 when unknown)."""
+        prompt = getattr(node, "prompt", None)
+        if not prompt or not prompt.audio:
+            return 0.0
+        if prompt.audio not in self.recordings:
+            self.recordings[prompt.audio] = recording_seconds(self.menu, prompt.audio) or 0.0
+        return self.recordings[prompt.audio]
 
     def system(self, name: str, lang: str, **values: object) -> float:
         apologies = self.menu.hotline.apologies
@@ -471,7 +483,7 @@ def _steps(
     if cacheable and (source, lang) in durations.steps:
         return durations.steps[source, lang]
     text = durations.text(node, lang)
-    full = durations.seconds(text, lang)
+    full = durations.seconds(text, lang) if text else durations.recorded(node)
     steps = []
     for target, ways in _ways_out(graph, source, node, lang, is_open):
         for way in ways:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from ivr.errors import did_you_mean
@@ -39,6 +40,7 @@ from ivr.model import (
     TransferNode,
     Voice,
 )
+from ivr.prompt_audio import regular_file_under
 from ivr.queueing import DEFAULT_PATIENCE, MAX_SECONDS
 from ivr.schedule import Schedule, ScheduleError, check_timezone
 from ivr.yamlsource import Marks
@@ -225,6 +227,8 @@ class MenuFileReader(FieldReader):
             spec = self.mapping(where, value, RECORDED_PROMPT_KEYS, f"recorded {what}")
             audio = self.text((*where, "audio"), spec.get("audio"), "audio file")
             texts = self.prompt((*where, "text"), spec.get("text"), what, spoken=False).texts
+            if audio and not any(texts.values()):
+                self.check_audio_only((*where, "audio"), audio)
             return Prompt(texts, audio or None)
         if isinstance(value, dict):
             texts = {}
@@ -248,6 +252,16 @@ class MenuFileReader(FieldReader):
             f"{{audio: file.wav, text: ...}}, got {type_name(value)}",
         )
         return NO_PROMPT
+
+    def check_audio_only(self, where: Where, audio: str) -> None:
+        """Flag a recording without text whose file is not in the menu's folder: its length
+        (and what it says) is unknown. With the file there, it is timed from the file."""
+        if regular_file_under(Path(self.main).parent, audio) is None:
+            self.warn(
+                where,
+                f'the recorded prompt "{audio}" has no text and is not a file in the menu\'s '
+                "folder: how long it plays is unknown (timed as 0 s) and no check can read it",
+            )
 
     def check_say_length(self, where: Where, text: str) -> None:
         """Warn about a text longer than Twilio's ``<Say>`` speaks."""

@@ -15,6 +15,7 @@ the audio route), the browser phone and the speech tools all ask here.
 from __future__ import annotations
 
 import stat
+import wave
 from dataclasses import fields
 from pathlib import Path, PurePosixPath
 
@@ -70,3 +71,20 @@ def prompt_audio_url_name(menu: Menu, name: str) -> str | None:
     """The name ``name``'s recording is served under (relative to the menu's folder), if any."""
     path = prompt_audio_file(menu, name)
     return path.relative_to(Path(menu.path).parent.resolve()).as_posix() if path else None
+
+
+def audio_seconds(path: str | Path) -> float | None:
+    """The length of a WAV recording in seconds; None when it is no readable WAV file."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            rate = wav.getframerate()
+            return wav.getnframes() / rate if rate else None
+    except (OSError, EOFError, wave.Error):
+        return None
+
+
+def recording_seconds(menu: Menu, name: str) -> float | None:
+    """The length of the recorded prompt ``name`` of ``menu``; None when its file is not there
+    (or is no WAV file)."""
+    path = prompt_audio_file(menu, name)
+    return audio_seconds(path) if path is not None else None
