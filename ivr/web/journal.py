@@ -88,13 +88,15 @@ class Segment:
         os.close(self.fd)
 
 
+_SEGMENT_NUMBERS = itertools.count()
+
+
 class Journal:
     """This process's journal segments in ``folder``, and adoption of orphaned ones."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         self._lock = threading.Lock()
-        self._numbers = itertools.count()
         self._pid = os.getpid()
         self._segments: list[Segment] = []
         self._active: Segment | None = None
@@ -124,10 +126,15 @@ class Journal:
         if active is not None:
             active.closed = True
         self.folder.mkdir(parents=True, exist_ok=True)
-        name = f"{socket.gethostname()}-{os.getpid()}-{next(self._numbers)}{SUFFIX}"
+        # numbered across the process: two apps (two journals) in one process never share a file
+        name = f"{socket.gethostname()}-{os.getpid()}-{next(_SEGMENT_NUMBERS)}{SUFFIX}"
         path = self.folder / name
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise
         _sync_folder(self.folder)
         self._active = Segment(path, fd)
         self._segments.append(self._active)
