@@ -294,7 +294,8 @@ class _Durations:
                 if way.get("after") == "invalid"
                 else (node.timeout, "no_input")
             )
-            step = (node.retries + 1) * (full + wait) + node.retries * self.system(said, lang)
+            again = self.seconds(self.text(node, lang, "reprompt"), lang) if node.reprompt else full
+            step = full + wait + node.retries * (again + wait + self.system(said, lang))
             return step, step
         if isinstance(node, InputNode):
             typing = KEYPRESS * (node.min_digits + (1 if node.finish_on else 0))

@@ -379,7 +379,8 @@ class Call:
             self.outcome = Outcome(kind, node.id, self.elapsed, detail)
 
     def _gather(self, node: Gathering, actions: list[Action]) -> str | None:
-        say = self._say(node.prompt, node.id, actions, wait=False)
+        again = bool(node.reprompt) and self.failures.get(node.id, 0) > 0
+        say = self._say(node.reprompt if again else node.prompt, node.id, actions, wait=False)
         self._pending_prompt = estimate_seconds(say.text)
         if isinstance(node, MenuNode):
             options = sorted(node.options, key=lambda opt: opt.key)  # file order never matters

@@ -69,6 +69,7 @@ GATHER_KEYS = (
     "on_timeout",
     "on_invalid",
     "interruptible",
+    "reprompt",
 )
 MENU_KEYS = (*GATHER_KEYS, "options", "input")
 INPUT_KEYS = (*GATHER_KEYS, "var", "digits", "finish_on", "next")
@@ -612,6 +613,7 @@ class MenuFileReader(FieldReader):
     def _gather_common(self, where: Where, spec: dict) -> dict[str, Any]:
         return {
             "prompt": self.prompt((*where, "prompt"), spec.get("prompt")),
+            "reprompt": self.prompt((*where, "reprompt"), spec.get("reprompt"), "reprompt"),
             "timeout": self.ranged(
                 (*where, "timeout"), spec.get("timeout"), "timeout", self.defaults["timeout"]
             ),

@@ -130,6 +130,7 @@ class Gathering(Node):
     """Shared settings of nodes that wait for the caller (menu, input)."""
 
     prompt: Prompt = NO_PROMPT
+    reprompt: Prompt = NO_PROMPT  # said instead of ``prompt`` on attempts after the first
     timeout: float = 5.0
     retries: int = 2
     on_fail: str | None = None

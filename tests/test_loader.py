@@ -77,7 +77,7 @@ CASES = {
         [
             'm.yaml:14:7: unknown key "timout" in menu (did you mean "timeout"?); expected one '
             "of: prompt, timeout, retries, on_fail, on_timeout, on_invalid, interruptible, "
-            "options, input"
+            "reprompt, options, input"
         ],
     ),
     "unknown key in an option": (
