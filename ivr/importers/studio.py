@@ -73,6 +73,7 @@ class _StudioReader:
             self.widgets[name] = widget
             self.at[name] = at
             self.flow.id(name)
+        self._mark_consumed()
         start = self._start()
         for name, widget in self.widgets.items():
             if widget.get("type") != "trigger" and name not in self.consumed:
@@ -97,7 +98,6 @@ class _StudioReader:
         target = self._event(trigger).get("incomingCall")
         if target is None:
             self.flow.warn(self.at[trigger["name"]], "the trigger has no incomingCall transition")
-        self._mark_consumed()
         return self._goto(target, trigger["name"])
 
     def _event(self, widget: dict[str, Any]) -> dict[str, str | None]:
@@ -122,13 +122,39 @@ class _StudioReader:
         return self.flow.id(target)
 
     def _mark_consumed(self) -> None:
-        """Splits that only read one gather's Digits are folded into that gather's menu."""
+        """Splits that only read one gather's Digits (and its SpeechResult) are folded into
+        that gather's menu."""
         for name, widget in self.widgets.items():
             if widget.get("type") != "gather-input-on-call":
                 continue
             split = self._event(widget).get("keypress")
             if split in self.widgets and self._menu_split(name, self.widgets[split]) is not None:
                 self.consumed.add(split)
+                speech = self._event(widget).get("speech")
+                if speech in self.widgets and self._speech_split(name, self.widgets[speech]):
+                    self.consumed.add(speech)
+
+    def _speech_split(self, gather: str, split: dict[str, Any]) -> list[tuple[list[str], Any]]:
+        """(phrases, next) for each condition of a split on ``gather``'s SpeechResult with
+        ``equal_to``, ``matches_any_of`` or ``contains``; empty when it is no such split."""
+        if split.get("type") != "split-based-on":
+            return []
+        match = SPEECH.match(str((split.get("properties") or {}).get("input", "")).strip())
+        if not match or match.group(1) != gather:
+            return []
+        routes: list[tuple[list[str], Any]] = []
+        for transition in split.get("transitions") or []:
+            if transition.get("event") != "match":
+                continue
+            phrases: list[str] = []
+            for condition in transition.get("conditions") or []:
+                kind, value = condition.get("type"), str(condition.get("value", ""))
+                if kind not in ("equal_to", "matches_any_of", "contains"):
+                    return []
+                parts = value.split(",") if kind == "matches_any_of" else [value]
+                phrases += [part.strip() for part in parts if part.strip()]
+            routes.append((phrases, transition.get("next")))
+        return routes
 
     def _menu_split(self, gather: str, split: dict[str, Any]) -> list[tuple[str, str]] | None:
         """(key, next) for each condition of a split on ``gather``'s Digits; None otherwise."""
@@ -218,10 +244,12 @@ class _StudioReader:
         keypress = events.get("keypress")
         split = self.widgets.get(keypress or "")
         options = self._menu_split(name, split) if split else None
-        if events.get("speech"):
+        speech = events.get("speech")
+        heard = self._speech_split(name, self.widgets[speech]) if speech in self.widgets else []
+        if speech and (options is None or not heard):
             self.flow.warn(
                 at,
-                f'"{name}" also listens for speech (to "{events["speech"]}"); that route is not '
+                f'"{name}" also listens for speech (to "{speech}"); that route is not '
                 "kept: callers are modelled pressing keys",
             )
         if options is not None and split is not None:
@@ -233,7 +261,10 @@ class _StudioReader:
             if not settings["options"]:
                 self.flow.warn(self.at[split["name"]], f'the split "{split["name"]}" has no keys')
                 return {"input": {**settings, "var": name, "next": settings["on_invalid"]}}
-            settings["input"] = "dtmf"
+            spoken = self._phrases(name, options, heard, speech or "")
+            for key, phrases in spoken.items():
+                settings["options"][key] = {"goto": settings["options"][key], "say": phrases}
+            settings["input"] = "dtmf speech" if spoken else "dtmf"
             return {"menu": settings}
         digits = int(_number(props.get("number_of_digits"), 0))
         spec = {**settings, "var": f"{name}_Digits", "next": self._goto(keypress, name)}
@@ -241,6 +272,24 @@ class _StudioReader:
         finish = props.get("finish_on_key")
         spec["finish_on"] = finish if finish in ("#", "*", "") else "#"
         return {"input": spec}
+
+    def _phrases(
+        self, name: str, options: list[tuple[str, str]], heard: list, split: str
+    ) -> dict[str, list[str]]:
+        """Phrases by key: each speech route joins the (lowest) key that goes to the same
+        widget; a speech route no key takes is a warning."""
+        spoken: dict[str, list[str]] = {}
+        for phrases, target in heard:
+            keys = sorted(key for key, goes in options if goes == target)
+            if keys:
+                spoken.setdefault(keys[0], []).extend(p for p in phrases if p)
+            else:
+                self.flow.warn(
+                    self.at[split],
+                    f'saying {" or ".join(phrases) or "anything"} at "{name}" goes to "{target}", '
+                    "where no key goes: that spoken route is not kept",
+                )
+        return {key: list(dict.fromkeys(phrases)) for key, phrases in spoken.items() if phrases}
 
     def _queue(self, name: str, props: dict[str, Any], events: dict) -> dict:
         queue: dict[str, Any] = {

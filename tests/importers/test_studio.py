@@ -32,21 +32,23 @@ def trigger(first: str) -> dict:
     }
 
 
-def split_on_digits(name: str, gather: str, routes: list[tuple[str, str, str]], no_match: str):
+def split_on_digits(
+    name: str, gather: str, routes: list[tuple[str, str, str]], no_match: str, field="Digits"
+):
     transitions: list[dict] = [{"event": "noMatch", "next": no_match}]
     for kind, value, target in routes:
         condition = {
             "friendly_name": value,
             "type": kind,
             "value": value,
-            "arguments": [f"{{{{widgets.{gather}.Digits}}}}"],
+            "arguments": [f"{{{{widgets.{gather}.{field}}}}}"],
         }
         transitions.append({"event": "match", "next": target, "conditions": [condition]})
     return {
         "name": name,
         "type": "split-based-on",
         "transitions": transitions,
-        "properties": {"input": f"{{{{widgets.{gather}.Digits}}}}"},
+        "properties": {"input": f"{{{{widgets.{gather}.{field}}}}}"},
     }
 
 
@@ -72,6 +74,17 @@ CARE_LINE = {
                 {"event": "timeout", "next": "main_menu"},
             ],
         },
+        split_on_digits(
+            "route_speech",
+            "main_menu",
+            [
+                ("contains", "billing", "billing"),
+                ("matches_any_of", "agent, operator", "agent"),
+                ("equal_to", "fax", "fax"),
+            ],
+            "main_menu",
+            field="SpeechResult",
+        ),
         split_on_digits(
             "route",
             "main_menu",
@@ -235,6 +248,25 @@ def test_gather_and_digit_split_become_one_menu(care_line: Path) -> None:
     assert isinstance(menu.nodes["voicemail"], RecordNode)
 
 
+def test_speech_split_conditions_become_phrases_of_the_keys_going_the_same_way(
+    care_line: Path,
+) -> None:
+    menu = load_menu(care_line)
+    main_menu = menu.nodes["main_menu"]
+    assert isinstance(main_menu, MenuNode)
+    assert {o.key: o.phrases for o in main_menu.options} == {
+        "1": ("billing",),
+        "0": ("agent", "operator"),
+        "9": (),
+    }
+    assert main_menu.input_modes == ("dtmf", "speech")
+    assert "route_speech" not in menu.nodes
+    call = Call(menu)
+    call.start()
+    call.speak("I need an operator please")
+    assert call.outcome is not None and call.outcome.node == "agent"
+
+
 def test_what_is_not_understood_is_a_located_warning_and_a_decision(care_line: Path) -> None:
     menu, problems = check_menu(care_line)
     assert menu is not None
@@ -245,7 +277,12 @@ def test_what_is_not_understood_is_a_located_warning_and_a_decision(care_line: P
         f":{fax_line}:" in m and '"send-fax-someday" is not understood' in m for m in messages
     )
     assert any(f":{fax_line}:" in m and '"nowhere", which is no widget' in m for m in messages)
-    assert any(f":{gather_line}:" in m and "listens for speech" in m for m in messages)
+    speech_line = state_line(text, "route_speech")
+    assert any(
+        f":{speech_line}:" in m and 'saying fax at "main_menu" goes to "fax", where no key' in m
+        for m in messages
+    )
+    assert not any(f":{gather_line}:" in m for m in messages)
     assert isinstance(menu.nodes["fax"], DecideNode)
 
 
