@@ -88,6 +88,14 @@ def format_line(line: Line) -> str:
     "(the hotline's local time unless an offset is given). Default: now.",
 )
 @click.option(
+    "--var",
+    "variables",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set a call variable before the call starts (repeatable); a decide node takes the "
+    "outcome its variable names, e.g. --var check_schedule=fail.",
+)
+@click.option(
     "--via",
     metavar="URL",
     help="Call a running TwiML webhook over HTTP instead, "
@@ -113,6 +121,7 @@ def call(
     via: str | None,
     dial_status: str,
     auth_token: str | None,
+    variables: tuple[str, ...] = (),
     **_events: object,
 ) -> None:
     """Step through MENU as a caller and print the transcript and where the call ended."""
@@ -131,7 +140,8 @@ def call(
             f"({', '.join(loaded.hotline.languages)})",
             param_hint="--lang",
         )
-    the_call = Call(loaded, at=parse_when(at, loaded.hotline.timezone), lang=lang)
+    when = parse_when(at, loaded.hotline.timezone)
+    the_call = Call(loaded, at=when, lang=lang, variables=_variables(variables))
     events = click.get_current_context().meta["ivr_events"]
     shown = 0
 
@@ -158,6 +168,17 @@ def call(
         _interactive(the_call, show)
     if the_call.outcome is not None:
         echo(f"Call {the_call.outcome.describe()}")
+
+
+def _variables(items: tuple[str, ...]) -> dict[str, str]:
+    """``--var NAME=VALUE`` options as call variables."""
+    values = {}
+    for item in items:
+        name, equals, value = item.partition("=")
+        if not equals or not name.strip():
+            raise click.BadParameter(f'"{item}" is not NAME=VALUE', param_hint="--var")
+        values[name.strip()] = value
+    return values
 
 
 def _answer_with_audio(the_call: Call, wav: str | None) -> Step:

@@ -346,3 +346,15 @@ def test_a_folder_lists_flows_beside_yaml_menus_but_not_other_json(
     result = CliRunner().invoke(main, ["validate", str(tmp_path)])
     assert f"{care_line}: ok" in result.output
     assert "package.json" not in result.output
+
+
+def test_ivr_call_var_chooses_a_decision_outcome() -> None:
+    result = CliRunner().invoke(
+        main, ["call", str(SCHEDULE), "--var", "check_schedule=fail", "--var", "x=1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "decision (Function https://${SCHEDULE_MANAGER_DOMAIN}/check-schedule): fail" in (
+        result.output
+    )
+    bad = CliRunner().invoke(main, ["call", str(SCHEDULE), "--var", "oops"])
+    assert bad.exit_code == 2 and '"oops" is not NAME=VALUE' in bad.output
