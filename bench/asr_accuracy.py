@@ -6,13 +6,14 @@ and out-of-menu sentences, spoken by espeak-ng in five voice/rate variants, are
 recognised at their node with the recogniser of ``voices.asr`` and given to the call
 engine. Prints, per menu and overall, the share of in-menu answers routed to the right
 option, to a wrong option and rejected, the share of out-of-menu sentences accepted,
-the same figures for the design used before (filler syllables as a garbage model, word
-confidence floor 0.5, half the speech in the grammar), the curve as the rejection
-setting (``voices.asr.DEFAULT_FLOOR``: the share of the speech an answer must fill)
-moves, and the most confused pairs of phrases.
+the same figures for the best hypothesis alone and for the design used before (filler
+syllables as a garbage model, word confidence floor 0.5, half the speech in the
+grammar), the curve as the rejection setting (``voices.asr.DEFAULT_FLOOR``: the share
+of the speech an answer must fill) moves, a grid of alternatives and margins, the most
+confused pairs of phrases, and how often the right words were decoded at all.
 
-Audio is rendered into the voice cache (``IVR_VOICE_CACHE``) and the recogniser's
-words are kept beside it (``asr-bench.json``, by audio, model and grammar), so a rerun
+Audio is rendered into the voice cache (``IVR_VOICE_CACHE``) and vosk's alternatives
+are kept beside it (``asr-bench.json``, by audio, model and grammar), so a rerun
 takes seconds; a changed phrase, voice or model is recognised afresh.
 
 Run: ``.venv/bin/python bench/asr_accuracy.py``
@@ -39,8 +40,10 @@ from voices.asr import (
     DEFAULT_FLOOR,
     UNKNOWN,
     Grammar,
+    Hypothesis,
     Word,
     best_answer,
+    decode_alternatives,
     decode_words,
     find_model,
     grammar_for,
@@ -86,6 +89,19 @@ NEAR_MISSES = {
     "ko-delivery": ("음식 주문할게요", "우체국이요"),
     "ko-survey": ("잘 모르겠어요", "다음에 할게요"),
 }
+ALTERNATIVES = 5  # vosk alternatives decoded, for the grid below
+GRID_MARGIN = 3.0
+# (floor, alternatives, margin) tried beside the chosen setting (1 alternative: recognise)
+GRID = (
+    (0.7, 1, 0.0),
+    (0.7, 2, 1.0),
+    (0.7, 3, 2.0),
+    (0.7, 5, 3.0),
+    (0.7, 5, 10.0),
+    (0.8, 3, 2.0),
+    (0.8, 5, 3.0),
+    (0.8, 5, 10.0),
+)
 FLOORS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 BEFORE_WORD_FLOOR = 0.5
 BEFORE_MIN_COVERAGE = 0.5
@@ -119,15 +135,14 @@ def menu_answers(menu: Menu, near_misses: Iterable[str] = ()) -> list[Answer]:
 
 @dataclass(frozen=True)
 class Trial:
-    """One answer in one voice: the answer, the candidate heard, the share it filled, and the
-    text the previous design would have accepted."""
+    """One answer in one voice: the answer, vosk's alternatives for it, and the text the
+    previous design would have accepted."""
 
     answer: Answer
     variant: VoiceSettings
-    candidate: str
-    share: float
+    grammar: Grammar
+    hypotheses: list[Hypothesis]
     before: str
-    decoded: str
 
 
 class WordCache:
@@ -136,18 +151,35 @@ class WordCache:
     def __init__(self, path: Path, model_folder: Path) -> None:
         self.path = path
         self.model = str(model_folder)
-        self.entries: dict[str, list[list]] = (
+        self.entries: dict[str, list] = (
             json.loads(path.read_text("utf-8")) if path.is_file() else {}
         )
 
     def words(self, wav: Path, entries: list[str], grammar: Grammar, model) -> tuple[Word, ...]:
         """The words of ``wav`` under the vosk grammar ``entries``: cached, else decoded now."""
-        spec = json.dumps([wav.name, self.model, entries], ensure_ascii=False)
-        key = hashlib.sha256(spec.encode("utf-8")).hexdigest()
+        key = self._key(wav, entries, "words")
         if key not in self.entries:
             decoded = decode_words(read_audio(wav), entries, grammar, model)
             self.entries[key] = [[w.word, w.confidence, w.start, w.end] for w in decoded]
         return tuple(Word(*row) for row in self.entries[key])
+
+    def alternatives(self, wav: Path, grammar: Grammar, model) -> list[Hypothesis]:
+        """vosk's alternatives for ``wav`` in ``grammar``: cached, else decoded now."""
+        entries = grammar.entries()
+        key = self._key(wav, entries, f"alternatives {ALTERNATIVES}")
+        if key not in self.entries:
+            found = decode_alternatives(read_audio(wav), entries, grammar, model, ALTERNATIVES)
+            self.entries[key] = [
+                [h.score, [[w.word, w.confidence, w.start, w.end] for w in h.words]] for h in found
+            ]
+        return [
+            Hypothesis(score, tuple(Word(*row) for row in words))
+            for score, words in self.entries[key]
+        ]
+
+    def _key(self, wav: Path, entries: list[str], kind: str) -> str:
+        spec = [wav.name, self.model, entries] + ([kind] if kind != "words" else [])
+        return hashlib.sha256(json.dumps(spec, ensure_ascii=False).encode("utf-8")).hexdigest()
 
     def save(self) -> None:
         """Write the cache file."""
@@ -180,12 +212,9 @@ def run_trials(cache: VoiceCache, words: WordCache, model) -> tuple[dict[str, Me
             grammar = grammars.setdefault(answer.node, grammar_for(model, menu, answer.node, "ko"))
             for variant in VARIANTS:
                 wav = cache.render(answer.text, variant).path
-                heard = words.words(wav, grammar.entries(), grammar, model)
+                hypotheses = words.alternatives(wav, grammar, model)
                 old = words.words(wav, [*grammar.entries(), *grammar.fillers], grammar, model)
-                best, share = best_answer(heard, grammar)
-                text = best.text if best is not None else ""
-                decoded = " ".join(w.word for w in heard)
-                trials.append(Trial(answer, variant, text, share, before(old, grammar), decoded))
+                trials.append(Trial(answer, variant, grammar, hypotheses, before(old, grammar)))
     return menus, trials
 
 
@@ -274,45 +303,95 @@ def main() -> None:
     voices = ", ".join(f"{v.voice}@{v.rate}" for v in VARIANTS)
     print(f"{len(trials)} utterances ({voices}) from {len(menus)} menus in {took:.1f} s")
 
-    def chosen_at(floor: float) -> Callable[[Trial], str]:
-        return lambda t: t.candidate if t.share >= floor else ""
+    def chosen(
+        floor: float = DEFAULT_FLOOR, alternatives: int = 1, margin: float = 0.0
+    ) -> Callable[[Trial], str]:
+        return lambda t: from_alternatives(t, floor, alternatives, margin)
 
-    now_menus, now_all, confused = tallies(menus, trials, chosen_at(DEFAULT_FLOOR))
-    old_menus, old_all, _ = tallies(menus, trials, lambda t: t.before)
-    print(f"\nNow: phrase-level acceptance, an answer fills >= {DEFAULT_FLOOR:.0%} of the speech")
-    print(HEADER)
-    for name, tally in now_menus.items():
-        print(tally.row(name))
-    print(now_all.row("all"))
-    print("\nBefore: filler syllables, word confidence >= 0.5, half the speech in the grammar")
-    print(HEADER)
-    for name, tally in old_menus.items():
-        print(tally.row(name))
-    print(old_all.row("all"))
+    title = f"Now: phrase-level acceptance, the answer fills >= {DEFAULT_FLOOR:.0%} of the speech"
+    confused = print_table(menus, trials, title, chosen())
+    print_table(
+        menus,
+        trials,
+        f"Also trying vosk's next {ALTERNATIVES - 1} alternatives within {GRID_MARGIN:g}",
+        chosen(alternatives=ALTERNATIVES, margin=GRID_MARGIN),
+    )
+    print_table(
+        menus,
+        trials,
+        "Before: filler syllables, word confidence >= 0.5, half the speech in the grammar",
+        lambda t: t.before,
+    )
     print("\nCurve: the share of the speech an answer must fill (all menus)")
     print(HEADER)
     for floor in FLOORS:
-        print(tallies(menus, trials, chosen_at(floor))[1].row(f"floor {floor:.1f}"))
-    print(f"\nMost confused (said -> heard, of {len(VARIANTS)} voices) at {DEFAULT_FLOOR:.1f}")
+        print(tallies(menus, trials, chosen(floor))[1].row(f"floor {floor:.1f}"))
+    print("\nAlternatives and margin (all menus)")
+    print(HEADER)
+    for floor, alternatives, margin in GRID:
+        label = f"{floor:.1f}, {alternatives} alt. <= {margin:g}"
+        print(tallies(menus, trials, chosen(floor, alternatives, margin))[1].row(label))
+    print(f"\nMost confused (said -> heard, of {len(VARIANTS)} voices), now")
     for (menu, node, said, heard), count in confused.most_common(6):
         print(f"  {menu} {node}: {said} -> {heard} ({count})")
     in_menu = [t for t in trials if t.answer.key is not None]
-    decoded = sum(
-        any(phrase_in(said, t.decoded) for said in option_words(menus[t.answer.menu], t.answer))
-        for t in in_menu
-    )
+
+    def decoded_in(hypotheses: Callable[[Trial], list[Hypothesis]]) -> float:
+        found = sum(
+            any(
+                phrase_in(said, decoded_text(h))
+                for said in option_words(menus[t.answer.menu], t.answer)
+                for h in hypotheses(t)
+            )
+            for t in in_menu
+        )
+        return found / len(in_menu)
+
     print(
-        f"\nCeiling: a phrase or the digit of the right option is among the decoded words at "
-        f"all for {decoded / len(in_menu):.0%} of in-menu answers"
+        "\nCeiling: a phrase or the digit of the right option is among the decoded words for "
+        f"{decoded_in(lambda t: t.hypotheses[:1]):.0%} of in-menu answers (best sequence), "
+        f"{decoded_in(lambda t: t.hypotheses):.0%} (any of {ALTERNATIVES} alternatives)"
     )
     unheard = Counter(
         (t.answer.menu, t.answer.node, t.answer.text)
         for t in in_menu
-        if not phrase_in(t.answer.text, t.decoded)
+        if not any(phrase_in(t.answer.text, decoded_text(h)) for h in t.hypotheses)
     )
     hard = dict.fromkeys(f"{text} ({menu})" for (menu, _, text), n in unheard.items() if n >= 3)
     print(f"Not decoded in 3 or more of the {len(VARIANTS)} voices (the voice/model limit):")
     print("  " + ", ".join(hard))
+
+
+def from_alternatives(trial: Trial, floor: float, alternatives: int, margin: float) -> str:
+    """The answer ``voices.asr.recognise`` accepts from the best word sequence, or, trying
+    vosk's next ``alternatives`` within ``margin`` of the best one's score, from the first
+    of them whose longest grammar entry fills ``floor`` of the speech."""
+    hypotheses = trial.hypotheses
+    for hypothesis in hypotheses[:alternatives]:
+        if hypotheses[0].score - hypothesis.score > margin:
+            break
+        best, share = best_answer(hypothesis.words, trial.grammar)
+        if best is not None and share >= floor:
+            return best.text
+    return ""
+
+
+def decoded_text(hypothesis: Hypothesis) -> str:
+    """The words of one alternative, as text."""
+    return " ".join(w.word for w in hypothesis.words)
+
+
+def print_table(
+    menus: dict[str, Menu], trials: list[Trial], title: str, text_of: Callable[[Trial], str]
+) -> Counter:
+    """Print one design's table, per menu and overall; return its confusions."""
+    per_menu, overall, confused = tallies(menus, trials, text_of)
+    print(f"\n{title}")
+    print(HEADER)
+    for name, tally in per_menu.items():
+        print(tally.row(name))
+    print(overall.row("all"))
+    return confused
 
 
 if __name__ == "__main__":

@@ -14,7 +14,9 @@ heard words are grouped into grammar entries (``segments``), the longest
 stretch is the candidate, and it is accepted only when it fills at least
 ``floor`` of the speech (``DEFAULT_FLOOR``). An answer ("예약 취소") fills
 nearly all of it; an unrelated sentence comes out as a string of short
-entries, none of which fills much, and is a no-match. Word confidences are
+entries, none of which fills much, and is a no-match. Only vosk's best word
+sequence is judged: also accepting its next-best alternatives routed more
+answers right but as many more wrong (``bench/asr_accuracy.py``). Word confidences are
 no help here: with a grammar and no garbage model every forced word scores
 1.0. ``bench/asr_accuracy.py`` measures this against the filler-syllable
 garbage model used before (docs/voices.md has the table).
@@ -302,7 +304,8 @@ class Heard:
 
 def recognise(audio: Audio, grammar: Grammar, model, *, floor: float = DEFAULT_FLOOR) -> Heard:
     """Recognise 16 kHz mono ``audio`` as an answer in ``grammar`` (see the module's notes)."""
-    words = decode_words(audio, grammar.entries(), grammar, model)
+    hypotheses = decode_alternatives(audio, grammar.entries(), grammar, model)
+    words = hypotheses[0].words if hypotheses else ()
     best, share = best_answer(words, grammar)
     text = best.text if best is not None and share >= floor else ""
     return Heard(text, words, floor, grammar, best, share)
@@ -332,7 +335,21 @@ def spot_words(audio: Audio, grammar: Grammar, model, *, floor: float = WORD_FLO
 
 
 def decode_words(audio: Audio, entries: list[str], grammar: Grammar, model) -> tuple[Word, ...]:
-    """vosk's best word sequence for ``audio`` restricted to ``entries``."""
+    """vosk's best word sequence for ``audio`` restricted to ``entries``, with confidences."""
+    return tuple(_word(w) for w in _run(audio, entries, grammar, model, 0).get("result", []))
+
+
+def _word(heard: dict) -> Word:
+    return Word(
+        heard["word"],
+        round(float(heard.get("conf", 0.0)), 3),
+        float(heard.get("start", 0)),
+        float(heard.get("end", 0)),
+    )
+
+
+def _run(audio: Audio, entries: list[str], grammar: Grammar, model, alternatives: int) -> dict:
+    """vosk's final result for ``audio`` with the grammar ``entries``."""
     from vosk import KaldiRecognizer
 
     if not entries:  # vosk aborts the whole process on an empty grammar
@@ -346,17 +363,32 @@ def decode_words(audio: Audio, entries: list[str], grammar: Grammar, model) -> t
         )
     recogniser = KaldiRecognizer(model, audio.rate, json.dumps(entries, ensure_ascii=False))
     recogniser.SetWords(True)
+    if alternatives:
+        recogniser.SetMaxAlternatives(alternatives)
     recogniser.AcceptWaveform(audio.pcm())
-    result = json.loads(recogniser.FinalResult())
-    return tuple(
-        Word(
-            w["word"],
-            round(float(w.get("conf", 0.0)), 3),
-            float(w.get("start", 0)),
-            float(w.get("end", 0)),
+    return json.loads(recogniser.FinalResult())
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """One of vosk's alternative word sequences and its score (higher is likelier)."""
+
+    score: float
+    words: tuple[Word, ...]
+
+
+def decode_alternatives(
+    audio: Audio, entries: list[str], grammar: Grammar, model, count: int = 1
+) -> list[Hypothesis]:
+    """vosk's ``count`` likeliest word sequences for ``audio`` in ``entries``, best first."""
+    result = _run(audio, entries, grammar, model, count)
+    return [
+        Hypothesis(
+            round(float(alternative.get("confidence", 0.0)), 3),
+            tuple(_word(w) for w in alternative.get("result", [])),
         )
-        for w in result.get("result", [])
-    )
+        for alternative in result.get("alternatives", [])
+    ]
 
 
 def listen(

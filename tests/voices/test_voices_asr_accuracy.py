@@ -41,7 +41,7 @@ CORPUS = (
 # Measured with DEFAULT_FLOOR 0.7: 19 of 24 answers right (79 %), 0 of 12 sentences accepted,
 # the same over repeated fresh renderings (espeak-ng's noise differs slightly each time).
 # The margins allow one answer that flips and one accepted sentence. A floor of 0.3
-# accepts 4 of 12 sentences, a floor of 1.0 routes 71 % right: both fail here.
+# accepts 4 of 12 sentences, 0.5 accepts 2, a floor of 1.0 routes 71 % right: all fail here.
 MIN_RIGHT = 0.75
 MAX_ACCEPTED_OUTSIDE = 0.10
 
