@@ -11,7 +11,14 @@ from typing import Any
 
 from ivr.model import Menu
 from ivr.recordings import ListenerUnavailable, RecordingUnreadable
-from voices.asr import ModelNotFound, grammar_for, in_vocabulary, load_model, spot_words
+from voices.asr import (
+    ModelNotFound,
+    NotAnswerable,
+    grammar_for,
+    in_vocabulary,
+    load_model,
+    spot_words,
+)
 from voices.audio import AudioError, read_audio
 
 MAX_PROMPT_SECONDS = 600
@@ -33,9 +40,12 @@ class VoskListener:
             audio = read_audio(path, max_seconds=MAX_PROMPT_SECONDS, name=name)
         except AudioError as exc:
             raise RecordingUnreadable(str(exc)) from exc
-        words = spot_words(
-            audio, grammar_for(self.model, menu, node, lang), self.model, floor=floor
-        )
+        try:
+            words = spot_words(
+                audio, grammar_for(self.model, menu, node, lang), self.model, floor=floor
+            )
+        except NotAnswerable as exc:  # e.g. a model of another language: nothing to listen for
+            raise RecordingUnreadable(str(exc)) from exc
         return " ".join(word.word for word in words)
 
 

@@ -139,6 +139,7 @@ def _local_paths(paths: tuple[str, ...], folder: Path | None) -> tuple[str, ...]
                     max_seconds=300.0,
                     keys="0123456789*#",
                     auth_token=os.environ.get("IVR_TWILIO_AUTH_TOKEN"),
+                    menu_file=menu,
                 ),
                 encoding="utf-8",
             )

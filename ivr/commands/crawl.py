@@ -22,11 +22,18 @@ def crawl_line(
     keys: str,
     auth_token: str | None,
     quiet: bool = False,
+    menu_file: Path | None = None,
 ) -> str:
-    """Crawl ``url`` and return the menu as YAML text; warnings are printed to stderr."""
+    """Crawl ``url`` and return the menu as YAML text; warnings are printed to stderr.
+
+    With ``menu_file`` (where the YAML will be written), ``<Play>`` audio is saved beside
+    it in ``<name>.audio/`` so the audit can time it, and transcribed when a speech model
+    of the line's language is installed.
+    """
     from ivr.crawl.crawler import Crawler
     from ivr.crawl.menu_yaml import menu_yaml
     from ivr.twiml_caller import TwimlCaller
+    from voices.transcribe import transcribe
 
     def progress(line: object) -> None:
         requests = getattr(line, "requests", 0)
@@ -41,6 +48,9 @@ def crawl_line(
         max_depth=max_depth,
         max_seconds=max_seconds,
         progress=progress,
+        audio_folder=menu_file.with_suffix(".audio") if menu_file else None,
+        audio_prefix=menu_file.with_suffix(".audio").name if menu_file else "",
+        transcribe=transcribe,
     )
     line = crawler.crawl()
     if not quiet:
@@ -121,6 +131,7 @@ def crawl(
         max_seconds=max_seconds,
         keys=keys,
         auth_token=auth_token,
+        menu_file=Path(output) if output else None,
     )
     if output:
         Path(output).write_text(text, encoding="utf-8")

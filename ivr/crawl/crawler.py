@@ -26,12 +26,15 @@ said in ``warnings``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
+import urllib.request
 import xml.etree.ElementTree as ET
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -42,8 +45,32 @@ MAX_REQUESTS = 2000
 MAX_DEPTH = 12
 MAX_SECONDS = 300.0
 TOKEN_LENGTH = 24
+MAX_AUDIO_BYTES = 20 * 1024 * 1024
+AUDIO_TIMEOUT = 15.0
 APPLICATION_ERROR = "We are sorry, an application error has occurred. Goodbye."
 SPOKEN = ("Say", "Play", "Pause")
+
+
+Said = str | dict[str, str]  # a prompt as the menu file writes it: text, or {audio, text}
+
+
+@dataclass(frozen=True)
+class Played:
+    """A ``<Play>``: its URL, the file it was saved as (None: not saved), its words if heard."""
+
+    url: str
+    file: str | None = None
+    words: str | None = None
+
+
+def _download(url: str) -> bytes | None:
+    """The body at ``url`` (at most ``MAX_AUDIO_BYTES``, within ``AUDIO_TIMEOUT``), or None."""
+    try:
+        with urllib.request.urlopen(url, timeout=AUDIO_TIMEOUT) as answer:
+            data = answer.read(MAX_AUDIO_BYTES + 1)
+    except (OSError, ValueError):
+        return None
+    return data if len(data) <= MAX_AUDIO_BYTES else None
 
 
 @dataclass
@@ -125,6 +152,9 @@ class Crawler:
         max_depth: int = MAX_DEPTH,
         max_seconds: float = MAX_SECONDS,
         progress: Callable[[CrawledLine], None] | None = None,
+        audio_folder: Path | None = None,
+        audio_prefix: str = "",
+        transcribe: Callable[[Path, list[str]], str | None] = lambda _path, _languages: None,
     ):
         self.line = CrawledLine(url)
         self.caller = caller
@@ -138,6 +168,10 @@ class Crawler:
         self.todo: deque[Callable[[], None]] = deque()
         self.cut_short: Counter[str] = Counter()
         self.started = time.monotonic()
+        self.audio_folder = audio_folder  # where <Play> audio is saved (None: not fetched)
+        self.audio_prefix = audio_prefix  # that folder as the menu file names it
+        self.transcribe = transcribe
+        self.audio: dict[str, Played] = {}
 
     # -- the crawl -----------------------------------------------------------------------
     def crawl(self) -> CrawledLine:
@@ -229,15 +263,15 @@ class Crawler:
         self, verbs: list[ET.Element], fetched: Fetched, request: _Request, base: str
     ) -> str:
         """Nodes for ``verbs`` (Says before each verb become its prompt); the first node's id."""
-        prompt: list[str] = []
+        prompt: list[str | Played] = []
         for index, verb in enumerate(verbs):
             if verb.tag in SPOKEN:
-                prompt += self._spoken(verb)
+                prompt += self._spoken(verb, fetched.url)
                 continue
             rest = verbs[index + 1 :]
-            said = " ".join(prompt)
             if verb.tag == "Gather":
-                return self._gather(verb, said, rest, fetched, request, base)
+                return self._gather(verb, prompt, rest, fetched, request, base)
+            said = self._prompt(prompt)
             if verb.tag == "Redirect":
                 return self._redirect(verb, said, fetched, request, base)
             if verb.tag == "Dial":
@@ -253,23 +287,62 @@ class Crawler:
             self.line.warnings.append(
                 f"{fetched.url}: <{verb.tag}> is not a verb ivr knows; skipped"
             )
-        said = " ".join(prompt)
+        said = self._prompt(prompt)
         return self._add(base, {"hangup": {"say": said} if said else {}}).id
 
     @staticmethod
-    def _with_prompt(spec: dict[str, Any], said: str) -> dict[str, Any]:
+    def _with_prompt(spec: dict[str, Any], said: Said) -> dict[str, Any]:
         return {"prompt": said, **spec} if said else spec
 
-    @staticmethod
-    def _spoken(verb: ET.Element) -> list[str]:
+    def _spoken(self, verb: ET.Element, url: str) -> list[str | Played]:
         if verb.tag == "Say":
             return [_text(verb)] if _text(verb) else []
-        if verb.tag == "Play":
-            return [f"(audio: {_text(verb)})"] if _text(verb) else []
+        if verb.tag == "Play" and _text(verb):
+            return [self._played(urljoin(url, _text(verb)))]
         return []
 
+    def _played(self, url: str) -> Played:
+        """A ``<Play>``'s audio: fetched into the audio folder when it is WAV, its words
+        transcribed when a speech model of the line's language is installed."""
+        if url in self.audio:
+            return self.audio[url]
+        played = Played(url)
+        if self.audio_folder is not None and self._limit(0) is None:
+            self.line.requests += 1
+            data = _download(url)
+            if data is None or not data.startswith(b"RIFF") or data[8:12] != b"WAVE":
+                self.line.warnings.append(f"{url}: not a WAV file ivr can time: length unknown")
+            else:
+                name = hashlib.sha1(url.encode()).hexdigest()[:16] + ".wav"
+                self.audio_folder.mkdir(parents=True, exist_ok=True)
+                (self.audio_folder / name).write_bytes(data)
+                words = self.transcribe(self.audio_folder / name, self.line.languages)
+                played = Played(url, f"{self.audio_prefix}/{name}", words)
+        self.audio[url] = played
+        return played
+
+    def _prompt(self, parts: list[str | Played]) -> Said:
+        """What a node says: text, or a recording (``{audio, text}``) when it only plays one."""
+        only = parts[0] if len(parts) == 1 else None
+        if isinstance(only, Played) and only.file:
+            recording = {"audio": only.file}
+            if only.words:
+                recording["text"] = only.words
+            return recording
+        texts = []
+        for part in parts:
+            if isinstance(part, str):
+                texts.append(part)
+                continue
+            texts.append(part.words or f"(audio: {part.url})")
+            if len(parts) > 1:
+                warning = f"{part.url}: played among other prompts: its length is not counted"
+                if warning not in self.line.warnings:
+                    self.line.warnings.append(warning)
+        return " ".join(texts)
+
     def _redirect(
-        self, verb: ET.Element, said: str, fetched: Fetched, request: _Request, base: str
+        self, verb: ET.Element, said: Said, fetched: Fetched, request: _Request, base: str
     ) -> str:
         node = self._add(base, {"say": said} if said else {"branch": []})
         target = urljoin(fetched.url, _text(verb))
@@ -290,7 +363,7 @@ class Crawler:
     def _dial(
         self,
         verb: ET.Element,
-        said: str,
+        said: Said,
         rest: list[ET.Element],
         fetched: Fetched,
         request: _Request,
@@ -317,7 +390,7 @@ class Crawler:
         return node.id
 
     def _record(
-        self, verb: ET.Element, said: str, fetched: Fetched, request: _Request, base: str
+        self, verb: ET.Element, said: Said, fetched: Fetched, request: _Request, base: str
     ) -> str:
         spec: dict[str, Any] = self._with_prompt(
             {"max_length": float(verb.get("maxLength", "3600"))}, said
@@ -336,15 +409,16 @@ class Crawler:
     def _gather(
         self,
         verb: ET.Element,
-        said: str,
+        before: list[str | Played],
         rest: list[ET.Element],
         fetched: Fetched,
         request: _Request,
         base: str,
     ) -> str:
-        said = " ".join(
-            [said, *(t for child in verb if child.tag in SPOKEN for t in self._spoken(child))]
-        ).strip()
+        inside = [
+            p for child in verb if child.tag in SPOKEN for p in self._spoken(child, fetched.url)
+        ]
+        said = self._prompt([*before, *inside])
         attributes = {**GATHER_DEFAULTS, **verb.attrib}
         digits = verb.get("numDigits", "")
         count = int(digits) if digits.isdigit() and int(digits) > 0 else 1

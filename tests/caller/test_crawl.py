@@ -25,10 +25,10 @@ def crawled(url: str, tmp_path, **bounds):
     return line, load_menu(path), path
 
 
-def audit_of(path):
+def audit_of(path, ignore: tuple[str, ...] = ()):
     from audit.run import audit_menu
 
-    return audit_menu(load_menu(path))
+    return audit_menu(load_menu(path), ignore=ignore)
 
 
 def test_the_phone_tree_becomes_two_people_two_menus_deep(phone_tree_app, tmp_path):
@@ -150,3 +150,80 @@ def test_ivr_crawl_writes_commented_yaml_and_ivr_audit_url_crawls_and_audits(ses
     assert '"hotline": "Line crawled from' in audited.output
     refused = CliRunner().invoke(main, ["crawl", "ftp://example"])
     assert refused.exit_code == 2 and "is not an http:// or https:// URL" in refused.output
+
+
+def silent_wav(seconds: float) -> bytes:
+    """A WAV file of ``seconds`` of silence (16 kHz mono)."""
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(b"\0\0" * int(16000 * seconds))
+    return buffer.getvalue()
+
+
+def played_line(quirk_server, audio: bytes, say_language: str = "") -> str:
+    """A line that greets, then plays its menu prompt from a WAV file."""
+    language = f' language="{say_language}"' if say_language else ""
+    return quirk_server(
+        {
+            "/voice": lambda *_: (
+                200,
+                {"Content-Type": "text/xml"},
+                f"<Response><Say{language}>Welcome.</Say><Redirect>/menu</Redirect></Response>".encode(),
+            ),
+            "/menu": lambda *_: (
+                200,
+                {"Content-Type": "text/xml"},
+                b'<Response><Gather numDigits="1" action="/agent"><Play>/audio/menu.wav</Play>'
+                b"</Gather><Hangup/></Response>",
+            ),
+            "/agent": lambda *_: (200, {}, b"<Response><Dial>+15005550006</Dial></Response>"),
+            "/audio/menu.wav": lambda *_: (200, {"Content-Type": "audio/wav"}, audio),
+        }
+    )
+
+
+def test_played_audio_is_kept_beside_the_menu_and_timed_from_its_length(quirk_server, tmp_path):
+    base = played_line(quirk_server, silent_wav(3.5))
+    out = tmp_path / "line.yaml"
+    result = CliRunner().invoke(main, ["crawl", f"{base}/voice", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    menu = load_menu(out)
+    gather = next(n for n in menu.nodes.values() if isinstance(n, MenuNode))
+    assert gather.prompt.audio == "line.audio/" + next((tmp_path / "line.audio").iterdir()).name
+    from ivr.prompt_audio import recording_seconds
+
+    assert recording_seconds(menu, gather.prompt.audio) == pytest.approx(3.5)
+    route = audit_of(out, ignore=("IVR311",)).metrics.nearest  # IVR311 would listen with vosk
+    assert route is not None and route.ivr_s > 3.5  # the audio's length is in the time to a person
+
+
+@pytest.mark.speech
+def test_played_audio_in_the_models_language_is_transcribed(quirk_server, tmp_path):
+    import subprocess
+
+    wav = tmp_path / "spoken.wav"
+    subprocess.run(
+        ["espeak-ng", "-v", "ko", "-w", str(wav), "예약은 일번, 상담은 영번을 누르세요"], check=True
+    )
+    base = played_line(quirk_server, wav.read_bytes(), say_language="ko-KR")
+    out = tmp_path / "line.yaml"
+    assert CliRunner().invoke(main, ["crawl", f"{base}/voice", "-o", str(out)]).exit_code == 0
+    gather = next(n for n in load_menu(out).nodes.values() if isinstance(n, MenuNode))
+    assert gather.prompt.audio is not None
+    heard = gather.prompt.text("ko")
+    assert heard and heard != "(no prompt)"  # words vosk heard in the line's own audio
+
+
+@pytest.mark.speech
+def test_a_recording_the_model_cannot_listen_for_is_a_finding_not_a_crash(quirk_server, tmp_path):
+    base = played_line(quirk_server, silent_wav(2.0))
+    out = tmp_path / "line.yaml"
+    assert CliRunner().invoke(main, ["crawl", f"{base}/voice", "-o", str(out)]).exit_code == 0
+    messages = [f.message for f in audit_of(out).findings if f.code == "IVR311"]
+    assert any("cannot be checked" in m and "knows none of the words" in m for m in messages)
