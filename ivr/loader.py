@@ -192,12 +192,16 @@ class _Suggestions:
     """ "Did you mean" hints among the node names of each file, fast for big menus.
 
     ``did_you_mean`` compares a word with every name; with thousands of nodes
-    and many misspellings that is quadratic. Above ``DIRECT`` names, a bigram
-    index first picks the ``SHORTLIST`` names sharing the most letter pairs.
+    and many misspellings that is quadratic. Above ``DIRECT`` names, an index of
+    letter triples picks a shortlist: the names sharing the most of the word's
+    ``RAREST`` least common triples (each triple's list cut at ``COMMON`` names),
+    so a word costs at most a few thousand steps however large the menu.
     """
 
     DIRECT = 200
-    SHORTLIST = 50
+    SHORTLIST = 30
+    RAREST = 3
+    COMMON = 2_000
 
     def __init__(self, nodes: dict[str, Node]):
         self.nodes = nodes
@@ -218,15 +222,17 @@ class _Suggestions:
         if file_part not in self.index:
             index: dict[str, list[int]] = {}
             for i, name in enumerate(names):
-                for gram in _bigrams(name):
+                for gram in _trigrams(name):
                     index.setdefault(gram, []).append(i)
             self.index[file_part] = index
+        postings = [self.index[file_part].get(gram, []) for gram in _trigrams(word)]
+        rarest = sorted((p for p in postings if p), key=len)[: self.RAREST]
         shared: Counter[int] = Counter()
-        for gram in _bigrams(word):
-            shared.update(self.index[file_part].get(gram, ()))
+        for posting in rarest:
+            shared.update(posting[: self.COMMON])
         return did_you_mean(word, [names[i] for i, _ in shared.most_common(self.SHORTLIST)])
 
 
-def _bigrams(word: str) -> set[str]:
+def _trigrams(word: str) -> set[str]:
     padded = f" {word.lower()} "
-    return {padded[i : i + 2] for i in range(len(padded) - 1)}
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}

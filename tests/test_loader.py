@@ -454,3 +454,14 @@ def test_suggestions_in_a_big_menu() -> None:
     assert errors_of(text) == [
         'm.yaml:16:14: option "2" goes to unknown node "dsek_127" (did you mean "desk_127"?)'
     ]
+
+
+@pytest.mark.usefixtures("folder")
+def test_suggestions_among_many_similar_names() -> None:
+    # names that share most letter groups (m1, m12, m120...) still get the right hint
+    leaves = "".join(f"  m{i}:\n    hangup: {{}}\n" for i in range(3_000))
+    text = broken('"1": billing', '"1": m1234\n        "2": xm1234\n        "3": m2999x') + leaves
+    assert errors_of(text) == [
+        'm.yaml:16:14: option "2" goes to unknown node "xm1234" (did you mean "m1234"?)',
+        'm.yaml:17:14: option "3" goes to unknown node "m2999x" (did you mean "m2999"?)',
+    ]
