@@ -24,8 +24,13 @@ from ivr.model import Menu
 from ivr.yamlsource import MAX_FILE_BYTES, _read_regular_file
 
 # format name -> module of this package
-IMPORTERS = {"studio": "studio", "connect": "connect", "freeswitch": "freeswitch"}
-PLANNED = ("vxml", "asterisk")  # detected, but no importer yet
+IMPORTERS = {
+    "studio": "studio",
+    "connect": "connect",
+    "freeswitch": "freeswitch",
+    "vxml": "vxml",
+}
+PLANNED = ("asterisk",)  # detected, but no importer yet
 YAML_SUFFIXES = (".yaml", ".yml")
 
 __all__ = ["FLOW_SUFFIXES", "IMPORTERS", "ImportedFlow", "import_file", "is_flow", "load_flow"]
@@ -96,4 +101,10 @@ def load_flow(
 
     flow = import_file(path, format_name)
     menu = load_menu(path, root=root, reader=lambda *_, **__: (flow.document(), flow.marks()))
-    return replace(menu, warnings=tuple(sorted((*menu.warnings, *flow.warnings))))
+    nodes = {  # nodes from another file of the flow (a VoiceXML application) are located there
+        node_id: replace(node, location=node.location._replace(file=source.file))
+        if (source := flow.sources.get(node_id)) and source.file
+        else node
+        for node_id, node in menu.nodes.items()
+    }
+    return replace(menu, nodes=nodes, warnings=tuple(sorted((*menu.warnings, *flow.warnings))))

@@ -30,6 +30,7 @@ class Source:
     line: int
     col: int
     note: str
+    file: str | None = None  # another file of the same flow (a VoiceXML application's document)
 
 
 @dataclass
@@ -54,7 +55,7 @@ class ImportedFlow:
         marks = Marks(self.path)
         marks.values[()] = _mark(self.path, 1, 1)
         for node_id, source in self.sources.items():
-            mark = _mark(self.path, source.line, source.col)
+            mark = _mark(source.file or self.path, source.line, source.col)
             for table in (marks.values, marks.keys):
                 table[("nodes", node_id)] = mark
         return marks
@@ -68,7 +69,7 @@ class ImportedFlow:
             *map(str, self.warnings),
         ]
         notes = {
-            node_id: [f"{self.path}:{source.line}:{source.col}: {source.note}"]
+            node_id: [f"{source.file or self.path}:{source.line}:{source.col}: {source.note}"]
             for node_id, source in self.sources.items()
         }
         top = {"hotline": self.hotline, "start": self.start}
@@ -106,16 +107,25 @@ class FlowBuilder:
             self.ids[name] = candidate
         return self.ids[name]
 
-    def add(self, name: str, spec: dict[str, Any], at: tuple[int, int], note: str) -> str:
-        """Add the node for ``name``, written at ``at`` (line, column); return its id."""
+    def add(
+        self,
+        name: str,
+        spec: dict[str, Any],
+        at: tuple[int, int],
+        note: str,
+        file: str | None = None,
+    ) -> str:
+        """Add the node for ``name``, written at ``at`` (line, column) of the flow's file (or of
+        ``file``, another file of the same flow); return its id."""
         node_id = self.id(name)
         self.nodes[node_id] = spec
-        self.sources[node_id] = Source(at[0], at[1], note)
+        self.sources[node_id] = Source(at[0], at[1], note, file)
         return node_id
 
-    def warn(self, at: tuple[int, int], message: str) -> None:
-        """A located warning: something of the flow that was not understood or not kept."""
-        self.warnings.append(MenuError(self.path, at[0], at[1], message, "warning"))
+    def warn(self, at: tuple[int, int], message: str, file: str | None = None) -> None:
+        """A located warning: something of the flow that was not understood or not kept
+        (in the flow's file, or in ``file``, another file of the same flow)."""
+        self.warnings.append(MenuError(file or self.path, at[0], at[1], message, "warning"))
 
     def end(self) -> str:
         """The silent hang-up that transitions without a next lead to (added once)."""
