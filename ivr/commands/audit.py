@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -91,17 +92,7 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     help="Where prompt durations come from: estimate (from the text), tts (rendered "
     "espeak-ng audio), or another installed ivr.timing_sources plugin.",
 )
-def audit(
-    paths: tuple[str, ...],
-    fmt: str,
-    output: str | None,
-    baseline: str | None,
-    strict: bool,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    config_spec: str,
-    timing: str,
-) -> None:
+def audit(paths: tuple[str, ...], **options: Any) -> None:
     """Audit menus (folders: every *.yaml and *.yml in them): depth, time to a person, findings.
 
     A PATH that is an http:// or https:// URL is a live TwiML webhook: it is
@@ -110,14 +101,13 @@ def audit(
     Exits 1 when a finding is an error (with --strict: a warning too), or a menu
     cannot be loaded; 2 when no menu file is found.
     """
-    options = (fmt, output, baseline, strict, select, ignore, config_spec, timing)
     if not any(path.startswith(URL_SCHEMES) for path in paths):
-        _audit(_local_paths(paths, None), *options)
+        _audit(_local_paths(paths, None), **options)
         return
     import tempfile  # only to crawl a live webhook: the crawler and its folder cost a start-up
 
     with tempfile.TemporaryDirectory(prefix="ivr-crawl-") as crawled:
-        _audit(_local_paths(paths, Path(crawled)), *options)
+        _audit(_local_paths(paths, Path(crawled)), **options)
 
 
 def _local_paths(paths: tuple[str, ...], folder: Path | None) -> tuple[str, ...]:
@@ -153,6 +143,7 @@ def _local_paths(paths: tuple[str, ...], folder: Path | None) -> tuple[str, ...]
 
 def _audit(
     paths: tuple[str, ...],
+    *,
     fmt: str,
     output: str | None,
     baseline: str | None,
