@@ -233,6 +233,8 @@ class _Durations:
         self.scheduled: list[str] = []  # branch and queue nodes, timed per pattern
         self.languages: list[str] = []
         self.timed: nx.DiGraph = nx.DiGraph()  # the shared timing graph (see timing_graph)
+        self.reaches: dict[tuple[bool, ...], _Reach] = {}  # searches by routing (see _figures)
+        self.routing_schedules = _routing_schedules(menu)
 
     def text(self, node: Node, lang: str, attribute: str = "prompt") -> str:
         prompt = getattr(node, attribute, None)
@@ -323,6 +325,17 @@ class _Durations:
 
 
 # -- schedules -------------------------------------------------------------------------------
+
+
+def _routing_schedules(menu: Menu) -> tuple[str, ...]:
+    """Schedules that change where a call goes: queue hours and branches on hours."""
+    names: set[str] = set()
+    for node in menu.nodes.values():
+        if isinstance(node, QueueNode) and node.hours:
+            names.add(node.hours)
+        if isinstance(node, BranchNode):
+            names.update(rule.when.hours for rule in node.rules if rule.when and rule.when.hours)
+    return tuple(sorted(names))
 
 
 def _schedules_used(menu: Menu) -> tuple[str, ...]:
@@ -568,40 +581,37 @@ def _label(node: Node, way: dict) -> str | None:
     return None
 
 
+@dataclass
+class _Reach:
+    """Where callers get at one routing of the week (queue hours and branches resolved).
+
+    ``arrivals``: every human state reached, with the first-time and expert
+    seconds to it, the first-time route's states and keys.
+    """
+
+    arrivals: list[tuple[State, float, float, list[State], list[str | None]]]
+    voicemail: bool
+
+
 def _figures(
     menu: Menu, graph: nx.DiGraph, durations: _Durations, is_open: dict[str, bool]
 ) -> Figures:
-    timed, humans, scheduled = timing_graph(menu, graph, durations, is_open)
-    try:
-        return _pattern_figures(menu, graph, durations, is_open, timed, humans)
-    finally:
-        timed.remove_edges_from(scheduled)
+    """The routes to every person at the hours ``is_open`` describes.
 
-
-def _pattern_figures(
-    menu: Menu,
-    graph: nx.DiGraph,
-    durations: _Durations,
-    is_open: dict[str, bool],
-    timed: nx.DiGraph,
-    humans: list[State],
-) -> Figures:
-    source = (menu.start, menu.hotline.default_language)
-    timed.add_node(source)
-    found = nx.single_source_dijkstra(timed, source, weight="first")
-    first_dist, first_paths = cast(tuple[dict[State, float], dict[State, list[State]]], found)
-    expert_dist: dict[State, float] = nx.single_source_dijkstra_path_length(
-        timed, source, weight="expert"
-    )
+    Hours that route alike (the same queues open, the same branches taken)
+    share one search; only the holds (staffing at those hours) differ.
+    """
+    routing = tuple(is_open.get(name, True) for name in durations.routing_schedules)
+    reach = durations.reaches.get(routing)
+    if reach is None:
+        reach = durations.reaches[routing] = _reach(menu, graph, durations, is_open)
     best: dict[str, HumanRoute] = {}
-    for state in humans:
-        if state not in first_dist:
-            continue
+    for state, first, expert, states, keys in reach.arrivals:
         node = menu.nodes[state[0]]
         spoken, hold = durations.arrival(node, state[1], is_open)
-        ivr = first_dist[state] + spoken
-        expert_ivr = expert_dist.get(state, math.inf) + spoken
-        route = _route(graph, timed, first_paths[state], ivr, hold, expert_ivr)
+        ivr = first + spoken
+        expert_ivr = expert + spoken
+        route = _route(graph, states, keys, ivr, hold, expert_ivr)
         known = best.get(state[0])
         if known is None or route.ivr_s < known.ivr_s:
             if known is not None and known.expert_ivr_s < route.expert_ivr_s:
@@ -610,24 +620,52 @@ def _pattern_figures(
         elif expert_ivr < known.expert_ivr_s:
             known.expert_ivr_s, known.expert_s = expert_ivr, expert_ivr + known.queue_s
     routes = sorted(best.values(), key=_route_order)
-    voicemail = any(
-        isinstance(menu.nodes[node], RecordNode) for node, _ in first_dist if node in menu.nodes
-    )
-    expert = routes[0].expert_s if routes else math.inf
-    return Figures(routes, expert, voicemail)
+    expert_s = routes[0].expert_s if routes else math.inf
+    return Figures(routes, expert_s, reach.voicemail)
+
+
+def _reach(
+    menu: Menu, graph: nx.DiGraph, durations: _Durations, is_open: dict[str, bool]
+) -> _Reach:
+    timed, humans, scheduled = timing_graph(menu, graph, durations, is_open)
+    try:
+        source = (menu.start, menu.hotline.default_language)
+        timed.add_node(source)
+        found = nx.single_source_dijkstra(timed, source, weight="first")
+        first_dist, first_paths = cast(tuple[dict[State, float], dict[State, list[State]]], found)
+        expert_dist: dict[State, float] = nx.single_source_dijkstra_path_length(
+            timed, source, weight="expert"
+        )
+        adjacency = timed.adj
+        arrivals = [
+            (
+                state,
+                first_dist[state],
+                expert_dist.get(state, math.inf),
+                first_paths[state],
+                [adjacency[a][b]["key"] for a, b in itertools.pairwise(first_paths[state])],
+            )
+            for state in humans
+            if state in first_dist
+        ]
+        voicemail = any(
+            isinstance(menu.nodes[node], RecordNode) for node, _ in first_dist if node in menu.nodes
+        )
+        return _Reach(arrivals, voicemail)
+    finally:
+        timed.remove_edges_from(scheduled)
 
 
 def _route(
     graph: nx.DiGraph,
-    timed: nx.DiGraph,
     states: list[State],
+    keys: list[str | None],
     ivr: float,
     hold: Hold,
     expert_ivr: float,
 ) -> HumanRoute:
     path = [node for node, _ in states]
-    adjacency, kinds = timed.adj, graph.nodes
-    keys = [adjacency[a][b]["key"] for a, b in itertools.pairwise(states)]
+    kinds = graph.nodes
     depth = sum(1 for node in path[:-1] if kinds[node]["kind"] in ("menu", "input"))
     mean_wait = hold.mean_wait
     wait = math.nan if mean_wait is None else mean_wait  # nan: unknown, shown as such
