@@ -1,4 +1,5 @@
-"""A real server on 127.0.0.1: 200 concurrent calls, the call database, and the CLI commands."""
+"""A real server on 127.0.0.1: concurrent calls (20; 200 under ``slow``), the call database,
+and the CLI commands."""
 
 from __future__ import annotations
 
@@ -32,8 +33,6 @@ from ivr.twiml_caller import TwimlCaller, press
 from ivr.web import call_records
 from ivr.web.records import CallRecords
 
-CALLS = 200
-
 
 @pytest.fixture
 def server(tmp_path):
@@ -58,12 +57,15 @@ def scripted_calls() -> list[tuple[str, str, list, list[str]]]:
     return found
 
 
-def test_200_concurrent_calls_reach_their_people_and_are_all_stored(server):
+@pytest.mark.parametrize(
+    "calls", [pytest.param(20, id="20"), pytest.param(200, id="200", marks=pytest.mark.slow)]
+)
+def test_concurrent_calls_reach_their_people_and_are_all_stored(server, calls):
     base, app = server
     plans = scripted_calls()
     assert len(plans) >= 5
-    chosen = [plans[i % len(plans)] for i in range(CALLS)]
-    start = threading.Barrier(CALLS)
+    chosen = [plans[i % len(plans)] for i in range(calls)]
+    start = threading.Barrier(calls)
 
     def place(plan):
         menu, _human, events, _path = plan
@@ -71,7 +73,7 @@ def test_200_concurrent_calls_reach_their_people_and_are_all_stored(server):
         start.wait(60)
         return caller.call(events)
 
-    with ThreadPoolExecutor(CALLS) as pool:
+    with ThreadPoolExecutor(calls) as pool:
         results = list(pool.map(place, chosen))
     for (menu, human, _events, path), result in zip(chosen, results, strict=True):
         assert result.path == path, (menu, human, result.end)
