@@ -266,7 +266,7 @@ def _join_digit_runs(found: list[Segment], digits: set[str]) -> list[Segment]:
     joined: list[Segment] = []
     for segment in found:
         previous = joined[-1] if joined else None
-        if previous and segment.text in digits and previous.text.split()[-1] in digits:
+        if previous and segment.text in digits and set(previous.text.split()) <= digits:
             joined[-1] = Segment(f"{previous.text} {segment.text}", previous.start, segment.end)
         else:
             joined.append(segment)
