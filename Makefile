@@ -36,9 +36,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# The fast inner loop: every test that needs neither a browser nor speech (under 20 s).
+# The fast inner loop: every test that needs neither a browser nor speech, nor is marked
+# slow (tests/conftest.py leaves slow tests out of any -m selection that does not name
+# them). Byte-code caching is kept on: compiling and rewriting every module again costs
+# seconds at each start.
 check: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser and not speech"
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -m "not browser and not speech"
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
