@@ -55,12 +55,13 @@ def test_words_are_grouped_into_the_grammars_phrases_and_digit_runs():
     found = segments(words("이", "예약", "취소", "일"), grammar)
     assert [s.text for s in found] == ["이", "예약 취소", "일"]
     assert found[1].seconds == pytest.approx(0.9)
-    runs = Grammar(phrases=("예약",), digits=("일", "이"), digit_runs=True)
+    runs = Grammar(phrases=("예약", "예약 일"), digits=("일", "이"), digit_runs=True)
     assert [s.text for s in segments(words("일", "이", "예약", "이"), runs)] == [
         "일 이",
         "예약",
         "이",
     ]
+    assert [s.text for s in segments(words("예약", "일", "이"), runs)] == ["예약 일", "이"]
 
 
 def measure(cache: VoiceCache) -> tuple[float, float, list[str]]:
