@@ -24,7 +24,7 @@ from ivr.errors import MenuError, MenuLoadError, did_you_mean
 from ivr.menufile import MenuFileReader, Reference
 from ivr.model import Hotline, Menu, Node
 from ivr.schedule import Schedule
-from ivr.yamlsource import paused_gc, read_yaml
+from ivr.yamlsource import Marks, paused_gc, read_yaml
 
 MAIN_FILE = "#"  # the key of the main file among the files of a menu
 
@@ -42,8 +42,20 @@ def load_menu(
         from ivr.importers import load_flow  # imported only for a foreign flow
 
         return load_flow(path, root=root)
+    if reader is read_yaml:
+        reader = read_menu_file  # other files it reaches into may be flows too
     with paused_gc():
         return _MenuLoader(Path(path), Path(root) if root is not None else None, reader).load()
+
+
+def read_menu_file(path: str | Path, *, display_name: str | None = None) -> tuple[Any, Marks]:
+    """The document and positions of one file of a menu: our YAML, or a foreign flow
+    (another platform's flow a menu reaches into) as ``ivr.importers`` reads it."""
+    if Path(path).suffix.lower() in (".yaml", ".yml"):
+        return read_yaml(path, display_name=display_name)
+    from ivr.importers import read_flow_document  # imported only for a foreign flow
+
+    return read_flow_document(path, display_name=display_name)
 
 
 def check_menu(

@@ -16,12 +16,13 @@ import importlib
 import inspect
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ivr.errors import MenuError, MenuLoadError
 from ivr.importers.detect import FLOW_SUFFIXES, detect_format
 from ivr.importers.flow import ImportedFlow
 from ivr.model import Menu
-from ivr.yamlsource import MAX_FILE_BYTES, _read_regular_file
+from ivr.yamlsource import MAX_FILE_BYTES, Marks, _read_regular_file
 
 # format name -> module of this package
 IMPORTERS = {
@@ -100,7 +101,7 @@ def load_flow(
     from ivr.loader import load_menu  # the loader dispatches here: import it when used
 
     flow = import_file(path, format_name)
-    menu = load_menu(path, root=root, reader=lambda *_, **__: (flow.document(), flow.marks()))
+    menu = load_menu(path, root=root, reader=_FlowFiles(Path(path), flow).read)
     nodes = {  # nodes from another file of the flow (a VoiceXML application) are located there
         node_id: replace(node, location=node.location._replace(file=source.file))
         if (source := flow.sources.get(node_id)) and source.file
@@ -108,3 +109,28 @@ def load_flow(
         for node_id, node in menu.nodes.items()
     }
     return replace(menu, nodes=nodes, warnings=tuple(sorted((*menu.warnings, *flow.warnings))))
+
+
+class _FlowFiles:
+    """The loader's reader for an imported flow: the flow itself, and any other file it
+    reaches into (another flow it transfers to, or a YAML menu)."""
+
+    def __init__(self, main: Path, flow: ImportedFlow):
+        self.main = main.resolve()
+        self.flow = flow
+
+    def read(self, path: Path, *, display_name: str | None = None) -> tuple[Any, Marks]:
+        """The document and positions of ``path`` (the loader resolves and checks it)."""
+        if Path(path).resolve() == self.main:
+            return self.flow.document(), self.flow.marks()
+        from ivr.loader import read_menu_file
+
+        return read_menu_file(path, display_name=display_name)
+
+
+def read_flow_document(path: str | Path, *, display_name: str | None = None) -> tuple[Any, Marks]:
+    """The menu document and positions of the foreign flow in ``path`` (as the loader reads
+    a file another file reaches into); its import warnings are not kept."""
+    name = display_name or str(path)
+    flow = import_text(read_text(path, name), name)
+    return flow.document(), flow.marks()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from ivr.errors import MenuError, MenuLoadError
@@ -24,6 +25,8 @@ from ivr.importers.flow import FlowBuilder, ImportedFlow
 from ivr.importers.jsontext import Position, parse_json
 
 KEY = re.compile(r"^[0-9*#]{1,4}$")
+# {{contactFlows.NAME.arn}} (Terraform/CDK templates) or an ARN ending in the flow's id
+FLOW_REFERENCE = re.compile(r"contactFlows\.([\w-]+)\.|contact-flow/([\w-]+)$")
 SSML_TAG = re.compile(r"<[^>]+>")
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f-]{27}$", re.I)
 ENDS = ("DisconnectParticipant", "EndFlowExecution", "Disconnect", "EndFlowModuleExecution")
@@ -226,15 +229,9 @@ class _ActionsReader(_Reader):
                 }
             }
         elif kind == "TransferToFlow":
-            flow_id = str(params.get("ContactFlowId") or "another flow")
-            self.flow.warn(
-                at,
-                f"TransferToFlow {flow_id} is not followed: kept as a transfer to another system",
+            spec = self.transfer_to_flow(
+                block_id, str(params.get("ContactFlowId") or ""), errors, nxt
             )
-            spec = {"transfer": {"to": f"flow {flow_id}", "human": False}}
-            failed = next((target for _, target in errors if target), nxt)
-            if failed:  # the flow goes on here only when the transfer fails
-                spec["transfer"]["on_no_answer"] = self.goto(failed, block_id)
         elif kind in OPAQUE or kind.startswith(PASS_PREFIXES):
             about = f"{OPAQUE.get(kind, kind)} {_detail(params)}".strip()
             outcomes = [(label, target) for label, _, target in conditions]
@@ -256,6 +253,27 @@ class _ActionsReader(_Reader):
             )
             spec = self.decision(block_id, f"Connect {kind}", [(k, t) for k, t in outcomes if t])
         self.flow.add(block_id, spec, at, note)
+
+    def transfer_to_flow(self, block_id: str, flow_id: str, errors: list, nxt: Any) -> dict:
+        """A transfer to another flow: followed into its export in this folder when there is
+        one (by file name, or the Name, Id or ARN of a DescribeContactFlow answer)."""
+        failed = next((target for _, target in errors if target), nxt)
+        other = sibling_flow(Path(self.flow.path), flow_id)
+        if other is not None:
+            outcomes = {"transferred": f"{other}#"}
+            if failed:
+                outcomes["the transfer fails"] = self.goto(failed, block_id)
+            about = f"transfer to flow {flow_id}"
+            return {"decide": {"about": about, "var": self.flow.id(block_id), "outcomes": outcomes}}
+        self.flow.warn(
+            self.at[block_id],
+            f"TransferToFlow {flow_id or '(no flow)'} is not followed (no export of that flow in "
+            "this folder): kept as a transfer to another system",
+        )
+        spec: dict[str, Any] = {"transfer": {"to": f"flow {flow_id}", "human": False}}
+        if failed:  # the flow goes on here only when the transfer fails
+            spec["transfer"]["on_no_answer"] = self.goto(failed, block_id)
+        return spec
 
     def input(
         self, block_id: str, params: dict, prompt: Any, nxt: Any, errors: list, conditions: list
@@ -303,6 +321,35 @@ class _ActionsReader(_Reader):
                 }
             }
         return {"menu": {**settings, "options": options, "input": "dtmf"}}
+
+
+def sibling_flow(path: Path, flow_id: str) -> str | None:
+    """The file name, in ``path``'s folder, of the Connect flow ``flow_id`` names
+    (``{{contactFlows.NAME.arn}}``, an ARN ending in the flow's id, or a name); None if none."""
+    named = FLOW_REFERENCE.search(flow_id)
+    wanted = next((group for group in named.groups() if group), flow_id) if named else flow_id
+    if not wanted or wanted.startswith("$."):
+        return None  # a contact attribute: decided while the call runs
+    for candidate in sorted(path.parent.glob("*.json")):
+        if candidate.name == path.name:
+            continue
+        if candidate.stem == wanted or wanted in _described_names(candidate):
+            return candidate.name
+    return None
+
+
+def _described_names(path: Path) -> set[str]:
+    """Name, Id and ARN of a DescribeContactFlow answer saved in ``path`` (empty otherwise)."""
+    try:
+        if path.stat().st_size > 16_000_000:
+            return set()
+        text = path.read_text(encoding="utf-8")
+        if '"ContactFlow"' not in text:
+            return set()
+        wrapper = json.loads(text).get("ContactFlow") or {}
+    except (OSError, ValueError, AttributeError):
+        return set()
+    return {str(wrapper[key]) for key in ("Name", "Id", "Arn") if wrapper.get(key)}
 
 
 def _detail(params: dict[str, Any]) -> str:

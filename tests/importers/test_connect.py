@@ -4,6 +4,7 @@ hand-written one for a keypad menu and a queue at capacity."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,10 @@ from ivr.model import DecideNode, InputNode, MenuNode, QueueNode, SayNode, Trans
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
 FEEDBACK = FIXTURES / "connect-ivr-feedback-flow.json"
-MAIN = FIXTURES / "connect-RulesEngineMain.json"
-DISCONNECT = FIXTURES / "connect-RulesEngineDisconnect.json"
-DTMF_MENU = FIXTURES / "connect-RulesEngineDTMFMenu.json"
+RULES_ENGINE = FIXTURES / "connect-rules-engine"
+MAIN = RULES_ENGINE / "RulesEngineMain.json"
+DISCONNECT = RULES_ENGINE / "RulesEngineDisconnect.json"
+DTMF_MENU = RULES_ENGINE / "RulesEngineDTMFMenu.json"
 
 
 def action(identifier: str, kind: str, parameters: dict, transitions: dict) -> dict:
@@ -172,7 +174,7 @@ def test_rules_engine_disconnect_reaches_its_queue_unless_it_is_full() -> None:
 def test_rules_engine_dtmf_menu_validates_and_can_be_called() -> None:
     result = CliRunner().invoke(main, ["validate", str(DTMF_MENU)])
     assert result.exit_code == 0, result.output
-    assert f"{DTMF_MENU}: ok, 20 nodes" in result.output
+    assert f"{DTMF_MENU}: ok, 26 nodes" in result.output  # 20 of its own, 6 of flows it reaches
     called = CliRunner().invoke(main, ["call", str(DTMF_MENU), "--press", "1"])
     assert called.exit_code == 0, called.output
     assert "Call ended" in called.output
@@ -182,10 +184,47 @@ def test_describe_contact_flow_wrapper_is_read(tmp_path: Path) -> None:
     wrapped = {"ContactFlow": {"Name": "Main line", "Content": DISCONNECT.read_text()}}
     path = tmp_path / "described.json"
     path.write_text(json.dumps(wrapped, indent=2))
+    shutil.copy(RULES_ENGINE / "RulesEngineError.json", tmp_path)
     menu = load_menu(path)
     assert menu.hotline.name == "Main line"
     assert sorted(menu.nodes) == sorted(load_menu(DISCONNECT).nodes)
-    assert {node.location.line for node in menu.nodes.values()} == {4}  # the Content line
+    own = {node.location.line for node_id, node in menu.nodes.items() if "#" not in node_id}
+    assert own == {4}  # the Content line
+
+
+def test_transfer_to_flow_is_followed_into_the_export_of_that_flow() -> None:
+    menu = load_menu(DTMF_MENU)
+    transfer = menu.nodes["TransferToFlow_74e6078b"]
+    assert isinstance(transfer, DecideNode)
+    assert transfer.outcomes[0].goto == "RulesEngineMain.json#InvokeLambdaFunction_71c4f8b5"
+    error_flow = menu.nodes["RulesEngineError.json#MessageParticipant_8f93684e"]
+    assert error_flow.location.file.endswith("RulesEngineError.json")
+    assert "I have encountered an error" in error_flow.prompt.text("en")
+    # Main transfers on to a flow named only at run time: kept as another system
+    onward = menu.nodes["RulesEngineMain.json#TransferToFlow_e74f53e8"]
+    assert isinstance(onward, TransferNode) and not onward.human
+
+
+def test_a_flow_named_by_a_describe_contact_flow_answer_is_found_by_its_arn(
+    tmp_path: Path,
+) -> None:
+    arn = "arn:aws:connect:eu-west-2:1:instance/i/contact-flow/0b6f-error"
+    error = {
+        "ContactFlow": {
+            "Name": "Error",
+            "Id": "0b6f-error",
+            "Arn": arn,
+            "Content": (RULES_ENGINE / "RulesEngineError.json").read_text(),
+        }
+    }
+    (tmp_path / "error-export.json").write_text(json.dumps(error))
+    main_flow = json.loads(MAIN.read_text())
+    for item in main_flow["Actions"]:
+        if item["Type"] == "TransferToFlow":
+            item["Parameters"]["ContactFlowId"] = arn
+    (tmp_path / "main.json").write_text(json.dumps(main_flow))
+    menu = load_menu(tmp_path / "main.json")
+    assert "error-export.json#DisconnectParticipant_76c95b63" in menu.nodes
 
 
 # -- the care line ---------------------------------------------------------------------------

@@ -14,7 +14,9 @@ FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
 
 def test_the_menu_cache_lists_and_loads_flows_but_not_other_json(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "studio-schedule-flow.json", tmp_path / "hours.json")
-    shutil.copy(FIXTURES / "connect-RulesEngineDisconnect.json", tmp_path / "after.json")
+    shutil.copy(
+        FIXTURES / "connect-rules-engine" / "RulesEngineDisconnect.json", tmp_path / "after.json"
+    )
     (tmp_path / "package.json").write_text('{"name": "not a flow"}')
     outside = tmp_path.parent / f"{tmp_path.name}-outside.json"
     shutil.copy(FIXTURES / "studio-callback-flow.json", outside)

@@ -358,3 +358,16 @@ def test_ivr_call_var_chooses_a_decision_outcome() -> None:
     )
     bad = CliRunner().invoke(main, ["call", str(SCHEDULE), "--var", "oops"])
     assert bad.exit_code == 2 and '"oops" is not NAME=VALUE' in bad.output
+
+
+def test_a_yaml_menu_reaches_into_a_studio_flow(care_line: Path, tmp_path: Path) -> None:
+    main_menu = tmp_path / "main.yaml"
+    main_menu.write_text(
+        "hotline: {name: Front desk}\nstart: front\nnodes:\n  front:\n    menu:\n"
+        "      prompt: For care, press 1.\n      options: {'1': care.json#}\n"
+    )
+    menu = load_menu(main_menu)
+    (option,) = menu.nodes["front"].options  # type: ignore[attr-defined]
+    assert option.goto == "care.json#greeting"
+    assert isinstance(menu.nodes["care.json#main_menu"], MenuNode)
+    assert menu.nodes["care.json#main_menu"].location.file == str(care_line)
