@@ -17,7 +17,7 @@ from audit.callers import Callers, caller_figures
 from audit.metrics import Metrics, compute_metrics, describe_minutes
 from ivr.graph import build_graph
 from ivr.model import Menu, MenuNode, Node, QueueNode, TransferNode
-from ivr.queueing import Hold, QueueFigures, queue_figures, staffing_at
+from ivr.queueing import Hold, staffing_at
 from ivr.timing import REACTION, CachedTimer, EstimatedTimer, PromptTimer
 
 GATHERING_KINDS = ("menu", "input")
@@ -224,11 +224,6 @@ class Context:
     def seconds(self, text: str, lang: str) -> float:
         """Seconds to play ``text`` by this audit's timer."""
         return self.timer.seconds(text, lang)
-
-    @cached_property
-    def queues(self) -> dict[str, QueueFigures]:
-        """Erlang C figures of every queue node, by node id."""
-        return {node.id: queue_figures(node) for node in self.nodes(QueueNode)}
 
     def option_lang_switches(self, node: MenuNode) -> list[str]:
         """Keys of ``node`` whose option switches the caller's language."""

@@ -1,7 +1,11 @@
-"""Erlang C queueing: probability of waiting, average speed of answer, service level.
+"""Queue maths: Erlang C (callers who never hang up) and Erlang A (impatient callers).
 
-Computed with the Erlang B recursion, so it stays finite for thousands of
-agents (no factorials). Times are in the unit of the handle time (seconds here).
+Erlang C: probability of waiting, average speed of answer, service level,
+computed with the Erlang B recursion, so it stays finite for thousands of
+agents (no factorials). Erlang A (``ErlangA``, M/M/n+M): the same and who
+gives up, from the birth-death chain, checked against Mandelbaum and Zeltyn's
+closed form (``erlang_a_closed_form``). ``Hold`` is what a caller lives at one
+queue at one hour of the week. Times are in seconds.
 
 >>> round(probability_of_waiting(13, 10.0), 3)
 0.285
@@ -96,47 +100,6 @@ def expected_wait(queue: object) -> float | None:
             agents, calls_per_hour=calls_per_hour, handle_time=handle_time
         )
     return getattr(queue, "wait", None)
-
-
-@dataclass(frozen=True)
-class QueueFigures:
-    """What Erlang C says about one queue node (``None`` fields: staffing unknown)."""
-
-    load: float | None
-    agents: int | None
-    average_wait: float | None
-    service_level: float | None
-    agents_needed: int | None
-
-    @property
-    def overloaded(self) -> bool:
-        """True when the queue never drains (agents <= offered load)."""
-        return self.load is not None and self.agents is not None and self.agents <= self.load
-
-
-def queue_figures(queue: object, *, target: float = 20.0, level: float = 0.8) -> QueueFigures:
-    """Offered load, average speed of answer, service level in ``target`` s, agents needed.
-
-    >>> from types import SimpleNamespace as Q
-    >>> f = queue_figures(Q(agents=3, handle_time=600, calls_per_hour=60, wait=None))
-    >>> f.overloaded, f.load, f.average_wait, f.agents_needed
-    (True, 10.0, inf, 14)
-    >>> queue_figures(Q(agents=None, handle_time=None, calls_per_hour=None, wait=45.0))
-    QueueFigures(load=None, agents=None, average_wait=45.0, service_level=None, agents_needed=None)
-    """
-    agents = getattr(queue, "agents", None)
-    handle_time = getattr(queue, "handle_time", None)
-    calls_per_hour = getattr(queue, "calls_per_hour", None)
-    if agents is None or not handle_time or calls_per_hour is None:
-        return QueueFigures(None, None, getattr(queue, "wait", None), None, None)
-    staffing = {"calls_per_hour": calls_per_hour, "handle_time": handle_time}
-    return QueueFigures(
-        load=offered_load(calls_per_hour, handle_time),
-        agents=agents,
-        average_wait=average_speed_of_answer(agents, **staffing),
-        service_level=service_level(agents, **staffing, target=target),
-        agents_needed=agents_needed(**staffing, target=target, level=level),
-    )
 
 
 # -- Erlang A: impatient callers (M/M/n+M) ----------------------------------------------------

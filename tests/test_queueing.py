@@ -6,7 +6,6 @@ import heapq
 import math
 import random
 from collections import deque
-from types import SimpleNamespace
 
 import pytest
 
@@ -17,7 +16,6 @@ from ivr.queueing import (
     average_speed_of_answer,
     erlang_a_closed_form,
     probability_of_waiting,
-    queue_figures,
     service_level,
 )
 
@@ -65,16 +63,6 @@ def test_agents_needed_is_the_fewest_meeting_80_in_20():
     needed = agents_needed(**REFERENCE)
     assert needed == 14
     assert service_level(needed, **REFERENCE) >= 0.8 > service_level(needed - 1, **REFERENCE)
-
-
-def test_queue_figures_of_a_queue_node():
-    figures = queue_figures(SimpleNamespace(agents=13, wait=None, **REFERENCE))
-    assert (figures.load, figures.agents, figures.agents_needed) == (10.0, 13, 14)
-    assert figures.average_wait == pytest.approx(17.1, abs=0.1)
-    assert not figures.overloaded
-    assert queue_figures(
-        SimpleNamespace(agents=3, handle_time=600, calls_per_hour=60, wait=None)
-    ).overloaded
 
 
 # -- Erlang A -----------------------------------------------------------------------------------
