@@ -30,8 +30,8 @@ IMPORTERS = {
     "connect": "connect",
     "freeswitch": "freeswitch",
     "vxml": "vxml",
+    "asterisk": "asterisk",
 }
-PLANNED = ("asterisk",)  # detected, but no importer yet
 YAML_SUFFIXES = (".yaml", ".yml")
 
 __all__ = ["FLOW_SUFFIXES", "IMPORTERS", "ImportedFlow", "import_file", "is_flow", "load_flow"]
@@ -67,8 +67,9 @@ def import_text(
                         1,
                         1,
                         "cannot tell what kind of flow this is: expected a menu YAML file, a "
-                        "Twilio Studio flow (JSON with states) or an Amazon Connect flow "
-                        "(JSON with Actions or modules)",
+                        "Twilio Studio flow (JSON with states), an Amazon Connect flow "
+                        "(JSON with Actions or modules), FreeSWITCH menus (XML with <menu>), "
+                        "VoiceXML (<vxml>) or an Asterisk dialplan ([context] and exten =>)",
                     )
                 ]
             )

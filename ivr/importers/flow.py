@@ -134,6 +134,19 @@ class FlowBuilder:
             self.sources[END] = Source(1, 1, "the call ends here (a transition with no next)")
         return END
 
+    def drop_unused_end(self, start: str) -> None:
+        """Forget the end of the call when it was asked for but nothing leads there."""
+
+        def leads_there(value: Any) -> bool:
+            if isinstance(value, dict):
+                return any(leads_there(item) for item in value.values())
+            if isinstance(value, list):
+                return any(leads_there(item) for item in value)
+            return value == END
+
+        if END in self.nodes and start != END and not leads_there(self.nodes):
+            del self.nodes[END], self.sources[END]
+
     def build(self, start: str, hotline: dict[str, Any], header: list[str]) -> ImportedFlow:
         """The imported flow, warnings in file order; the end of the call is the last node."""
         if END in self.nodes:

@@ -235,7 +235,7 @@ class _MenuReader:
         except re.error as exc:
             self.flow.warn(entry.at, f"digits regex {digits} is not valid ({exc}); skipped")
             return None
-        accepted = _accepted(regex)
+        accepted = accepted_keys(regex)
         if not accepted:
             self.flow.warn(
                 entry.at,
@@ -358,7 +358,7 @@ def _sound_words(sound: str) -> str:
     return SOUND_PREFIX.sub("", stem).replace("_", " ").replace("-", " ").strip()
 
 
-def _accepted(regex: re.Pattern[str]) -> list[str]:
+def accepted_keys(regex: re.Pattern[str]) -> list[str]:
     """The keys of up to ``MAX_KEY_LENGTH`` keypad characters that ``regex`` finds a match in
     (FreeSWITCH searches the digits entered with the regex)."""
     return [

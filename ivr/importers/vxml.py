@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ivr.errors import MenuError, MenuLoadError
-from ivr.importers.flow import END, FlowBuilder, ImportedFlow
+from ivr.importers.flow import FlowBuilder, ImportedFlow
 from ivr.importers.xmltext import Element, parse_xml
 
 KEY = re.compile(r"^[0-9*#]{1,4}$")
@@ -127,8 +127,7 @@ class _VxmlReader:
             "Conditions (cond=) are not evaluated: each <if> is a decision over its branches.",
         ]
         self.flow.warnings = list(dict.fromkeys(self.flow.warnings))  # a handler met twice
-        if END in self.flow.nodes and not _mentions(self.flow.nodes, END, start):
-            del self.flow.nodes[END], self.flow.sources[END]  # asked for, then not used
+        self.flow.drop_unused_end(start)
         return self.flow.build(start, hotline, header)
 
     # -- documents and dialogs ---------------------------------------------------
@@ -849,19 +848,6 @@ def _handler(scopes: list[Element], event: str, count: int) -> Element | None:
             if best is None or rank > best:
                 best, chosen = rank, child
     return chosen
-
-
-def _mentions(nodes: dict[str, dict[str, Any]], node_id: str, start: str) -> bool:
-    """Whether ``node_id`` is the start or any node's target."""
-
-    def inside(value: Any) -> bool:
-        if isinstance(value, dict):
-            return any(inside(item) for item in value.values())
-        if isinstance(value, list):
-            return any(inside(item) for item in value)
-        return value == node_id
-
-    return start == node_id or any(inside(spec) for spec in nodes.values())
 
 
 def _clears(filled: Element, var: str) -> bool:
