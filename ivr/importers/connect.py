@@ -23,6 +23,7 @@ from typing import Any
 from ivr.errors import MenuError, MenuLoadError
 from ivr.importers.flow import FlowBuilder, ImportedFlow
 from ivr.importers.jsontext import Position, parse_json
+from ivr.importers.shapes import as_dict, as_list, as_text, dicts, name_of
 
 KEY = re.compile(r"^[0-9*#]{1,4}$")
 # {{contactFlows.NAME.arn}} (Terraform/CDK templates) or an ARN ending in the flow's id
@@ -53,7 +54,7 @@ def import_flow(text: str, name: str) -> ImportedFlow:
     title = None
     if isinstance(data, dict) and isinstance(data.get("ContactFlow"), dict):
         wrapper = data["ContactFlow"]
-        title = wrapper.get("Name")
+        title = as_text(wrapper.get("Name"))
         at = positions.get(("ContactFlow", "Content"), (1, 1))
         content = wrapper.get("Content")
         if not isinstance(content, str):
@@ -106,7 +107,7 @@ class _Reader:
 
     def goto(self, target: Any, source: str) -> str:
         """The node id of block ``target``; the end of the call when there is none."""
-        if not target:
+        if not target or not isinstance(target, str):
             return self.flow.end()
         if target not in self.blocks:
             self.flow.warn(self.at[source], f'a branch goes to "{target}", which is no block')
@@ -115,7 +116,7 @@ class _Reader:
 
     def finish(self, start: Any, default_title: str) -> ImportedFlow:
         """The flow, starting at block ``start``."""
-        if start in self.blocks:
+        if isinstance(start, str) and start in self.blocks:
             start_id = self.flow.id(start)
         else:
             self.flow.warn((1, 1), f'the flow starts at "{start}", which is no block')
@@ -162,34 +163,30 @@ class _ActionsReader(_Reader):
         feeds: dict[str, str] = {}  # action -> the UpdateContactTargetQueue just before it
         for block in self.blocks.values():
             if block.get("Type") == "UpdateContactTargetQueue":
-                queue = (block.get("Parameters") or {}).get("QueueId")
-                nxt = (block.get("Transitions") or {}).get("NextAction")
+                queue = as_text(as_dict(block.get("Parameters")).get("QueueId"))
+                nxt = name_of(as_dict(block.get("Transitions")).get("NextAction"))
                 if queue and nxt:
-                    feeds[nxt] = str(queue)
+                    feeds[nxt] = queue
         for block_id, block in self.blocks.items():
             self.action(block_id, block, feeds.get(block_id))
-        name = (self.data.get("Metadata") or {}).get("name") or "Amazon Connect flow"
+        name = as_text(as_dict(self.data.get("Metadata")).get("name")) or "Amazon Connect flow"
         return self.finish(self.data.get("StartAction"), name)
 
     def action(self, block_id: str, block: dict[str, Any], queue: str | None) -> None:
         kind = str(block.get("Type"))
-        params = block.get("Parameters") or {}
-        moves = block.get("Transitions") or {}
-        nxt = moves.get("NextAction")
-        errors = [(str(e.get("ErrorType")), e.get("NextAction")) for e in moves.get("Errors") or []]
-        conditions = [
-            (
-                " ".join(
-                    [
-                        str((c.get("Condition") or {}).get("Operator", "")),
-                        *map(str, (c.get("Condition") or {}).get("Operands") or []),
-                    ]
-                ).strip(),
-                (c.get("Condition") or {}).get("Operands") or [],
-                c.get("NextAction"),
-            )
-            for c in moves.get("Conditions") or []
+        params = as_dict(block.get("Parameters"))
+        moves = as_dict(block.get("Transitions"))
+        nxt = name_of(moves.get("NextAction"))
+        errors = [
+            (as_text(e.get("ErrorType")) or "error", name_of(e.get("NextAction")))
+            for e in dicts(moves.get("Errors"))
         ]
+        conditions = []
+        for item in dicts(moves.get("Conditions")):
+            condition = as_dict(item.get("Condition"))
+            operands = [text for o in as_list(condition.get("Operands")) if (text := as_text(o))]
+            label = " ".join([as_text(condition.get("Operator")) or "", *operands]).strip()
+            conditions.append((label, operands, name_of(item.get("NextAction"))))
         at = self.at[block_id]
         note = f"Connect action {block_id} ({kind})"
         prompt = _prompt(
@@ -287,7 +284,7 @@ class _ActionsReader(_Reader):
             "on_timeout": self.goto(by_error.get("InputTimeLimitExceeded") or fallback, block_id),
         }
         if str(params.get("StoreInput")).lower() == "true":
-            validation = (params.get("InputValidation") or {}).get("CustomValidation") or {}
+            validation = as_dict(as_dict(params.get("InputValidation")).get("CustomValidation"))
             maximum = int(_seconds(validation.get("MaximumLength"), 20, 1, 128))
             return {
                 "input": {
@@ -379,16 +376,16 @@ class _ModulesReader(_Reader):
     def read(self) -> ImportedFlow:
         for block_id, block in self.blocks.items():
             self.module(block_id, block)
-        name = (self.data.get("metadata") or {}).get("name") or "Amazon Connect flow"
+        name = as_text(as_dict(self.data.get("metadata")).get("name")) or "Amazon Connect flow"
         return self.finish(self.data.get("start"), name)
 
     def module(self, block_id: str, block: dict[str, Any]) -> None:
         kind = str(block.get("type"))
-        params = {
-            str(p.get("name")): p for p in block.get("parameters") or [] if isinstance(p, dict)
-        }
-        branches = [b for b in block.get("branches") or [] if isinstance(b, dict)]
-        by_condition = {str(b.get("condition")): b.get("transition") for b in branches}
+        params = {str(p.get("name")): p for p in dicts(block.get("parameters"))}
+        branches = [
+            {**b, "transition": name_of(b.get("transition"))} for b in dicts(block.get("branches"))
+        ]
+        by_condition = {str(b.get("condition")): b["transition"] for b in branches}
         text = (params.get("Text") or {}).get("value")
         audio = (params.get("AudioPrompt") or {}).get("resourceName") or (
             params.get("AudioPrompt") or {}

@@ -20,6 +20,7 @@ from ivr.errors import MenuError, MenuLoadError
 from ivr.importers.detect import JS_EXPORT
 from ivr.importers.flow import FlowBuilder, ImportedFlow
 from ivr.importers.jsontext import Position, parse_json
+from ivr.importers.shapes import as_dict, as_text, dicts, name_of
 
 STUDIO_RUN_LIMIT = 10  # Studio ends the execution when one widget runs 10 times in a row
 DIGITS = re.compile(r"^\{\{\s*widgets\.([\w-]+)\.Digits\s*\}\}$")
@@ -70,7 +71,7 @@ class _StudioReader:
             if name in self.widgets:
                 self.flow.warn(at, f'a second state named "{name}" is skipped')
                 continue
-            self.widgets[name] = widget
+            self.widgets[name] = _clean_widget(name, widget)
             self.at[name] = at
             self.flow.id(name)
         self._mark_consumed()
@@ -111,6 +112,9 @@ class _StudioReader:
     def _goto(self, target: str | None, source: str) -> str:
         """The node id of the widget named ``target``; the end of the call when None."""
         if target is None:
+            return self.flow.end()
+        if not isinstance(target, str):
+            self.flow.warn(self.at.get(source, (1, 1)), f'"{source}" names no widget to go to')
             return self.flow.end()
         if target not in self.widgets:
             self.flow.warn(
@@ -216,9 +220,10 @@ class _StudioReader:
         self.flow.add(name, spec, at, note)
 
     def _prompt(self, props: dict[str, Any]) -> Any:
-        if props.get("play"):
-            return {"audio": str(props["play"])}
-        return str(props.get("say") or "")
+        play = as_text(props.get("play"))
+        if play:
+            return {"audio": play}
+        return as_text(props.get("say")) or ""
 
     def _check_template(self, at: Position, text: Any) -> None:
         if isinstance(text, str) and ("{{" in text or "{%" in text):
@@ -333,6 +338,31 @@ class _StudioReader:
         return {"decide": {"about": about, "var": name, "outcomes": outcomes}}
 
 
+def _clean_widget(name: str, widget: dict[str, Any]) -> dict[str, Any]:
+    """The widget with every field the importer reads of the type it expects."""
+    transitions = []
+    for transition in dicts(widget.get("transitions")):
+        event = name_of(transition.get("event"))
+        if event is None:
+            continue
+        conditions = [
+            {
+                "type": as_text(condition.get("type")),
+                "value": as_text(condition.get("value")) or "",
+                "friendly_name": as_text(condition.get("friendly_name")),
+            }
+            for condition in dicts(transition.get("conditions"))
+        ]
+        target = name_of(transition.get("next"))
+        transitions.append({"event": event, "next": target, "conditions": conditions})
+    return {
+        "name": name,
+        "type": as_text(widget.get("type")) or "",
+        "transitions": transitions,
+        "properties": as_dict(widget.get("properties")),
+    }
+
+
 def _about(kind: str, props: dict[str, Any]) -> str:
     what = OPAQUE.get(kind, f"Studio {kind}")
     detail = (
@@ -340,7 +370,7 @@ def _about(kind: str, props: dict[str, Any]) -> str:
         or props.get("input")
         or props.get("flow_sid")
         or props.get("function_sid")
-        or ", ".join(str(v.get("key")) for v in props.get("variables") or [] if isinstance(v, dict))
+        or ", ".join(str(v.get("key")) for v in dicts(props.get("variables")))
     )
     return f"{what} {detail}".strip() if detail else what
 
