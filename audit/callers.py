@@ -43,6 +43,7 @@ class Callers:
     expert_p90_s: float | None
     unanswered_minutes: frozenset[int]
     closed_minutes: frozenset[int] = frozenset()  # minutes when no person can be reached
+    unknown_minutes: frozenset[int] = frozenset()  # minutes when callers meet an unknown wait
 
     @property
     def reached_at_most(self) -> float:
@@ -117,6 +118,7 @@ def caller_figures(metrics: Metrics) -> Callers:
     reached = abandoned = hung_up = voicemail = unknown = 0.0
     unanswered: set[int] = set()
     closed: set[int] = set()
+    unknown_at: set[int] = set()
     taken: list[tuple[float, HumanRoute]] = []
     for figures in patterns(metrics):
         share, route = figures.share, figures.nearest
@@ -131,6 +133,7 @@ def caller_figures(metrics: Metrics) -> Callers:
         answered = route.hold.p_answered
         if answered is None:
             unknown += share
+            unknown_at.update(figures.minutes)
             continue
         reached += share * answered
         abandoned += share * (1.0 - answered)
@@ -152,6 +155,7 @@ def caller_figures(metrics: Metrics) -> Callers:
         expert_p90_s=_quantile(expert, 0.9) if known else None,
         unanswered_minutes=frozenset(unanswered),
         closed_minutes=frozenset(closed),
+        unknown_minutes=frozenset(unknown_at),
     )
 
 

@@ -76,7 +76,7 @@ class PromiseCheck:
 
 
 def check_promise(menu: Menu, metrics: Metrics, callers: Callers | None = None) -> PromiseCheck:
-    """Promised hours: most callers reach a person at every promised hour.
+    """Promised hours: most callers reach a person at every promised hour (None: unknown).
 
     Promised time: 90 % of the callers who reach a person do so within it
     (None when the waits are unknown).
@@ -85,9 +85,10 @@ def check_promise(menu: Menu, metrics: Metrics, callers: Callers | None = None) 
     promise = menu.hotline.promise
     hours_kept, uncovered = None, ""
     if promise.hours and promise.hours in menu.hotline.hours:
-        gaps = open_minutes_of_week(menu, promise.hours) & callers.unanswered_minutes
-        hours_kept = not gaps
+        promised = open_minutes_of_week(menu, promise.hours)
+        gaps = promised & callers.unanswered_minutes
         uncovered = describe_minutes(gaps) if gaps else ""
+        hours_kept = False if gaps else (None if promised & callers.unknown_minutes else True)
     time_kept = None
     if promise.time_to_human is not None:
         slowest = callers.first_time_p90_s

@@ -111,7 +111,13 @@ def promise_text(audit: MenuAudit) -> str:
         return "none declared"
     parts = []
     if p.hours is not None:
-        kept = "kept" if p.hours_kept else f"broken: most callers reach nobody {p.uncovered}"
+        kept = (
+            "unknown (a queue's wait is unknown)"
+            if p.hours_kept is None
+            else "kept"
+            if p.hours_kept
+            else f"broken: most callers reach nobody {p.uncovered}"
+        )
         parts.append(f'hours "{p.hours}" {kept}')
     if p.time_to_human is not None:
         parts.append(f"a person in {p.time_to_human:g} s " + ("kept" if p.time_kept else "broken"))

@@ -191,3 +191,6 @@ def test_an_unknown_wait_is_null_and_never_hot(tmp_path):
     assert report["temperature"] != "hot"
     queue = next(q for q in report["queues"] if q["node"] == "x")
     assert queue["hours"][0]["mean_wait_s"] is None and queue["hours"][0]["p_wait"] is None
+    data["hotline"]["promise"] = {"hours": "24/7", "time_to_human": 60}
+    promise = audit_week(tmp_path, data)["promise"]
+    assert promise["hours_kept"] is None and promise["time_kept"] is None  # not "kept"
