@@ -15,6 +15,7 @@ from audit.run import audit_menu
 from ivr.cli import main
 from ivr.engine import Call
 from ivr.errors import MenuLoadError
+from ivr.graph import build_graph
 from ivr.importers import import_file, import_text
 from ivr.importers.detect import detect_format
 from ivr.loader import check_menu, load_menu
@@ -313,3 +314,16 @@ def test_mangled_files_are_imported_or_refused_never_a_crash() -> None:
             load_menu(CARE, reader=lambda *_, flow=flow, **__: (flow.document(), flow.marks()))
         except MenuLoadError as exc:
             assert all(error.line >= 1 and error.col >= 1 for error in exc.errors)
+
+
+def graph_of(path: Path) -> tuple[list, list]:
+    graph = build_graph(load_menu(path))
+    nodes = sorted((node, data["kind"]) for node, data in graph.nodes(data=True))
+    return nodes, sorted(graph.edges(data="ways"))
+
+
+@pytest.mark.parametrize("flow", [CARE, BANK], ids=lambda p: p.name)
+def test_import_then_yaml_then_load_gives_the_same_graph(flow: Path, tmp_path: Path) -> None:
+    written = tmp_path / f"{flow.stem}.yaml"
+    written.write_text(import_file(flow).yaml(), encoding="utf-8")
+    assert graph_of(written) == graph_of(flow)
