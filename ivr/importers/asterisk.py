@@ -253,6 +253,12 @@ class _Dialplan:
         self.pending: list[Where] = []
         self.hours: dict[str, dict[str, str]] = {}
         self.warned: set[tuple[Position, str]] = set()
+        for context in contexts.values():
+            for include, _, at in context.includes:
+                if include not in contexts:
+                    self.warn(
+                        at, f"[{context.name}] includes [{include}], which is not in this file"
+                    )
 
     def warn(self, at: Position, message: str) -> None:
         if (at, message) not in self.warned:

@@ -37,14 +37,29 @@ MAX_KEY_LENGTH = 4  # what a menu option key may hold
 SOUND_FILE = re.compile(r"[\w$/.{}-]+\.(?:wav|mp3|ogg|flac|gsm|ulaw|alaw|r8|r16)")
 SOUND_PREFIX = re.compile(r"^(?:ivr|vm|conf|misc|voicemail)-")
 PERSON_APPS = ("bridge",)
-MENU_ACTIONS = (
-    "menu-exec-app",
-    "menu-sub",
-    "menu-top",
-    "menu-back",
-    "menu-exit",
-    "menu-play-sound",
-)
+KNOWN = {  # menu attributes read, noted, or without effect on what callers live
+    "name",
+    "greet-long",
+    "greet-short",
+    "invalid-sound",
+    "exit-sound",
+    "timeout",
+    "inter-digit-timeout",
+    "max-failures",
+    "max-timeouts",
+    "exec-on-max-failures",
+    "exec-on-max-timeouts",
+    "digit-len",
+    "tts-engine",
+    "tts-voice",
+    "confirm-attempts",
+}
+UNKEPT = {
+    "confirm-macro": "callers confirm each choice; that step is not kept",
+    "confirm-key": "callers confirm each choice; that step is not kept",
+    "pin": "the menu asks for a PIN first; that step is not kept",
+    "transfer-sound": "a sound before transfers; not kept",
+}
 
 
 def import_flow(text: str, name: str, *, phrases: str | None = None) -> ImportedFlow:
@@ -126,7 +141,7 @@ class _MenuReader:
             "prompt": prompt,
             "timeout": self._seconds(menu, "timeout", 10_000),
             "retries": self._retries(menu),
-            "on_fail": self._exit(menu_name, menu),
+            "on_fail": self._on_fail(menu_name, menu),
             "input": "dtmf",
         }
         notes = [f'FreeSWITCH menu "{menu_name}"']
@@ -140,6 +155,9 @@ class _MenuReader:
             notes.append(f"inter-digit-timeout {menu.get('inter-digit-timeout')} ms")
         if menu.get("invalid-sound"):
             notes.append(f"an invalid key plays {menu.get('invalid-sound')}")
+        if menu.get("digit-len"):
+            notes.append(f"digit-len {menu.get('digit-len')}")
+        self._unkept_attributes(menu)
         if not options:
             self.flow.warn(menu.at, f'menu "{menu_name}" has no entries: callers can only wait')
             spec: dict[str, Any] = {"say": prompt, "next": settings["on_fail"]}
@@ -175,6 +193,31 @@ class _MenuReader:
                 f"keeps the larger ({max(failures)})",
             )
         return min(max(max(failures) - 1, 0), 10)
+
+    def _on_fail(self, menu_name: str, menu: Element) -> str:
+        """Where the menu goes once failures or timeouts are used up: the application of
+        exec-on-max-failures (or -timeouts), else the menu's exit."""
+        on_failures = (menu.get("exec-on-max-failures") or "").strip()
+        on_timeouts = (menu.get("exec-on-max-timeouts") or "").strip()
+        if on_failures and on_timeouts and on_failures != on_timeouts:
+            self.flow.warn(
+                menu.at,
+                "exec-on-max-failures and exec-on-max-timeouts differ; the menu format has one "
+                "route once the attempts are used up: exec-on-max-failures is kept",
+            )
+        app = on_failures or on_timeouts
+        if not app:
+            return self._exit(menu_name, menu)
+        return self._app(menu_name, "fail", menu, app)
+
+    def _unkept_attributes(self, menu: Element) -> None:
+        """Warn about menu attributes that change what callers live but are not kept."""
+        for attribute, what in UNKEPT.items():
+            if (menu.get(attribute) or "").strip():
+                self.flow.warn(menu.at, f'{attribute}="{menu.get(attribute)}": {what}')
+        for attribute in menu.attrib:
+            if attribute not in KNOWN and attribute not in UNKEPT:
+                self.flow.warn(menu.at, f"menu attribute {attribute} is not understood")
 
     def _exit(self, menu_name: str, menu: Element) -> str:
         """The node where the menu exits: its exit-sound, then the end of the call."""

@@ -205,7 +205,7 @@ class _VxmlReader:
         key = f"{doc.path}#{dialog_name}"
         if element.tag == "menu":
             self.flow.add(key, {}, element.at, "", doc.file)  # before the nodes it leads to
-            spec = self._menu(doc, element)
+            spec = self._menu(doc, element, key)
             self.flow.add(key, spec, element.at, f'VoiceXML <menu id="{dialog_name}">', doc.file)
             return
         items = [child for child in element.children if child.tag in ITEMS]
@@ -443,8 +443,7 @@ class _VxmlReader:
         return {"transfer": transfer}
 
     # -- menus -------------------------------------------------------------------
-    def _menu(self, doc: _Document, element: Element) -> dict[str, Any]:
-        key = f"{doc.path}#{element.get('id')}"
+    def _menu(self, doc: _Document, element: Element, key: str) -> dict[str, Any]:
         choices = element.findall("choice")
         numbered = element.get("dtmf") == "true"
         next_number = 1
@@ -764,7 +763,18 @@ class _VxmlReader:
         """What a run of prompts says: text, or a recording with its words."""
         words: list[str] = []
         audio: list[str] = []
-        self._words(doc, parts, choices, words, audio)
+        first: list[str | Element] = []
+        for part in parts:  # tapered prompts: <prompt count="2"> is for later attempts
+            if isinstance(part, Element) and part.tag == "prompt" and _count(part) > 1:
+                self.flow.warn(
+                    part.at,
+                    f'<prompt count="{part.get("count")}"> is said on later attempts; the menu '
+                    "format has one prompt, so it is not kept",
+                    doc.file,
+                )
+            else:
+                first.append(part)
+        self._words(doc, first, choices, words, audio)
         text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(" ".join(words).split()))
         if audio:
             return {"audio": audio[0], "text": text} if text else {"audio": audio[0]}
@@ -841,13 +851,19 @@ def _handler(scopes: list[Element], event: str, count: int) -> Element | None:
             names = (child.get("event") or "").split() if child.tag == "catch" else [child.tag]
             if event not in names:
                 continue
-            wanted = int(child.get("count") or 1) if (child.get("count") or "1").isdigit() else 1
+            wanted = _count(child)
             if wanted > count:
                 continue
             rank = (wanted, -depth)
             if best is None or rank > best:
                 best, chosen = rank, child
     return chosen
+
+
+def _count(element: Element) -> int:
+    """An element's ``count`` (1 when it has none or it is not a number)."""
+    count = (element.get("count") or "1").strip()
+    return int(count) if count.isdigit() else 1
 
 
 def _clears(filled: Element, var: str) -> bool:

@@ -251,7 +251,8 @@ def test_constructs_not_understood_are_located_warnings(tmp_path: Path) -> None:
         "exten => 2,1,Gosub(elsewhere,s,1)\n"
         " same => n,Hangup()\n"
         "exten => 3,1,ExecIf($[1]?Playback(x))\n"
-        "this is not a dialplan line\n",
+        "this is not a dialplan line\n"
+        "include => parkedcalls\n",
     )
     menu = load_menu(path)
     messages = [str(w) for w in menu.warnings]
@@ -266,6 +267,9 @@ def test_constructs_not_understood_are_located_warnings(tmp_path: Path) -> None:
         "goes on to the next priority"
     ) in messages
     assert f'{name}:9:1: warning: "this is not a dialplan line" is not understood: skipped' in (
+        messages
+    )
+    assert f"{name}:10:1: warning: [ivr] includes [parkedcalls], which is not in this file" in (
         messages
     )
     routes = options(menu.nodes["ivr"])

@@ -174,7 +174,8 @@ HAND_WRITTEN = """\
       <entry action="menu-dance" digits="8"/>
       <entry action="menu-exit" digits="#"/>
     </menu>
-    <menu name="sales" greet-long="ivr/sales_menu.wav" timeout="90000">
+    <menu name="sales" greet-long="ivr/sales_menu.wav" timeout="90000" pin="1234"
+          exec-on-max-failures="bridge user/1001@example.com">
       <entry action="menu-back" digits="*"/>
       <entry action="menu-exec-app" digits="1" param="playback ivr/prices.wav"/>
       <entry action="menu-exec-app" digits="2" param="voicemail default $${domain} 2000"/>
@@ -211,6 +212,8 @@ def test_every_entry_kind_becomes_its_route(hand_written: Path) -> None:
     assert isinstance(sales, MenuNode) and sales.prompt.audio == "ivr/sales_menu.wav"
     assert sales.timeout == 60  # 90 s kept within range, with a warning
     assert menu.nodes[options(sales)["2"]].kind == "record"
+    operator = menu.nodes[sales.on_fail or ""]  # exec-on-max-failures: a person
+    assert isinstance(operator, TransferNode) and operator.to == "user/1001@example.com"
 
 
 def test_what_is_not_understood_is_a_located_warning(hand_written: Path) -> None:
@@ -229,6 +232,9 @@ def test_what_is_not_understood_is_a_located_warning(hand_written: Path) -> None
         "the larger (4)" in messages
     )
     assert f"{name}:12:5: warning: timeout of 90 s is kept within 1-60 s" in messages
+    assert (
+        f'{name}:12:5: warning: pin="1234": the menu asks for a PIN first; that step is not kept'
+    ) in messages
 
 
 def test_malformed_xml_names_file_line_and_column(tmp_path: Path) -> None:

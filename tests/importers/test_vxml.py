@@ -327,3 +327,27 @@ def test_import_then_yaml_then_load_gives_the_same_graph(flow: Path, tmp_path: P
     written = tmp_path / f"{flow.stem}.yaml"
     written.write_text(import_file(flow).yaml(), encoding="utf-8")
     assert graph_of(written) == graph_of(flow)
+
+
+def test_a_later_attempts_prompt_is_a_warning_and_the_first_is_kept(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """<vxml version="2.1" xmlns="http://www.w3.org/2001/vxml">
+  <menu>
+    <prompt count="1">Welcome. For sales, press 1.</prompt>
+    <prompt count="2">Press 1 for sales.</prompt>
+    <choice dtmf="1" next="#sales">sales</choice>
+  </menu>
+  <form id="sales"><transfer dest="tel:+15555550101"/></form>
+</vxml>
+""",
+    )
+    menu = load_menu(path)
+    first = menu.nodes[menu.start]
+    assert isinstance(first, MenuNode) and menu.start == "menu1"  # a menu without an id
+    assert first.prompt.text("en") == "Welcome. For sales, press 1."
+    assert options(first) == {"1": "sales"}
+    assert (
+        f'{path}:4:5: warning: <prompt count="2"> is said on later attempts; the menu format '
+        "has one prompt, so it is not kept"
+    ) in [str(w) for w in menu.warnings]
