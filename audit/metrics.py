@@ -528,6 +528,8 @@ def _ways_out(graph: nx.DiGraph, source: str, node: Node, lang: str, is_open: di
                 continue
             if way["kind"] == "after_hours" and not isinstance(node, QueueNode):
                 continue
+            if way["kind"] == "when_full":  # how many find a queue full is not modelled yet
+                continue
             ways.append(way)
         if ways:
             yield target, ways

@@ -541,6 +541,9 @@ class Call:
             self._system("closed_goodbye", node.id, actions)
             self._end("hangup", node, actions, f'queue "{node.name}" closed')
             return None
+        if node.when_full and (node.capacity == 0 or self.variables.get(node.id) == "full"):
+            self._log("system", f'queue "{node.name}" is full ({node.capacity} waiting)', node.id)
+            return node.when_full
         self._say(node.prompt, node.id, actions)
         wait = expected_wait(node)
         for text in queue_announcements(node, self.lang):

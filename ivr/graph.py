@@ -2,7 +2,8 @@
 
 Nodes carry ``kind``, ``human``, ``node`` (the model object) and ``line``;
 edges carry ``kind`` (key, speech, next, timeout, invalid, fail, after_hours,
-branch) and the key, phrases or condition. Checks are networkx calls.
+branch, decision, when_full) and the key, phrases, condition or outcome. Checks
+are networkx calls.
 
 >>> from ivr.loader import load_menu
 >>> g = build_graph(load_menu("menus/acme-hot.yaml"))

@@ -52,6 +52,9 @@ RANGES: dict[str, Range] = {
     "traffic weight": Range(0, 1_000_000, why="relative weights of the week's hours"),
     "traffic share": Range(0, 1, why="a share of the week's calls"),
     "share": Range(0, 1, why="a share of the callers who get a decision's outcome"),
+    "capacity": Range(
+        0, 100_000, integer=True, why="callers waiting in one queue (a Twilio queue holds 5,000)"
+    ),
     "balking": Range(0, 1, why="a share of the callers who would have to wait"),
     "intents": Range(0, 1, why="a share of the callers"),
 }

@@ -88,6 +88,8 @@ QUEUE_KEYS = (
     "message",
     "prompt",
     "after_hours",
+    "capacity",
+    "when_full",
 )
 TRANSFER_KEYS = ("to", "human", "ring", "prompt", "on_no_answer")
 RECORD_KEYS = ("prompt", "max_length", "next")
@@ -792,7 +794,24 @@ class MenuFileReader(FieldReader):
             after_hours=self.target(
                 (*where, "after_hours"), spec.get("after_hours"), "after_hours"
             ),
+            **self.capacity(where, spec),
         )
+
+    def capacity(self, where: Where, spec: dict) -> dict[str, Any]:
+        """A queue's ``capacity`` and its ``when_full`` route: both or neither."""
+        capacity = self.ranged((*where, "capacity"), spec.get("capacity"), "capacity")
+        when_full = self.target((*where, "when_full"), spec.get("when_full"), "when_full")
+        if ("capacity" in spec) != ("when_full" in spec):
+            given, missing = (
+                ("capacity", "when_full") if "capacity" in spec else ("when_full", "capacity")
+            )
+            self.error(
+                (*where, given),
+                f"a queue with {given} needs {missing} too: how many callers may wait, and "
+                "where the others go",
+                key=True,
+            )
+        return {"capacity": capacity, "when_full": when_full}
 
     def _transfer(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
         spec = self.mapping(where, body, TRANSFER_KEYS, "transfer", required=("to",))

@@ -19,7 +19,15 @@ from ivr.schedule import Schedule
 
 ANY_LANGUAGE = "*"
 # the fields of a node that name another node (options and branch rules hold more)
-TARGET_FIELDS = ("next", "on_fail", "on_timeout", "on_invalid", "after_hours", "on_no_answer")
+TARGET_FIELDS = (
+    "next",
+    "on_fail",
+    "on_timeout",
+    "on_invalid",
+    "after_hours",
+    "on_no_answer",
+    "when_full",
+)
 
 
 class Location(NamedTuple):
@@ -200,6 +208,8 @@ class QueueNode(Node):
     message: Prompt = NO_PROMPT
     prompt: Prompt = NO_PROMPT
     after_hours: str | None = None
+    capacity: int | None = None  # callers that may wait at once; more go to ``when_full``
+    when_full: str | None = None
     kind = "queue"
 
     @property
@@ -207,7 +217,12 @@ class QueueNode(Node):
         return True
 
     def targets(self) -> list[tuple[str, str, dict]]:
-        return [("after_hours", self.after_hours, {})] if self.after_hours else []
+        edges: list[tuple[str, str, dict]] = (
+            [("after_hours", self.after_hours, {})] if self.after_hours else []
+        )
+        if self.when_full:
+            edges.append(("when_full", self.when_full, {"capacity": self.capacity}))
+        return edges
 
 
 @dataclass(frozen=True)
