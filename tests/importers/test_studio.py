@@ -299,6 +299,9 @@ def test_silence_ten_times_ends_the_call_as_studio_does(care_line: Path) -> None
 def test_the_care_line_audits_with_its_people(care_line: Path) -> None:
     report = audit_menu(load_menu(care_line))
     assert [(r.node, r.depth, r.keys) for r in report.metrics.humans][:1] == [("agent", 1, ["0"])]
+    # Studio's 10-runs-in-a-row stop on a gather that times out into itself is a finding
+    (stop,) = [f for f in report.findings if f.code == "IVR108"]
+    assert stop.node == "main_menu" and "9 retries" in stop.message
 
 
 def test_module_exports_wrapper_keeps_positions(tmp_path: Path) -> None:
