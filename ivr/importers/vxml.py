@@ -88,7 +88,6 @@ class _Item:
     dialog: Element
     element: Element
     after: str
-    scopes: list[Element] = field(default_factory=list)
 
 
 def import_flow(text: str, name: str) -> ImportedFlow:
@@ -140,6 +139,7 @@ class _VxmlReader:
                 self.flow.warn(element.at, f"<{element.tag}> is not understood", self._file(path))
             elif element.tag == "script":
                 self._script(element, path)
+        self._unkept_handlers(root, path)
         doc = _Document(path, root, dialogs, is_main)
         for var in root.findall("var"):
             literal = doc.value(var.get("expr"))
@@ -163,6 +163,25 @@ class _VxmlReader:
                 return prefix + (re.sub(r"[^A-Za-z0-9]+", "_", rest).strip("_") or "node")
             del path
         return re.sub(r"[^A-Za-z0-9]+", "_", key).strip("_") or "node"
+
+    def _unkept_handlers(self, root: Element, path: str) -> None:
+        """Warn about every event handler that is not kept: only noinput and nomatch are
+        (and a transfer's error, its route when no one answers)."""
+        for parent in root.iter():
+            for handler in parent.children:
+                if handler.tag not in ("catch", "help", "error"):
+                    continue
+                events = set((handler.get("event") or "").split()) or {handler.tag}
+                if handler.tag == "catch" and events <= set(FAILURES):
+                    continue
+                if parent.tag == "transfer" and "error" in events:
+                    continue
+                self.flow.warn(
+                    handler.at,
+                    f"the handler of {' '.join(sorted(events))} is not kept (only noinput and "
+                    "nomatch are)",
+                    self._file(path),
+                )
 
     def _file(self, path: str) -> str | None:
         return None if path == self.flow.path else path

@@ -137,6 +137,10 @@ def test_opal_sample_warns_about_nextitem_at_its_line() -> None:
         f'{OPAL}:60:7: warning: nextitem="MainMenu" names a dialog, not a form item: it is '
         "taken as the dialog"
     ) in messages
+    # the form's <error> (a failed transfer) is no route of the menu format
+    assert (
+        f"{OPAL}:163:5: warning: the handler of error is not kept (only noinput and nomatch are)"
+    ) in messages
 
 
 def test_ivr_call_reaches_the_operator() -> None:
