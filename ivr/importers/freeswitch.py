@@ -2,10 +2,12 @@
 
 Each ``<menu>`` becomes a menu node (the first one is where the call starts: the
 dialplan's ``ivr`` application names it, and the dialplan is not in this file). Its
-``greet-long`` is the prompt (``greet-short``, said on later attempts, is noted);
-``timeout`` and ``max-failures``/``max-timeouts`` become the timeout and retries; once
-they are used up the menu exits (its ``exit-sound``, then the call ends: what the
-dialplan does after the ``ivr`` application is not in this file).
+``greet-long`` is the prompt (a different ``greet-short``, said on later attempts, is a
+warning); ``timeout`` and ``max-failures``/``max-timeouts`` become the timeout and
+retries; once they are used up the menu runs ``exec-on-max-failures`` (or -timeouts),
+else exits (its ``exit-sound``, then the call ends: what the dialplan does after the
+``ivr`` application is not in this file). ``pin``, confirmation and unknown attributes
+are warnings.
 
 Entries: ``menu-sub`` goes to another menu, ``menu-top`` to the first, ``menu-back`` to
 the menu that opened this one, ``menu-exit`` exits, ``menu-play-sound`` plays and
