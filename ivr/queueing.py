@@ -87,21 +87,6 @@ def agents_needed(
     return agents
 
 
-def expected_wait(queue: object) -> float | None:
-    """Average seconds to an agent for a queue node, from its staffing or fixed ``wait``.
-
-    Returns ``inf`` for an overloaded queue and None when nothing is known.
-    """
-    agents = getattr(queue, "agents", None)
-    handle_time = getattr(queue, "handle_time", None)
-    calls_per_hour = getattr(queue, "calls_per_hour", None)
-    if agents is not None and handle_time and calls_per_hour is not None:
-        return average_speed_of_answer(
-            agents, calls_per_hour=calls_per_hour, handle_time=handle_time
-        )
-    return getattr(queue, "wait", None)
-
-
 # -- Erlang A: impatient callers (M/M/n+M) ----------------------------------------------------
 
 MAX_AGENTS = 100_000
@@ -583,6 +568,18 @@ class Hold:
             return self.wait
         return self.patience * -math.expm1(-self.wait / self.patience)
 
+    @property
+    def answered_wait(self) -> float | None:
+        """The average speed of answer: mean seconds on hold of the answered callers.
+
+        ``inf`` for patient callers in a queue that never drains; None when
+        unknown or when nobody is answered.
+        """
+        if self.erlang is not None:
+            wait = self.erlang.mean_wait_answered
+            return None if math.isnan(wait) else wait
+        return self.wait
+
     def answered_by(self, seconds: float) -> float:
         """The chance a caller is answered within ``seconds`` (0.0 when unknown)."""
         if self.erlang is not None:
@@ -596,3 +593,22 @@ class Hold:
         if self.erlang is not None:
             return self.erlang.answered_wait_quantile(share)
         return self.wait
+
+
+def expected_wait(queue: object, is_open: Mapping[str, bool] | None = None) -> float | None:
+    """The average speed of answer a queue node offers: what its answered callers wait.
+
+    Erlang A with the queue's patience (Erlang C when patience is unlimited:
+    ``inf`` when that queue never drains), from its staffing while the schedules
+    in ``is_open`` are as given; else its fixed ``wait``; None when nothing is
+    known (or nobody is answered).
+
+    >>> from types import SimpleNamespace as Q
+    >>> round(expected_wait(Q(agents=3, handle_time=600, calls_per_hour=60, patience=180)))
+    145
+    >>> expected_wait(Q(agents=3, handle_time=600, calls_per_hour=60, patience=math.inf))
+    inf
+    >>> expected_wait(Q(agents=None, handle_time=None, calls_per_hour=None, wait=45.0))
+    45.0
+    """
+    return Hold.of_queue(queue, is_open or {}).answered_wait

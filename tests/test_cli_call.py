@@ -46,7 +46,7 @@ def test_scripted_keys_reach_the_cold_queue_in_english() -> None:
         *TO_THE_QUEUE,
         '[   40.9 s] --: waiting in queue "complaints"',
         'Call ended at human "agents" (queue "complaints") after 40.9 s; estimated wait for '
-        "an agent: never (queue overloaded)",
+        "an agent: 145.1 s",
     ]
     menu = load_menu(COLD)
     english = {
@@ -190,7 +190,7 @@ def test_interactive_call_reads_keys_speech_and_silence() -> None:
     assert PROMPT + "[   53.4 s] caller: (silence, 5 s)" in lines
     assert lines[-1] == (
         'Call ended at human "agents" (queue "complaints") after 70.5 s; '
-        "estimated wait for an agent: never (queue overloaded)"
+        "estimated wait for an agent: 145.1 s"
     )
 
 

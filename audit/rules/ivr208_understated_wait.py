@@ -12,7 +12,6 @@ from audit.context import Context
 from audit.rules.base import Finding, Rule
 from ivr.model import Node, QueueNode
 from ivr.prompt_text import might_promise_wait, promised_wait_seconds
-from ivr.queueing import Hold
 
 TEXT_ATTRIBUTES = ("prompt", "message")
 
@@ -61,7 +60,7 @@ class UnderstatedWait(Rule):
                 (wait, hours.when, q)
                 for q in sorted(after)
                 for hours in ctx.queue_hours.get(q, [])
-                if (wait := _answered_wait(hours.hold)) is not None
+                if (wait := hours.hold.answered_wait) is not None
             ]
             if not waits:
                 continue
@@ -80,13 +79,6 @@ class UnderstatedWait(Rule):
                     f'"{node.id}" promises a wait of {plain_seconds(promise)} ({lang}) but '
                     f'the wait at queue "{queues[queue].name}"{at} {actual}',
                 )
-
-
-def _answered_wait(hold: Hold) -> float | None:
-    if hold.erlang is not None:
-        wait = hold.erlang.mean_wait_answered
-        return None if math.isnan(wait) else wait
-    return hold.wait
 
 
 RULE = UnderstatedWait
