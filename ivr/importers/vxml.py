@@ -106,6 +106,8 @@ class _VxmlReader:
         self.docs: dict[str, _Document] = {}
         self.pending: list[tuple[_Document, str]] = []
         self.done: set[tuple[str, str]] = set()
+        self.handler_cache: dict[int, list[Element]] = {}
+        self.children_cache: dict[tuple[int, str], list[Element]] = {}
         self.main = self._document(name, root, is_main=True)
 
     def read(self) -> ImportedFlow:
@@ -519,7 +521,7 @@ class _VxmlReader:
     def _links(self, doc: _Document, dialog: Element, options: dict[str, Any]) -> None:
         """Add the <link>s in scope (the dialog's, the document's, the application root's)."""
         for scope in [dialog, *doc.scopes()]:
-            for link in scope.findall("link"):
+            for link in self._children(scope, "link"):
                 key = link.get("dtmf") or ""
                 words = [
                     item.text()
@@ -588,13 +590,30 @@ class _VxmlReader:
             )
         return settings
 
+    def _handlers_in(self, scope: Element) -> list[Element]:
+        """The noinput/nomatch/catch handlers written directly in ``scope`` (kept, so that a
+        document of many dialogs is not searched again for each of them)."""
+        if id(scope) not in self.handler_cache:
+            self.handler_cache[id(scope)] = [
+                child for child in scope.children if child.tag in ("catch", *FAILURES)
+            ]
+        return self.handler_cache[id(scope)]
+
+    def _children(self, scope: Element, tag: str) -> list[Element]:
+        """``scope.findall(tag)``, kept: a document's links and properties are asked for by
+        each of its dialogs."""
+        key = (id(scope), tag)
+        if key not in self.children_cache:
+            self.children_cache[key] = scope.findall(tag)
+        return self.children_cache[key]
+
     def _timeout(self, scopes: Iterable[Element]) -> float:
         for scope in scopes:
             if scope.get("timeout"):
                 seconds = _seconds(scope.get("timeout"))
                 if seconds:
                     return min(max(seconds, 1), 60)
-            for prop in scope.findall("property"):
+            for prop in self._children(scope, "property"):
                 if prop.get("name") == "timeout" and _seconds(prop.get("value")):
                     return min(max(_seconds(prop.get("value")) or DEFAULT_TIMEOUT, 1), 60)
         return DEFAULT_TIMEOUT
@@ -604,13 +623,13 @@ class _VxmlReader:
     ) -> tuple[int, str] | None:
         """The first attempt at which the handlers of ``event`` lead away, and where."""
         for count in range(1, MAX_COUNT + 1):
-            handler = _handler(scopes, event, count)
+            handler = _handler([self._handlers_in(scope) for scope in scopes], event, count)
             if handler is None:
                 continue
             owner = doc
-            if doc.app is not None and any(handler is c for c in doc.app.root.children):
+            if doc.app is not None and any(handler is c for c in self._handlers_in(doc.app.root)):
                 owner = doc.app  # the application root's handler: its words, its targets
-            if any(handler is c for c in owner.root.children):  # one node for every dialog
+            if any(handler is c for c in self._handlers_in(owner.root)):  # one node for all
                 key = f"{owner.path}#@{handler.line}:{handler.col}/{event}"
             else:
                 key = f"{name}/{event}@{handler.line}:{handler.col}"
@@ -860,13 +879,13 @@ def _if_branches(element: Element) -> list[tuple[str | None, list[str | Element]
     return branches
 
 
-def _handler(scopes: list[Element], event: str, count: int) -> Element | None:
-    """The handler VoiceXML picks for the ``count``-th ``event``: the highest count not
-    above it, from the innermost scope."""
+def _handler(scopes: list[list[Element]], event: str, count: int) -> Element | None:
+    """The handler VoiceXML picks for the ``count``-th ``event`` among the handlers of each
+    scope (innermost first): the highest count not above it, from the innermost scope."""
     best: tuple[int, int] | None = None
     chosen: Element | None = None
-    for depth, scope in enumerate(scopes):
-        for child in scope.children:
+    for depth, handlers in enumerate(scopes):
+        for child in handlers:
             names = (child.get("event") or "").split() if child.tag == "catch" else [child.tag]
             if event not in names:
                 continue
