@@ -156,14 +156,13 @@ class _VxmlReader:
     def _label(self, key: str) -> str:
         """A readable node id base for an internal key (``bookings.vxml#cancel/1``): the
         dialog and what follows, after the document's name for documents but the first."""
-        for path, doc in self.docs.items():
+        for doc in self.docs.values():
             shown = doc.path
             if key.startswith(shown):
                 rest = key[len(shown) :].replace("->", "#to_")
                 prefix = "" if doc.is_main else f"{Path(shown).stem}_"
                 rest = re.sub(r"@\d+(?::\d+)?", "", rest.lstrip("#"))
                 return prefix + (re.sub(r"[^A-Za-z0-9]+", "_", rest).strip("_") or "node")
-            del path
         return re.sub(r"[^A-Za-z0-9]+", "_", key).strip("_") or "node"
 
     def _unkept_handlers(self, root: Element, path: str) -> None:
@@ -521,26 +520,22 @@ class _VxmlReader:
     def _links(self, doc: _Document, dialog: Element, options: dict[str, Any]) -> None:
         """Add the <link>s in scope (the dialog's, the document's, the application root's)."""
         for scope in [dialog, *doc.scopes()]:
+            owner = doc.app if doc.app is not None and scope is doc.app.root else doc
             for link in self._children(scope, "link"):
-                key = link.get("dtmf") or ""
+                key, uri = link.get("dtmf") or "", link.get("next")
+                if not KEY.match(key) or not uri:
+                    why = "has no keypad key (dtmf)" if not KEY.match(key) else "has no next="
+                    self.flow.warn(link.at, f"this <link> {why}: not kept", owner.file)
+                    continue
+                if key in options:
+                    continue
                 words = [
                     item.text()
                     for grammar in link.findall("grammar")
                     for item in grammar.iter("item")
                 ] or [g.text() for g in link.findall("grammar") if g.text()]
-                if not KEY.match(key) or key in options:
-                    continue
-                source = self.docs.get(str(Path(self._link_doc(doc, scope)).resolve())) or doc
-                uri = link.get("next")
-                if not uri:
-                    continue
-                target = self._target(source, uri, link)
+                target = self._target(owner, uri, link)
                 options[key] = {"goto": target, "say": words} if words else target
-
-    def _link_doc(self, doc: _Document, scope: Element) -> str:
-        if doc.app is not None and scope is doc.app.root:
-            return doc.app.path
-        return doc.path
 
     # -- silence and wrong keys ------------------------------------------------------
     def _gathering(self, item: _Item, element: Element, name: str, prompt: Any) -> dict[str, Any]:

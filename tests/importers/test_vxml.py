@@ -355,3 +355,24 @@ def test_a_later_attempts_prompt_is_a_warning_and_the_first_is_kept(tmp_path: Pa
         f'{path}:4:5: warning: <prompt count="2"> is said on later attempts; the menu format '
         "has one prompt, so it is not kept"
     ) in [str(w) for w in menu.warnings]
+
+
+def test_a_link_callers_can_only_say_is_a_warning(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """<vxml version="2.1" xmlns="http://www.w3.org/2001/vxml">
+  <link next="#agent"><grammar><item>agent</item></grammar></link>
+  <link dtmf="0" event="help"/>
+  <menu id="main">
+    <prompt>For sales, press 1.</prompt>
+    <choice dtmf="1" next="#agent">sales</choice>
+  </menu>
+  <form id="agent"><transfer dest="tel:+15555550101"/></form>
+</vxml>
+""",
+    )
+    menu = load_menu(path)
+    messages = [str(w) for w in menu.warnings]
+    assert f"{path}:2:3: warning: this <link> has no keypad key (dtmf): not kept" in messages
+    assert f"{path}:3:3: warning: this <link> has no next=: not kept" in messages
+    assert options(menu.nodes["main"]) == {"1": "agent"}
