@@ -227,3 +227,17 @@ def test_a_recording_the_model_cannot_listen_for_is_a_finding_not_a_crash(quirk_
     assert CliRunner().invoke(main, ["crawl", f"{base}/voice", "-o", str(out)]).exit_code == 0
     messages = [f.message for f in audit_of(out).findings if f.code == "IVR311"]
     assert any("cannot be checked" in m and "knows none of the words" in m for m in messages)
+
+
+def test_crawl_paths_and_test_via_chain_on_the_command_line(session_app, tmp_path):
+    line, paths = tmp_path / "line.yaml", tmp_path / "paths.yaml"
+    url = f"{session_app}/voice"
+    assert CliRunner().invoke(main, ["crawl", url, "-o", str(line)]).exit_code == 0
+    made = CliRunner().invoke(main, ["paths", str(line), "-o", str(paths), "--coverage"])
+    assert made.exit_code == 0, made.output
+    at = yaml.safe_load(paths.read_text())["scenarios"][0]["at"]
+    ran = CliRunner().invoke(
+        main, ["test", str(paths), "--via", url, "--at", at, "--jobs", "2", "--format", "junit"]
+    )
+    assert ran.exit_code == 0, ran.output
+    assert 'failures="0"' in ran.output and "<testcase" in ran.output
