@@ -39,6 +39,15 @@ MAX_KEY_LENGTH = 4  # what a menu option key may hold
 SOUND_FILE = re.compile(r"[\w$/.{}-]+\.(?:wav|mp3|ogg|flac|gsm|ulaw|alaw|r8|r16)")
 SOUND_PREFIX = re.compile(r"^(?:ivr|vm|conf|misc|voicemail)-")
 PERSON_APPS = ("bridge",)
+# extensions of FreeSWITCH's vanilla dialplan: (context, regex) -> (what it is, a person?)
+VANILLA = {
+    ("default", "10[01][0-9]"): ("Local_Extension, which rings that user's phone", True),
+    ("features", "10[01][0-9]"): ("please_hold, then Local_Extension: that user's phone", True),
+    ("default", "9196"): ("the echo test", False),
+    ("default", "9664"): ("music on hold", False),
+    ("default", "9191"): ("ClueCon registration", False),
+    ("default", "5000"): ("the demo IVR", False),
+}
 KNOWN = {  # menu attributes read, noted, or without effect on what callers live
     "name",
     "greet-long",
@@ -336,9 +345,22 @@ class _MenuReader:
         return self._decision(menu_name, key, entry, f"FreeSWITCH {param}")
 
     def _external(self, entry: Element, to: str, menu_name: str, key: str) -> str:
-        """A transfer to the dialplan: another system (its extension is not in this file)."""
-        spec = {"transfer": {"to": to, "human": False}}
-        return self._node(f"{menu_name}/{key}", spec, entry, f"transfer to the dialplan: {to}")
+        """A transfer to the dialplan: another system (its extension is not in this file),
+        unless it is an extension FreeSWITCH's vanilla dialplan gives a known meaning."""
+        note = f"transfer to the dialplan: {to}"
+        human = False
+        known = _vanilla(to.replace("$1", key))
+        if known is not None:
+            what, human = known
+            note += f" (in FreeSWITCH's vanilla dialplan: {what})"
+            if human:
+                self.flow.warn(
+                    entry.at,
+                    f"transfer {to} is taken as a person: in FreeSWITCH's vanilla dialplan "
+                    f"it is {what}; check the dialplan this menu runs with",
+                )
+        spec = {"transfer": {"to": to, "human": human}}
+        return self._node(f"{menu_name}/{key}", spec, entry, note)
 
     def _decision(self, menu_name: str, key: str, entry: Element, about: str) -> str:
         outcomes = {"back to the menu": self.flow.id(menu_name)}
@@ -393,6 +415,19 @@ class _MenuReader:
         self.flow.warnings.append(
             MenuError(self.phrases or "", action.line, action.col, message, "warning")
         )
+
+
+def _vanilla(target: str) -> tuple[str, bool] | None:
+    """What ``EXTENSION [XML] [CONTEXT]`` is in FreeSWITCH's vanilla dialplan
+    (``conf/vanilla/dialplan``), and whether a person answers; None when it is not there."""
+    parts = target.split()
+    if not parts:
+        return None
+    context = parts[2] if len(parts) > 2 else "default"
+    for (known_context, pattern), meaning in VANILLA.items():
+        if context == known_context and re.fullmatch(pattern, parts[0]):
+            return meaning
+    return None
 
 
 def _sound_words(sound: str) -> str:

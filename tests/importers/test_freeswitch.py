@@ -50,8 +50,9 @@ def test_demo_ivr_reads_as_an_analyst_draws_it() -> None:
     assert isinstance(main_menu, MenuNode)
     assert (main_menu.timeout, main_menu.retries) == (10.0, 2)  # 10000 ms, 3 failures
     assert options(menu.nodes["demo_ivr_submenu"]) == {"*": "demo_ivr"}
-    # the bridge is the one person; transfers into the dialplan are other systems
-    assert [node.id for node in menu.humans()] == ["demo_ivr_1"]
+    # the bridge is a person; transfers into the dialplan are other systems, but for the
+    # extensions 1000-1019, which ring a user's phone in FreeSWITCH's vanilla dialplan
+    assert [node.id for node in menu.humans()] == ["demo_ivr_1", "demo_ivr_1000"]
     echo = menu.nodes["demo_ivr_2"]
     assert isinstance(echo, TransferNode) and echo.human is False and echo.to == "9196 XML default"
     goodbye = menu.nodes[main_menu.on_fail or ""]
@@ -69,6 +70,11 @@ def test_demo_ivr_warns_about_the_regex_and_the_short_greeting_at_their_lines() 
     assert any(
         m.startswith(f"{DEMO}:4:3: warning: later attempts say greet-short") for m in messages
     )
+    assert (
+        f"{DEMO}:30:5: warning: transfer $1 XML features is taken as a person: in FreeSWITCH's "
+        "vanilla dialplan it is please_hold, then Local_Extension: that user's phone; check the "
+        "dialplan this menu runs with"
+    ) in messages
     assert any(
         m.startswith(f"{DEMO}:4:3:") and 'macro "demo_ivr_main_menu" is not resolved' in m
         for m in messages
@@ -85,9 +91,12 @@ def test_phrase_macros_are_resolved_from_the_phrase_file() -> None:
     assert not any("not resolved" in warning.message for warning in flow.warnings)
 
 
-def test_demo_ivr_audits_with_its_one_person() -> None:
+def test_demo_ivr_audits_with_its_two_people() -> None:
     report = audit_menu(load_menu(DEMO))
-    assert [(r.node, r.depth, r.keys) for r in report.metrics.humans] == [("demo_ivr_1", 1, ["1"])]
+    assert [(r.node, r.depth, r.keys) for r in report.metrics.humans] == [
+        ("demo_ivr_1", 1, ["1"]),
+        ("demo_ivr_1000", 1, ["1000"]),
+    ]
     codes = {finding.code for finding in report.findings}
     assert {"IVR101", "IVR108"} <= codes  # no 0 for a person; three failures say goodbye
     assert "IVR102" not in codes
