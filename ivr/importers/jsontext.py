@@ -2,8 +2,9 @@
 
 ``json`` reports where a document is malformed but not where a value is; importers
 name the line of each widget or action in their warnings and in the menu's errors.
-``parse_json`` parses with ``json`` (for its errors), then walks the text once more
-recording where each object starts, keyed by its path (``("states", "3")``).
+``parse_json`` parses with ``json`` (for its errors), then walks the top levels of
+the text once more recording where each value starts, keyed by its path
+(``("states", "3")``); deeper values are skipped at ``json``'s own speed.
 """
 
 from __future__ import annotations
@@ -21,13 +22,19 @@ _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _SPACE = re.compile(r"[ \t\n\r]*")
 # json's own string scanner (escapes, surrogates): (text, index after the quote) -> (str, end)
 _scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+_DECODER = json.JSONDecoder()
 _LITERALS = {"t": "true", "f": "false", "n": "null"}
 
 
-def parse_json(text: str, name: str) -> tuple[Any, dict[tuple[str, ...], Position]]:
-    """The document and the position of every value in it, by path.
+def parse_json(text: str, name: str, depth: int = 2) -> tuple[Any, dict[tuple[str, ...], Position]]:
+    """The document and the position of every value in it down to ``depth`` levels
+    (``("states", "3")`` is two levels: a widget), by path. Deeper values are skipped
+    by ``json``'s own scanner.
 
     Malformed JSON raises ``MenuLoadError`` at ``file:line:col`` (``json``'s position).
+
+    >>> parse_json('{"states": [\\n  {"name": "a"}]}', "f.json")[1][("states", "0")]
+    (2, 3)
     """
     try:
         data = json.loads(text)
@@ -37,14 +44,15 @@ def parse_json(text: str, name: str) -> tuple[Any, dict[tuple[str, ...], Positio
         ) from exc
     except RecursionError as exc:
         raise MenuLoadError([MenuError(name, 1, 1, "JSON is nested too deeply; refused")]) from exc
-    return data, _Positions(text).walk()
+    return data, _Positions(text, depth).walk()
 
 
 class _Positions:
     """One pass over valid JSON text recording where each value starts."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, depth: int):
         self.text = text
+        self.depth = depth
         self.lines = [0] + [m.end() for m in re.finditer("\n", text)]
         self.found: dict[tuple[str, ...], Position] = {}
 
@@ -63,6 +71,8 @@ class _Positions:
         """Record where the value at ``index`` (and each inside it) starts; return its end."""
         char = self.text[index]
         self.found[path] = self.position(index)
+        if len(path) >= self.depth:  # deeper positions are not wanted: json skips it
+            return _DECODER.raw_decode(self.text, index)[1]
         if char == "{":
             index = self.skip(index + 1)
             while self.text[index] != "}":
