@@ -2,8 +2,8 @@
 
 Each ``<menu>`` becomes a menu node (the first one is where the call starts: the
 dialplan's ``ivr`` application names it, and the dialplan is not in this file). Its
-``greet-long`` is the prompt (a different ``greet-short``, said on later attempts, is a
-warning); ``timeout`` and ``max-failures``/``max-timeouts`` become the timeout and
+``greet-long`` is the prompt and a different ``greet-short`` the ``reprompt`` (said on
+later attempts); ``timeout`` and ``max-failures``/``max-timeouts`` become the timeout and
 retries; once they are used up the menu runs ``exec-on-max-failures`` (or -timeouts),
 else exits (its ``exit-sound``, then the call ends: what the dialplan does after the
 ``ivr`` application is not in this file). ``pin``, confirmation and unknown attributes
@@ -155,13 +155,9 @@ class _MenuReader:
             "on_fail": self._on_fail(menu_name, menu),
             "input": "dtmf",
         }
-        notes = [f'FreeSWITCH menu "{menu_name}"']
         if greet_long and greet_short and greet_short != greet_long:
-            self.flow.warn(
-                menu.at,
-                f"later attempts say greet-short ({greet_short}); the menu format has one "
-                "prompt, so greet-long is kept for every attempt",
-            )
+            settings["reprompt"] = self._prompt(menu.at, greet_short)  # later attempts
+        notes = [f'FreeSWITCH menu "{menu_name}"']
         if menu.get("inter-digit-timeout"):
             notes.append(f"inter-digit-timeout {menu.get('inter-digit-timeout')} ms")
         if menu.get("invalid-sound"):

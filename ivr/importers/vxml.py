@@ -306,6 +306,9 @@ class _VxmlReader:
         filled, then = self._filled(item, name)
         routes, otherwise = self._literal_routes(item, var, filled, then, name)
         settings = self._gathering(item, element, name, prompt)
+        reprompt = self._reprompt(doc, element.parts, [(k, v) for v, k in values.items()])
+        if reprompt:
+            settings["reprompt"] = reprompt
         if routes is not None:
             options: dict[str, Any] = {}
             for value, target in routes.items():
@@ -492,6 +495,9 @@ class _VxmlReader:
             listed.append((dtmf, words))
         prompt = self._prompt(doc, element.parts, listed)
         settings = self._gathering(_Item(doc, element, element, ""), element, key, prompt)
+        reprompt = self._reprompt(doc, element.parts, listed)
+        if reprompt:
+            settings["reprompt"] = reprompt
         self._links(doc, element, options)
         if not options:
             self.flow.warn(element.at, "the menu has no choice with a key", doc.file)
@@ -793,21 +799,45 @@ class _VxmlReader:
     def _prompt(
         self, doc: _Document, parts: list[str | Element], choices: list[tuple[str, str]]
     ) -> Any:
-        """What a run of prompts says: text, or a recording with its words."""
-        words: list[str] = []
-        audio: list[str] = []
-        first: list[str | Element] = []
-        for part in parts:  # tapered prompts: <prompt count="2"> is for later attempts
-            if isinstance(part, Element) and part.tag == "prompt" and _count(part) > 1:
+        """What a run of prompts says on the first attempt (tapered prompts of later
+        attempts, ``<prompt count="2">``, are the reprompt)."""
+        first = [
+            part
+            for part in parts
+            if not (isinstance(part, Element) and part.tag == "prompt" and _count(part) > 1)
+        ]
+        return self._say(doc, first, choices)
+
+    def _reprompt(
+        self, doc: _Document, parts: list[str | Element], choices: list[tuple[str, str]]
+    ) -> Any:
+        """What later attempts say: the prompts of the lowest count above 1; prompts of
+        higher counts are warnings (the menu format has one prompt for later attempts)."""
+        tapered = [
+            part
+            for part in parts
+            if isinstance(part, Element) and part.tag == "prompt" and _count(part) > 1
+        ]
+        if not tapered:
+            return ""
+        second = min(_count(part) for part in tapered)
+        for part in tapered:
+            if _count(part) > second:
                 self.flow.warn(
                     part.at,
-                    f'<prompt count="{part.get("count")}"> is said on later attempts; the menu '
-                    "format has one prompt, so it is not kept",
+                    f'<prompt count="{part.get("count")}"> is not kept: the menu format has one '
+                    f"prompt for the attempts after the first (the count {second} one)",
                     doc.file,
                 )
-            else:
-                first.append(part)
-        self._words(doc, first, choices, words, audio)
+        return self._say(doc, [part for part in tapered if _count(part) == second], choices)
+
+    def _say(
+        self, doc: _Document, parts: list[str | Element], choices: list[tuple[str, str]]
+    ) -> Any:
+        """What ``parts`` say: text, or a recording with its words."""
+        words: list[str] = []
+        audio: list[str] = []
+        self._words(doc, parts, choices, words, audio)
         text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(" ".join(words).split()))
         if audio:
             return {"audio": audio[0], "text": text} if text else {"audio": audio[0]}

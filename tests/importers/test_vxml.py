@@ -333,13 +333,14 @@ def test_import_then_yaml_then_load_gives_the_same_graph(flow: Path, tmp_path: P
     assert graph_of(written) == graph_of(flow)
 
 
-def test_a_later_attempts_prompt_is_a_warning_and_the_first_is_kept(tmp_path: Path) -> None:
+def test_tapered_prompts_are_the_prompt_and_the_reprompt(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         """<vxml version="2.1" xmlns="http://www.w3.org/2001/vxml">
   <menu>
     <prompt count="1">Welcome. For sales, press 1.</prompt>
     <prompt count="2">Press 1 for sales.</prompt>
+    <prompt count="3">Sales is 1.</prompt>
     <choice dtmf="1" next="#sales">sales</choice>
   </menu>
   <form id="sales"><transfer dest="tel:+15555550101"/></form>
@@ -350,11 +351,16 @@ def test_a_later_attempts_prompt_is_a_warning_and_the_first_is_kept(tmp_path: Pa
     first = menu.nodes[menu.start]
     assert isinstance(first, MenuNode) and menu.start == "menu1"  # a menu without an id
     assert first.prompt.text("en") == "Welcome. For sales, press 1."
+    assert first.reprompt.text("en") == "Press 1 for sales."
     assert options(first) == {"1": "sales"}
     assert (
-        f'{path}:4:5: warning: <prompt count="2"> is said on later attempts; the menu format '
-        "has one prompt, so it is not kept"
+        f'{path}:5:5: warning: <prompt count="3"> is not kept: the menu format has one prompt '
+        "for the attempts after the first (the count 2 one)"
     ) in [str(w) for w in menu.warnings]
+    call = Call(menu)
+    call.start()
+    call.silence()
+    assert call.transcript[-1].text == "Press 1 for sales."
 
 
 def test_a_link_callers_can_only_say_is_a_warning(tmp_path: Path) -> None:
