@@ -63,3 +63,16 @@ def test_a_folder_without_menus_or_flows_is_a_usage_error(tmp_path: Path) -> Non
     result = CliRunner().invoke(main, ["audit", str(tmp_path)])
     assert result.exit_code == 2
     assert "no menu files" in result.output
+
+
+def test_ivr_import_reports_a_broken_file_and_goes_on_with_the_next(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{\n  "initial_state": "Trigger",\n  "states": [\n    {"name": }\n  ]\n}\n')
+    result = CliRunner().invoke(
+        main, ["import", str(broken), str(FIXTURES / "studio-callback-flow.json")]
+    )
+    assert result.exit_code == 1
+    assert f"{broken}:4:14: invalid JSON: Expecting value" in result.stderr
+    assert "SendCallToAgent:" in result.stdout  # the good file is still imported
+    both = CliRunner().invoke(main, ["import", str(broken), str(broken), "-o", str(tmp_path / "x")])
+    assert both.exit_code == 2 and "takes one FILE" in both.output
