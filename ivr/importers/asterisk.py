@@ -828,7 +828,7 @@ def _sounds(spec: str) -> Any:
         for name in files
         if "$" not in name
     ]
-    text = ", ".join(word for word in words if word)
+    text = " ".join(word for word in words if word)
     return {"audio": files[0], "text": text} if text else {"audio": files[0]}
 
 

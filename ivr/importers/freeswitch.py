@@ -405,7 +405,7 @@ class _MenuReader:
                 self._phrase_warning(action, f'sound "{data}" is no file name: its words are lost')
             elif function not in ("play-file", "break", "execute"):
                 self._phrase_warning(action, f'phrase action "{function}" is not understood')
-        return ", ".join(word for word in words if word)
+        return " ".join(word for word in words if word)
 
     def _phrase_warning(self, action: Element, message: str) -> None:
         self.flow.warnings.append(
