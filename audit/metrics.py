@@ -357,10 +357,18 @@ def open_minutes_of_week(menu: Menu, schedule: str) -> set[int]:
 
 
 def _patterns(menu: Menu, schedules: tuple[str, ...]) -> dict[tuple[bool, ...], list[int]]:
+    """The minutes of the week by which of ``schedules`` are open then, in order of first
+    minute. Only where a schedule opens or closes can the pattern change, so the week is
+    walked span by span rather than minute by minute."""
     open_sets = [open_minutes_of_week(menu, name) for name in schedules]
+    changes = {0, MINUTES_PER_WEEK}
+    for minutes in open_sets:
+        changes.update(m for m in minutes if m - 1 not in minutes)
+        changes.update(m + 1 for m in minutes if m + 1 not in minutes)
     patterns: dict[tuple[bool, ...], list[int]] = {}
-    for minute in range(MINUTES_PER_WEEK):
-        patterns.setdefault(tuple(minute in s for s in open_sets), []).append(minute)
+    for start, end in itertools.pairwise(sorted(changes)):
+        key = tuple(start in minutes for minutes in open_sets)
+        patterns.setdefault(key, []).extend(range(start, end))
     return patterns
 
 
