@@ -19,6 +19,7 @@ import networkx as nx
 from audit.callers import Callers
 from audit.config import Config, load_config
 from audit.context import Context, QueueHours
+from audit.harm import Cause, rank_findings
 from audit.metrics import Metrics
 from audit.rules.base import Finding, Rule
 from audit.temperature import PromiseCheck, check_promise, temperature
@@ -40,6 +41,7 @@ class MenuAudit:
     rules: list[Rule]
     callers: Callers | None = None
     queues: dict[str, list[QueueHours]] = field(default_factory=dict)
+    causes: list[Cause] = field(default_factory=list)  # findings by root cause, most harm first
 
     def count(self, severity: str) -> int:
         """How many findings have ``severity``."""
@@ -81,7 +83,7 @@ class MenuAudit:
                 }
                 for h in self.metrics.humans
             ],
-            "findings": [f.as_dict() for f in self.findings],
+            "findings": [c.as_dict() for c in self.causes],
             "callers": self.callers.as_dict() if self.callers else None,
             "queues": [
                 {
@@ -161,4 +163,5 @@ def _audit_menu(
         rules,
         ctx.callers,
         ctx.queue_hours,
+        rank_findings(ctx, findings),
     )

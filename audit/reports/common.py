@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from audit.callers import percent, plain_seconds
+from audit.harm import Cause
 from audit.metrics import describe_minutes
 from audit.run import MenuAudit
 from ivr.queueing import agents_needed_impatient
@@ -141,3 +142,8 @@ def totals(audits: list[MenuAudit]) -> str:
         f"{len(audits)} menu{'s' * (len(audits) != 1)} ({listed}): {e} error{'s' * (e != 1)}, "
         f"{w} warning{'s' * (w != 1)}, {i} info"
     )
+
+
+def where(cause: Cause) -> str:
+    """The places of a cause: ``main (line 12), service (line 30)``."""
+    return ", ".join(f"{f.node} (line {f.line})" for f in cause.findings)

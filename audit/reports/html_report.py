@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from audit.reports.common import counts, fmt_seconds, headline, totals
+from audit.reports.common import counts, fmt_seconds, headline, totals, where
 from audit.rules import registry
 from audit.run import MenuAudit
 
@@ -97,7 +97,17 @@ def _menu(index: int, audit: MenuAudit) -> dict[str, Any]:
             }
             for when, figures in audit.metrics.by_hours
         ],
-        "findings": audit.findings,
+        "findings": [
+            {
+                "harm": c.harm.label,
+                "severity": c.severity,
+                "code": c.code,
+                "rule": c.rule,
+                "where": where(c),
+                "message": c.message,
+            }
+            for c in audit.causes
+        ],
     }
 
 

@@ -1,10 +1,20 @@
-"""JUnit XML: a test suite per menu, a test case per rule; failing findings fail it."""
+"""JUnit XML: a test suite per menu, a test case per rule; failing findings fail it.
+
+A rule's findings are listed by root cause, most harm to callers first
+(``audit.harm``); the failure's message is the most harmful failing cause.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from audit.harm import Cause
 from audit.run import MenuAudit
+
+
+def _line(cause: Cause) -> str:
+    f = cause.first
+    return f"{f.file}:{f.line}:{f.col}: {f.severity}: {cause.message} [{cause.harm.label}]"
 
 
 def render(audits: list[MenuAudit], fail_on: frozenset[str] = frozenset({"error"})) -> str:
@@ -19,21 +29,17 @@ def render(audits: list[MenuAudit], fail_on: frozenset[str] = frozenset({"error"
             case = ET.SubElement(
                 suite, "testcase", classname=audit.menu.path, name=f"{rule.code} {rule.name}"
             )
-            found = [f for f in audit.findings if f.code == rule.code]
-            failing = [f for f in found if f.severity in fail_on]
+            found = [c for c in audit.causes if c.code == rule.code]
+            failing = [c for c in found if c.severity in fail_on]
             if failing:
                 failures += 1
                 failure = ET.SubElement(
                     case, "failure", type=failing[0].severity, message=failing[0].message
                 )
-                failure.text = "\n".join(
-                    f"{f.file}:{f.line}:{f.col}: {f.severity}: {f.message}" for f in failing
-                )
-            others = [f for f in found if f not in failing]
+                failure.text = "\n".join(_line(c) for c in failing)
+            others = [c for c in found if c not in failing]
             if others:
-                ET.SubElement(case, "system-out").text = "\n".join(
-                    f"{f.file}:{f.line}:{f.col}: {f.severity}: {f.message}" for f in others
-                )
+                ET.SubElement(case, "system-out").text = "\n".join(_line(c) for c in others)
         suite.set("failures", str(failures))
         suite.set("errors", "0")
     ET.indent(suites)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit.reports.common import counts, fmt_seconds, headline, totals, verdict
+from audit.reports.common import counts, fmt_seconds, headline, totals, verdict, where
 from audit.run import MenuAudit
 
 
@@ -79,13 +79,13 @@ def render(
                     for w, f in audit.metrics.by_hours
                 ],
             )
-        lines += [f"### Findings ({counts(audit)})", ""]
-        if audit.findings:
+        lines += [f"### Findings ({counts(audit)}; most harm to callers first)", ""]
+        if audit.causes:
             lines += _table(
-                ["severity", "code", "rule", "where", "message"],
+                ["harm", "severity", "code", "rule", "where", "message"],
                 [
-                    [f.severity, f.code, f.rule, f"{f.node} (line {f.line})", f.message]
-                    for f in audit.findings
+                    [c.harm.label, c.severity, c.code, c.rule, where(c), c.message]
+                    for c in audit.causes
                 ],
             )
     return "\n".join(lines)

@@ -1,4 +1,8 @@
-"""SARIF 2.1.0: the findings as results, the rules with their documentation."""
+"""SARIF 2.1.0: the findings as results, the rules with their documentation.
+
+One result per root cause (``audit.harm``), with a location per place, most
+harm to callers first; ``properties.harm`` is the JSON report's harm object.
+"""
 
 from __future__ import annotations
 
@@ -35,10 +39,10 @@ def render(
     index = {code: i for i, code in enumerate(rules)}
     results = [
         {
-            "ruleId": f.code,
-            "ruleIndex": index[f.code],
-            "level": LEVELS[f.severity],
-            "message": {"text": f.message},
+            "ruleId": cause.code,
+            "ruleIndex": index[cause.code],
+            "level": LEVELS[cause.severity],
+            "message": {"text": cause.message},
             "locations": [
                 {
                     "physicalLocation": {
@@ -47,10 +51,12 @@ def render(
                     },
                     "logicalLocations": [{"name": f.node, "kind": "member"}],
                 }
+                for f in cause.findings
             ],
+            "properties": {"harm": cause.harm.as_dict()},
         }
         for audit in audits
-        for f in audit.findings
+        for cause in audit.causes
     ]
     log = {
         "$schema": SCHEMA,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from audit.reports.common import counts, fmt_seconds, headline, totals, verdict
-from audit.rules.base import Finding
 from audit.run import MenuAudit
 
 
@@ -64,32 +63,11 @@ def menu_text(audit: MenuAudit) -> str:
             for when, f in audit.metrics.by_hours
         ]
         lines += _table(rows)
-    lines.append(f"  findings: {counts(audit)}")
-    for group in grouped(audit.findings):
-        f = group[0]
-        if len(group) == 1:
-            lines.append(
-                f"    {f.file}:{f.line}:{f.col}: {f.severity} {f.code} {f.rule}: {f.message}"
-            )
-            continue
-        places = ", ".join(g.node for g in group)
+    lines.append(f"  findings: {counts(audit)}; most harm to callers first")
+    for cause in audit.causes:
+        f = cause.first
         lines.append(
-            f"    {f.file}:{f.line}:{f.col}: {f.severity} {f.code} {f.rule}: "
-            f"one cause in {len(group)} places ({places}): {_cause(f)}"
+            f"    {f.file}:{f.line}:{f.col}: {f.severity} {f.code} {f.rule}: {cause.message}"
+            f" [{cause.harm.label}]"
         )
     return "\n".join(lines) + "\n"
-
-
-def grouped(findings: list[Finding]) -> list[list[Finding]]:
-    """Findings with one root cause together: same code and severity, same message but the node.
-
-    One ``on_fail: goodbye`` under ``defaults:`` is one line listing its places.
-    """
-    groups: dict[tuple[str, str, str], list[Finding]] = {}
-    for f in findings:
-        groups.setdefault((f.code, f.severity, _cause(f)), []).append(f)
-    return list(groups.values())
-
-
-def _cause(finding: Finding) -> str:
-    return finding.message.replace(f'"{finding.node}"', "each")

@@ -32,6 +32,15 @@ class Finding:
     message: str
     col: int = 1
 
+    @property
+    def cause(self) -> tuple[str, str, str]:
+        """Its root cause: code, severity and the message with its own node said as "each".
+
+        Findings that differ only in the node they name share one cause (one
+        ``on_fail: goodbye`` under ``defaults:`` found in every menu).
+        """
+        return (self.code, self.severity, self.message.replace(f'"{self.node}"', "each"))
+
     def as_dict(self) -> dict[str, Any]:
         """The finding as in the JSON report (DESIGN.md key order)."""
         return {

@@ -144,7 +144,9 @@ def figures(report: dict, mapping: dict[str, str] | None = None) -> dict:
         "time_to_human": report["time_to_human"],
         "promise": report["promise"],
         "findings": Counter(
-            (f["code"], rename(f["node"]), f["severity"]) for f in report["findings"]
+            (f["code"], rename(place["node"]), f["severity"])
+            for f in report["findings"]
+            for place in f["places"]
         ),
         "humans": sorted(
             (rename(h["node"]), h["depth"], h["first_time_s"], h["expert_s"])

@@ -22,6 +22,7 @@ DESIGN_KEYS = [
     "humans",
     "findings",
 ]
+DESIGN_FINDING_KEYS = ["code", "rule", "severity", "node", "line", "message"]
 
 
 def cold_and_hot():
@@ -39,7 +40,8 @@ def test_json_has_the_design_shape_in_a_stable_order():
         for human in report["humans"]:
             assert list(human) == ["node", "depth", "keys", "expert_s", "first_time_s", "path"]
         for finding in report["findings"]:
-            assert list(finding) == ["code", "rule", "severity", "node", "line", "message"]
+            assert list(finding) == [*DESIGN_FINDING_KEYS, "harm", "places"]
+            assert finding["places"][0] == {"node": finding["node"], "line": finding["line"]}
     hot = reports[1]
     assert hot["temperature"] == "hot" and hot["depth_to_human"] == 1
     assert hot["humans"][0]["keys"] == ["0"]
