@@ -65,6 +65,7 @@ FIELD_LIMIT = 200
 PATH_LIMIT = 200  # nodes kept of one request's path: a journal line stays far below READ_BYTES
 BATCH = 500
 IDLE_SECONDS = 5.0  # the writer looks for orphaned journal segments this often
+GATHER_SECONDS = 0.05  # while events keep coming, the writer stores them this often, in batches
 RETRY_SECONDS = (0.1, 0.2, 0.5, 1.0, 2.0)  # waits after consecutive database faults
 CLOSE_SECONDS = 10.0  # how long the end of a process waits for the database
 SCHEMA_ATTEMPTS = 5
@@ -289,7 +290,10 @@ class CallRecords:
         self.journal = Journal(Path(journal_dir))
         self._unjournaled: list[dict] = []
         self._changed = threading.Condition()
-        self._wanted = False
+        self._wanted = False  # events were added since the writer last looked
+        self._urgent = False  # someone waits for the database (flush, close)
+        self._idle = False  # the writer waits for events: ``add`` must wake it
+        self._looked_at = 0  # the journal's count of lines when the writer last looked
         self._closing = False
         self._writer: threading.Thread | None = None
         self._writer_pid = 0
@@ -319,9 +323,10 @@ class CallRecords:
                         error,
                         len(self._unjournaled),
                     )
-        with self._changed:
-            self._wanted = True
-            self._changed.notify_all()
+        if self._idle:  # else the writer looks again within GATHER_SECONDS
+            with self._changed:
+                self._wanted = True
+                self._changed.notify_all()
 
     def flush(self, timeout: float = 60.0) -> bool:
         """Wait until every event added here is in the database; False after ``timeout`` s."""
@@ -329,7 +334,7 @@ class CallRecords:
             return True
         self._start_writer()
         with self._changed:
-            self._wanted = True
+            self._urgent = True
             self._changed.notify_all()
             return self._changed.wait_for(self._all_stored, timeout)
 
@@ -387,7 +392,7 @@ class CallRecords:
                 self.journal.adopt_orphans()
                 next_look = time.monotonic() + IDLE_SECONDS
             try:
-                self._store_all()
+                stored = self._store_all()
                 faults = 0
             except Exception as error:  # noqa: BLE001 - the writer must outlive any fault
                 self._fault(error, faults)
@@ -396,8 +401,22 @@ class CallRecords:
                 continue
             with self._changed:
                 self._changed.notify_all()
-                self._changed.wait_for(lambda: self._wanted or self._closing, IDLE_SECONDS)
-                self._wanted = False
+                if stored:  # busy: let the events of the next moment gather into one batch
+                    self._changed.wait_for(lambda: self._urgent or self._closing, GATHER_SECONDS)
+                else:
+                    self._wait_for_events()
+                self._urgent = False
+
+    def _wait_for_events(self) -> None:
+        """Sleep until an event is added, someone waits for the database, or IDLE_SECONDS
+        pass (called holding ``_changed``). ``add`` wakes the writer only while it is idle:
+        an event journaled before ``_idle`` is set shows in the journal's count."""
+        self._idle = True
+        if self.journal.appended == self._looked_at and not self._unjournaled:
+            self._changed.wait_for(
+                lambda: self._wanted or self._urgent or self._closing, IDLE_SECONDS
+            )
+        self._idle = False
 
     def _fault(self, error: Exception, faults: int) -> None:
         """Log a database fault (once per outage, then every tenth try) and reconnect."""
@@ -406,12 +425,13 @@ class CallRecords:
         self._schema_ready = False
         self.engine.dispose()  # e.g. a SQLite connection opened read-only: open a new one
 
-    def _store_all(self) -> None:
-        """Store every unstored journal line and every event that could not be journaled."""
+    def _store_all(self) -> int:
+        """Store every unstored journal line and every event that could not be journaled;
+        how many lines and events were stored."""
         with self._changed:
             self._wanted = False
-        for segment in self.journal.segments():
-            self._store_segment(segment)
+        self._looked_at = self.journal.appended
+        stored = sum(self._store_segment(segment) for segment in self.journal.segments())
         with self._changed:
             waiting = list(self._unjournaled)
         if waiting:
@@ -419,8 +439,11 @@ class CallRecords:
             with self._changed:
                 del self._unjournaled[: len(waiting)]
                 self._changed.notify_all()
+        return stored + len(waiting)
 
-    def _store_segment(self, segment: Segment) -> None:
+    def _store_segment(self, segment: Segment) -> int:
+        """Store the unread lines of ``segment``; how many there were."""
+        stored = 0
         while True:
             items, end = segment.unread()
             if end == segment.read_at:
@@ -435,10 +458,12 @@ class CallRecords:
             for start in range(0, len(rows), BATCH):
                 self._store(rows[start : start + BATCH])
             segment.read_at = end
+            stored += len(items)
             with self._changed:
                 self._changed.notify_all()
         if segment.finished():
             self.journal.retire(segment)
+        return stored
 
     def _store(self, rows: list[dict]) -> None:
         """Insert ``rows`` in one transaction; when the database refuses it, row by row, and

@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,8 +38,10 @@ class CallState:
     seq: int = 0  # how many requests of the call came before: orders its records
 
 
+@functools.lru_cache(maxsize=256)
 def signer(secret: str | bytes, purpose: str) -> URLSafeSerializer:
-    """The serializer that signs tokens for ``purpose`` with ``secret``."""
+    """The serializer that signs tokens for ``purpose`` with ``secret`` (made once per pair:
+    every webhook request checks a token)."""
     return URLSafeSerializer(secret, salt=purpose)
 
 

@@ -49,6 +49,7 @@ from ivr.engine import Call, queue_announcements
 from ivr.model import Gathering, Menu, Node, QueueNode, RecordNode, TransferNode
 from ivr.phrases import phrase
 from ivr.prompt_audio import prompt_audio_file, prompt_audio_url_name
+from ivr.web.calls_first import call_began, call_ended
 from ivr.web.config import Settings
 from ivr.web.menus import NAME_PATTERN, MenuCache
 from ivr.web.recording import (
@@ -77,6 +78,8 @@ N = TypeVar("N", bound=Node)
 log = logging.getLogger(__name__)
 
 voice = Blueprint("voice", __name__, url_prefix="/voice")
+voice.before_request(call_began)  # first: pages give way to every call (ivr.web.calls_first)
+voice.teardown_request(call_ended)
 METHODS = ["GET", "POST"]
 
 
@@ -210,10 +213,20 @@ def twiml(response: VoiceResponse, path: Iterable[str] = (), status: int = 200) 
 def xml_response(xml: str, path: Iterable[str] = (), status: int = 200) -> Response:
     """An HTTP answer carrying the TwiML text ``xml``, without the characters XML cannot
     hold (control characters of a menu's text would make Twilio drop the caller)."""
-    answer = Response(well_formed(xml), status=status, mimetype="text/xml")
-    if path:
-        answer.headers[PATH_HEADER] = ",".join(quote(node, safe="") for node in path)
+    return ready_response(well_formed(xml), path_header(path), status)
+
+
+def ready_response(xml: str, header: str = "", status: int = 200) -> Response:
+    """An HTTP answer carrying well-formed TwiML and the ``X-IVR-Path`` header text."""
+    answer = Response(xml, status=status, mimetype="text/xml")
+    if header:
+        answer.headers[PATH_HEADER] = header
     return answer
+
+
+def path_header(path: Iterable[str]) -> str:
+    """The ``X-IVR-Path`` header of the nodes ``path`` (each quoted, comma-separated)."""
+    return ",".join(quote(node, safe="") for node in path)
 
 
 def well_formed(xml: str) -> str:
@@ -284,12 +297,26 @@ def without_queue_announcements(actions: list[Action], menu: Menu) -> list[Actio
 
 @dataclass(frozen=True)
 class Answer:
-    """One rendered step: its TwiML, the nodes it went through, its last verb, the outcome."""
+    """One rendered step: its TwiML (well-formed), the nodes it went through, its last verb,
+    the outcome, and the ``X-IVR-Path`` header: all made once, served from the cache."""
 
     xml: str
     path: tuple[str, ...]
     action: str
     outcome: str | None
+    header: str = ""
+
+    @classmethod
+    def of(
+        cls, response: VoiceResponse, path: Iterable[str], action: str, outcome: str | None
+    ) -> Answer:
+        """The answer of ``response`` with the characters XML cannot hold left out."""
+        nodes = tuple(path)
+        return cls(well_formed(response.to_xml()), nodes, action, outcome, path_header(nodes))
+
+    def response(self) -> Response:
+        """This answer as an HTTP answer."""
+        return ready_response(self.xml, self.header)
 
 
 class AnswerCache:
@@ -361,11 +388,11 @@ def step(
         response, action = render(
             without_queue_announcements(actions, menu), state, links(menu_name, menu)
         )
-        return Answer(response.to_xml(), tuple(path), action, outcome_of(call))
+        return Answer.of(response, path, action, outcome_of(call))
 
     answer = service().answers.get((menu_name, base_url(), *key), menu, compute)
     record(menu_name, kind, list(answer.path), answer.action, given, answer.outcome)
-    return xml_response(answer.xml, answer.path)
+    return answer.response()
 
 
 def carry_on(
@@ -527,7 +554,7 @@ def hold(menu_name: str) -> Response:
         lambda: hold_loop(menu_name, menu, node, state),
     )
     record(menu_name, "wait", [], "hold", params().get("QueuePosition") or None)
-    return xml_response(answer.xml)
+    return answer.response()
 
 
 def hold_loop(menu_name: str, menu: Menu, node: QueueNode, state: CallState) -> Answer:
@@ -550,7 +577,7 @@ def hold_loop(menu_name: str, menu: Menu, node: QueueNode, state: CallState) -> 
         response.play(service().settings.hold_music_url)
     else:
         response.pause(length=HOLD_PAUSE_SECONDS)
-    return Answer(response.to_xml(), (), "hold", None)
+    return Answer.of(response, (), "hold", None)
 
 
 @voice.route("/<menu_name>/callback", methods=METHODS, provide_automatic_options=False)
