@@ -20,6 +20,7 @@ from typing import Any
 
 from flask import Flask
 
+from ivr.web.calls_first import init_calls_first
 from ivr.web.config import Settings
 from ivr.web.menus import init_menus
 from ivr.web.phone import phone
@@ -42,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.config["IVR_SETTINGS"] = settings
     menus = init_menus(app, settings.menu_dir, settings.menu_check_seconds)
+    init_calls_first(app)
     init_voice(app, settings, menus)
     if settings.pages:
         init_page_audits(app)

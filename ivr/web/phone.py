@@ -16,6 +16,7 @@ and ``STATE_SECRET`` (signs calls, as it signs the webhook's state).
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
@@ -35,8 +36,9 @@ from flask import (
 
 from ivr.model import Menu
 from ivr.prompt_audio import prompt_audio_url_name
+from ivr.web.calls_first import page_began, page_ended
 from ivr.web.config import Settings
-from ivr.web.menus import MenuCache, menu_cache
+from ivr.web.menus import MenuCache, MenuStatus, menu_cache
 from ivr.web.phone_audit import page_audits
 from ivr.web.phone_calls import (
     EVENTS,
@@ -59,6 +61,8 @@ REPORT_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
 )
 NOTHING_HEARD = "…"
+SPEECH_LOOK_SECONDS = 60.0
+_SPEECH_LOOKS: dict[str | None, tuple[float, bool]] = {}  # model setting: (when, found)
 
 phone = Blueprint(
     "phone",
@@ -67,6 +71,8 @@ phone = Blueprint(
     static_url_path="/phone-static",
     template_folder="templates",
 )
+phone.before_request(page_began)  # one page at a time per process, after the calls
+phone.teardown_request(page_ended)
 
 
 def settings() -> Settings:
@@ -117,19 +123,26 @@ def favicon() -> Response:
 
 @phone.get("/")
 def index() -> str:
-    """Every menu with its temperature and time to a human (audits cached per version)."""
+    """Every menu with its temperature and time to a human (rendered once per set of menu
+    versions; audits cached per version)."""
+    served = [menus().status(name) for name in menus().names()]
+    key = (request.script_root, *((status.name, status.problems) for status in served))
+    found = tuple(status.menu for status in served)
+    return page_audits().page("index", key, found, lambda: _index_html(served))
+
+
+def _index_html(served: list[MenuStatus]) -> str:
     rows = []
-    for name in menus().names():
-        status = menus().status(name)
+    for status in served:
         menu = status.menu
         rows.append(
             {
-                "name": name,
+                "name": status.name,
                 "hotline": menu.hotline.name if menu else "",
                 "number": menu.hotline.number if menu else "",
                 "errors": list(status.problems[:MAX_PROBLEMS_SHOWN]),
                 "serving_older": menu is not None and bool(status.problems),
-                "audit": page_audits().summary(name, menu) if menu else None,
+                "audit": page_audits().summary(status.name, menu) if menu else None,
             }
         )
     return render_template("phone_index.html", rows=rows)
@@ -213,14 +226,21 @@ def prompt_audio(menu: str, key: str) -> Response:  # noqa: ARG001 - audio is sh
 
 
 def speech_available() -> bool:
-    """True when a vosk model is installed, so recorded clips can be recognised."""
+    """True when a vosk model is installed, so recorded clips can be recognised (looked up
+    at most once a minute: the search lists every installed package)."""
     from voices import asr
 
+    folder = settings().vosk_model
+    looked = _SPEECH_LOOKS.get(folder)
+    if looked is not None and time.monotonic() - looked[0] < SPEECH_LOOK_SECONDS:
+        return looked[1]
     try:
-        asr.find_model(settings().vosk_model)
+        asr.find_model(folder)
+        found = True
     except asr.ModelNotFound:
-        return False
-    return True
+        found = False
+    _SPEECH_LOOKS[folder] = (time.monotonic(), found)
+    return found
 
 
 @phone.post("/phone/<menu>/call")

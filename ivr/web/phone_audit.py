@@ -8,6 +8,7 @@ Pages must never starve live calls, so the work a page may do is bounded:
   for one piece of work, not two;
 - a menu of more than ``MAX_PAGE_AUDIT_NODES`` nodes is neither audited nor
   drawn by a page: the page says so and points to ``ivr audit``/``ivr graph``;
+- the menu list (``/``) is rendered once per set of menu versions and problems;
 - rules that need a speech model (``PAGE_SKIPS``: listening to recorded
   prompts) are left to ``ivr audit``: a page never loads one.
 
@@ -47,6 +48,20 @@ class PageAudits:
         self._done: dict[tuple[str, str], tuple[Menu, Any]] = {}
         self._locks: dict[tuple[str, str], threading.Lock] = {}
         self._locks_lock = threading.Lock()
+        self._pages: dict[str, tuple[tuple, tuple[Menu | None, ...], str]] = {}
+
+    def page(
+        self, kind: str, key: tuple, menus: tuple[Menu | None, ...], make: Callable[[], str]
+    ) -> str:
+        """Page ``kind`` as ``make()`` renders it, kept while ``key`` and the very menu
+        objects it shows (``menus``: their versions) stay the same; one kept per kind."""
+        versions = tuple(map(id, menus))
+        kept = self._pages.get(kind)
+        if kept is not None and kept[0] == (key, versions):
+            return kept[2]
+        html = make()
+        self._pages[kind] = ((key, versions), menus, html)  # holding the menus keeps ids unique
+        return html
 
     def too_large(self, menu: Menu) -> bool:
         """True when ``menu`` is too large for a page to audit or draw."""
@@ -115,7 +130,7 @@ class PageAudits:
                 f"<p>{escape(name)} has {len(menu.nodes):,} nodes: too large to audit in a page "
                 f"(up to {self.max_nodes:,}). Run <code>ivr audit</code> on it.</p>"
             )
-        return html_report.render([audit])
+        return self._once("report", name, menu, lambda: html_report.render([audit]))
 
 
 def init_page_audits(app: Flask) -> PageAudits:
