@@ -34,6 +34,7 @@ def test_both_queue_engines_give_the_same_waits_for_the_same_callers() -> None:
     assert np.allclose(fast.wait, event.wait)
 
 
+@pytest.mark.slow  # 40 simulated days; the fast loop keeps the exact same-callers check above
 def test_both_engines_agree_within_sampling_error_on_a_day() -> None:
     fast = run_replications(Options(str(SSJ), busyness=400.0), 20, seed=1)
     event = run_replications(Options(str(SSJ), busyness=400.0, engine="simpy"), 20, seed=2)
