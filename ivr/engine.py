@@ -237,9 +237,12 @@ class Call:
         elif not isinstance(node, MenuNode) or "speech" not in node.input_modes:
             actions = self._failure(node, "invalid")
         else:
-            option = self._match_speech(node, text)
+            key = self._match_speech(node, text)
+            option = None if key is None else node.option(key) or node.chosen_by(key)
             actions = (
-                self._failure(node, "invalid") if option is None else self._choose(node, option)
+                self._failure(node, "invalid")
+                if key is None or option is None
+                else self._choose(node, option, key)
             )
         return self._step(None, node, actions)
 
@@ -385,7 +388,7 @@ class Call:
         if isinstance(node, MenuNode):
             options = sorted(node.options, key=lambda opt: opt.key)  # file order never matters
             hints = tuple(p for opt in options for p in opt.phrases)
-            digits = max((len(opt.key) for opt in node.options), default=1)
+            digits = max((opt.length for opt in node.options), default=1)
             gather = Gather(
                 node.id,
                 (say,) if say.text else (),
@@ -431,10 +434,13 @@ class Call:
         assert isinstance(node, MenuNode)
         if "dtmf" not in node.input_modes:
             return self._failure(node, "invalid")
-        for length in sorted({len(opt.key) for opt in node.options}, reverse=True):
-            if node.option(keys[:length]):
+        # the longest entry first (1234 reaches pattern 1XXX, not option 1); at one length
+        # a plain key wins over a pattern
+        for length in sorted({opt.length for opt in node.options}, reverse=True):
+            option = node.chosen_by(keys[:length]) if len(keys) >= length else None
+            if option:
                 self._typeahead = keys[length:]
-                return self._choose(node, keys[:length])
+                return self._choose(node, option, keys[:length])
         return self._failure(node, "invalid")
 
     def _input_keys(self, node: InputNode, keys: str) -> list[Action]:
@@ -467,11 +473,10 @@ class Call:
         if said:
             return min(said, key=lambda item: (-item[0][0], -item[0][1], item[1]))[1]
         keys = spoken_keys(text, self.lang)
-        return keys if keys and node.option(keys) else None
+        return keys if keys and node.chosen_by(keys) else None
 
-    def _choose(self, node: MenuNode, key: str) -> list[Action]:
-        option: Option | None = node.option(key)
-        assert option is not None
+    def _choose(self, node: MenuNode, option: Option, key: str) -> list[Action]:
+        """Take ``option``, chosen by the entry ``key``."""
         self._verdict_once("matched", key)
         self.failures.pop(node.id, None)
         self.outcome = None

@@ -16,6 +16,8 @@ from typing import Any, NamedTuple
 
 from ivr.errors import did_you_mean
 from ivr.fields import FieldReader, Where, type_name
+from ivr.keypatterns import PatternError
+from ivr.keypatterns import parse as parse_pattern
 from ivr.languages import LANGUAGES
 from ivr.linelimits import RANGES, SAY_LIMIT, TWIML_LIMIT, twiml_bytes
 from ivr.model import (
@@ -105,6 +107,7 @@ DECIDE_KEYS = ("about", "var", "outcomes")
 OUTCOME_KEYS = ("goto", "share")
 HOLD_KINDS = ("music", "message", "silence")
 KEY_PATTERN = re.compile(r"^[0-9*#]{1,4}$")
+PATTERN_HINT = re.compile(r"[XZN\[]|^_")  # a key meant as a digit pattern (ivr.keypatterns)
 NODE_ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 ALWAYS_SCHEDULE = "24/7"
 # country codes (and the withdrawn "in") often written where a language code belongs
@@ -667,10 +670,13 @@ class MenuFileReader(FieldReader):
         )
 
     def option(self, where: Where, key: str, value: Any) -> Option:
-        if not KEY_PATTERN.match(key):
+        if isinstance(key, str) and PATTERN_HINT.search(key):
+            self.check_pattern(where, key)
+        elif not KEY_PATTERN.match(key):
             self.error(
                 where,
-                f'option key "{key}" must be keypad keys: 0-9, * or # (quote it in YAML: "1")',
+                f'option key "{key}" must be keypad keys: 0-9, * or # (quote it in YAML: "1"), '
+                'or a digit pattern like "2XXX"',
                 key=True,
             )
         what = f'option "{key}"'
@@ -708,6 +714,17 @@ class MenuFileReader(FieldReader):
             lang,
             self.location(where, key=True),
         )
+
+    def check_pattern(self, where: Where, key: str) -> None:
+        """Report a digit pattern key (``2XXX``) that cannot be read, naming the fault."""
+        try:
+            parse_pattern(key)
+        except PatternError as exc:
+            self.error(
+                where,
+                f'option pattern "{key}", character {exc.offset + 1}: {exc}',
+                key=True,
+            )
 
     def _input(self, where: Where, body: Any, common: dict, sibling_next: Any) -> Node:
         spec = self.mapping(where, body, INPUT_KEYS, "input", required=("prompt", "var"))

@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from ivr.errors import MenuError
+from ivr.keypatterns import KeyPattern, is_pattern
+from ivr.keypatterns import parse as parse_pattern
 from ivr.queueing import DEFAULT_PATIENCE
 from ivr.schedule import Schedule
 
@@ -88,6 +90,23 @@ class Option:
     lang: str | None = None
     location: Location | None = None
 
+    @property
+    def pattern(self) -> KeyPattern | None:
+        """The digit pattern when the key is one (``2XXX``: an extension), else None."""
+        return parse_pattern(self.key) if is_pattern(self.key) else None
+
+    @property
+    def entry(self) -> str:
+        """The keys a caller presses to choose it (for a pattern, its lowest match)."""
+        pattern = self.pattern
+        return pattern.example if pattern else self.key
+
+    @property
+    def length(self) -> int:
+        """How many keys a caller presses to choose it."""
+        pattern = self.pattern
+        return pattern.length if pattern else len(self.key)
+
 
 @dataclass(frozen=True)
 class Node:
@@ -158,6 +177,27 @@ class MenuNode(Gathering):
     def option(self, key: str) -> Option | None:
         """The option for ``key``, or None."""
         return next((opt for opt in self.options if opt.key == key), None)
+
+    @property
+    def extensions(self) -> frozenset[str]:
+        """Keys of extension dialling: each pattern option, and each plain key a pattern
+        of this menu also matches (``2000`` beside ``2XXX``). The audit reads these as
+        one "dial the extension" choice, not as keys the prompt lists."""
+        patterns = [opt.pattern for opt in self.options if opt.pattern]
+        return frozenset(
+            opt.key
+            for opt in self.options
+            if opt.pattern or any(pattern.matches(opt.key) for pattern in patterns)
+        )
+
+    def chosen_by(self, keys: str) -> Option | None:
+        """The option an entry of exactly ``keys`` chooses: a plain key wins over a
+        pattern; among patterns the first in key order that matches."""
+        exact = next((opt for opt in self.options if opt.key == keys and not opt.pattern), None)
+        if exact:
+            return exact
+        patterns = sorted((opt for opt in self.options if opt.pattern), key=lambda opt: opt.key)
+        return next((opt for opt in patterns if opt.pattern and opt.pattern.matches(keys)), None)
 
     def targets(self) -> list[tuple[str, str, dict]]:
         edges: list[tuple[str, str, dict]] = []

@@ -74,7 +74,7 @@ def right_answers(node: Node) -> list[CallerAction]:
     if isinstance(node, MenuNode):
         options = sorted(node.options, key=lambda option: option.key)
         if "dtmf" in node.input_modes:
-            return [CallerAction("press", option.key) for option in options]
+            return [CallerAction("press", option.entry) for option in options]
         return [CallerAction("say", o.phrases[0]) for o in options if o.phrases]
     if isinstance(node, InputNode):
         # A full-length entry ends by itself (a Gather with numDigits): no finish key after it.

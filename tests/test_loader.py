@@ -181,7 +181,10 @@ CASES = {
     ),
     "bad option key": (
         broken('"1": billing', "one: billing"),
-        ['m.yaml:15:9: option key "one" must be keypad keys: 0-9, * or # (quote it in YAML: "1")'],
+        [
+            'm.yaml:15:9: option key "one" must be keypad keys: 0-9, * or # (quote it in YAML: '
+            '"1"), or a digit pattern like "2XXX"'
+        ],
     ),
     "branch rule without when that is not last": (
         broken(

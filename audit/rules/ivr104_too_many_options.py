@@ -14,7 +14,8 @@ class TooManyOptions(Rule):
     """A menu offers too many options to remember.
 
     What: counts the options of each menu, not counting the special keys
-    ``0``, ``*`` and ``#``; warns above ``max_options`` (5).
+    ``0``, ``*`` and ``#`` nor extension dialling (a pattern like ``2XXX``
+    and the keys it covers); warns above ``max_options`` (5).
 
     Why it hurts callers: by the sixth option the first is forgotten;
     callers replay the menu or pick the wrong one. ISO/IEC 13714 advises
@@ -34,7 +35,8 @@ class TooManyOptions(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for node in ctx.nodes(MenuNode):
-            keys = [o.key for o in node.options if o.key not in self.settings["special_keys"]]
+            skip = set(self.settings["special_keys"]) | node.extensions
+            keys = [o.key for o in node.options if o.key not in skip]
             if len(keys) > self.settings["max_options"]:
                 yield self.finding(
                     ctx,

@@ -15,7 +15,8 @@ class KeyOrder(Rule):
     """Option keys are not 1, 2, 3... in order, or have gaps.
 
     What: the functional keys of a menu (not ``0``, ``*``, ``#``, nor a key that
-    only switches language) must be 1..n without gaps, and the prompt must
+    only switches language, nor extension dialling: a pattern like ``2XXX`` and
+    the keys it covers) must be 1..n without gaps, and the prompt must
     name them in ascending order.
 
     Why it hurts callers: callers count along with the prompt; "press 1, press
@@ -36,6 +37,7 @@ class KeyOrder(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for node in ctx.nodes(MenuNode):
             special = set(self.settings["special_keys"]) | set(ctx.option_lang_switches(node))
+            special |= node.extensions
             keys = [o.key for o in node.options if o.key not in special]
             digits = sorted(int(k) for k in keys if k.isdigit())
             expected = list(range(1, len(digits) + 1))

@@ -15,7 +15,8 @@ class MissingOption(Rule):
 
     What: reads the menu prompt in every language of the hotline for keys the
     caller is told to press ("press 3", "tekan 3", "3번", "press three") and
-    checks each is an option of the menu.
+    checks each is an option of the menu (an extension is one when a digit
+    pattern of the menu matches it).
 
     Why it hurts callers: the caller does what the line says and hears
     "invalid choice"; after the retries they may be hung up on.
@@ -35,7 +36,7 @@ class MissingOption(Rule):
         for node in ctx.nodes(MenuNode):
             keys = {o.key for o in node.options}
             for lang, text in ctx.texts(node).items():
-                missing = sorted(named_keys(text) - keys)
+                missing = sorted(k for k in named_keys(text) - keys if not node.chosen_by(k))
                 if missing:
                     yield self.finding(
                         ctx,

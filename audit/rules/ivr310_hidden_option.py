@@ -15,7 +15,8 @@ class HiddenOption(Rule):
 
     What: reads the menu prompt in every language of the hotline and lists
     option keys it never tells the caller to press (an option switching to
-    the prompt's own language need not be named in it).
+    the prompt's own language need not be named in it, nor need extension
+    dialling: a pattern like ``2XXX`` and the keys it covers).
 
     Why it hurts callers: a hidden option helps only those who already know
     it; in a language where it is not read out, its callers are left out.
@@ -40,7 +41,9 @@ class HiddenOption(Rule):
                 hidden = [
                     o.key
                     for o in node.options
-                    if o.key not in named and not (o.lang and o.lang == lang)
+                    if o.key not in named
+                    and not (o.lang and o.lang == lang)
+                    and o.key not in node.extensions
                 ]
                 if hidden:
                     yield self.finding(
