@@ -112,9 +112,10 @@ class Trace:
     wrong: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
-    def answered(cls, menu: Menu, at: datetime) -> Trace:
-        """A call answered at ``at``, run to its first question or its end."""
-        call = Call(menu, at=at)
+    def answered(cls, menu: Menu, at: datetime, variables: dict[str, str] | None = None) -> Trace:
+        """A call answered at ``at`` (with these call ``variables``), run to its first
+        question or its end."""
+        call = Call(menu, at=at, variables=variables)
         call.start()
         return cls(call)
 

@@ -69,6 +69,7 @@ class QueueInputs:
     patience: float  # mean seconds; inf: never hangs up
     balking: float
     callback: bool
+    capacity: int | None = None  # callers on hold at most (more go where when_full says)
 
 
 @dataclass(frozen=True)
@@ -200,4 +201,5 @@ def _queue(node: QueueNode, agents: list[int]) -> QueueInputs:
         node.patience,
         node.balking,
         node.callback,
+        node.capacity if node.when_full else None,
     )

@@ -39,6 +39,11 @@ class QueueResult:
     answered: np.ndarray
     start: np.ndarray
     end: np.ndarray
+    full: np.ndarray | None = None  # per caller: found the queue at its capacity (never held)
+
+    def __post_init__(self) -> None:
+        if self.full is None:
+            self.full = np.zeros(len(self.wait), dtype=bool)
 
 
 def fast_queue(
@@ -46,45 +51,80 @@ def fast_queue(
     service: Sequence[float],
     patience: Sequence[float],
     staffing: Sequence[tuple[float, int]],
+    capacity: int | None = None,
 ) -> QueueResult:
-    """The offered-wait method (see the module docstring)."""
+    """The offered-wait method (see the module docstring). With a ``capacity``, a caller
+    who finds that many callers on hold does not join the queue (``full``)."""
     count = len(arrivals)
     wait = [0.0] * count
     answered = [False] * count
     start = [math.nan] * count
     end = [math.nan] * count
-    free: list[float] = []  # when each staffed agent is next free
-    changes = list(staffing)
-    pending = len(changes)
-    position = 0  # next staffing change to apply
-    staffed = 0
+    full = [False] * count
+    holding: list[float] = []  # when each caller on hold leaves the hold (answered or gone)
+    agents = _Staffing(staffing)
+    free = agents.free
+    next_change = agents.next_change()
     inf, isfinite = math.inf, math.isfinite
     heappush, heappop, heapreplace = heapq.heappush, heapq.heappop, heapq.heapreplace
     for i in range(count):
         now = arrivals[i]
+        if capacity is not None:
+            while holding and holding[0] <= now:
+                heappop(holding)
+            if len(holding) >= capacity and (not free or free[0] > now):
+                full[i] = True
+                continue
         due = free[0] if free else inf
         if due < now:
             due = now
-        while position < pending and changes[position][0] <= due:
-            at, agents = changes[position]
-            position += 1
-            for _ in range(agents - staffed):
-                heappush(free, at)
-            for _ in range(staffed - agents):
-                heappop(free)
-            staffed = agents
-            due = free[0] if free else inf
-            if due < now:
-                due = now
+        if next_change <= due and next_change < inf:
+            due = agents.apply(now, due)
+            next_change = agents.next_change()
         if isfinite(due) and due - now <= patience[i]:
             wait[i] = due - now
             answered[i] = True
             start[i] = due
             end[i] = finish = due + service[i]
             heapreplace(free, finish)
+            if capacity is not None and due > now:
+                heappush(holding, due)
         else:  # gave up (or, with no agent ever and endless patience, waits without end)
             wait[i] = patience[i]
-    return QueueResult(np.array(wait), np.array(answered), np.array(start), np.array(end))
+            if capacity is not None:
+                heappush(holding, now + patience[i])
+    return QueueResult(
+        np.array(wait), np.array(answered), np.array(start), np.array(end), np.array(full)
+    )
+
+
+class _Staffing:
+    """The agents of a queue as a heap of the times each is next free, and the staffing
+    changes still to come (applied when a caller's offered wait reaches them)."""
+
+    def __init__(self, changes: Sequence[tuple[float, int]]):
+        self.free: list[float] = []
+        self.changes = list(changes)
+        self.position = 0
+        self.staffed = 0
+
+    def next_change(self) -> float:
+        """When the next staffing change is due (inf: none left)."""
+        return self.changes[self.position][0] if self.position < len(self.changes) else math.inf
+
+    def apply(self, now: float, due: float) -> float:
+        """Apply the changes due by the offered time; the offered time after them."""
+        free = self.free
+        while self.position < len(self.changes) and self.changes[self.position][0] <= due:
+            at, agents = self.changes[self.position]
+            self.position += 1
+            for _ in range(agents - self.staffed):
+                heapq.heappush(free, at)
+            for _ in range(self.staffed - agents):
+                heapq.heappop(free)
+            self.staffed = agents
+            due = max(now, free[0] if free else math.inf)
+        return due
 
 
 class _Agents:
@@ -101,6 +141,12 @@ class _Agents:
         self.waiting.append(event)
         self._dispatch()
         return event
+
+    def on_hold(self) -> int:
+        """Callers waiting for an agent now (those who gave up are dropped from the line)."""
+        while self.waiting and self.waiting[0].triggered:
+            self.waiting.popleft()
+        return sum(1 for event in self.waiting if not event.triggered)
 
     def release(self) -> None:
         self.busy -= 1
@@ -123,6 +169,7 @@ def simpy_queue(
     service: Sequence[float],
     patience: Sequence[float],
     staffing: Sequence[tuple[float, int]],
+    capacity: int | None = None,
 ) -> QueueResult:
     """The queue as SimPy processes (see the module docstring)."""
     count = len(arrivals)
@@ -139,6 +186,10 @@ def simpy_queue(
 
     def caller(i: int) -> ProcessGenerator:
         yield env.timeout(arrivals[i] - env.now)
+        if capacity is not None and agents.on_hold() >= capacity and agents.busy >= agents.staffed:
+            assert result.full is not None
+            result.full[i] = True
+            return
         request = agents.request()
         limit = env.timeout(patience[i]) if math.isfinite(patience[i]) else env.event()
         outcome = yield request | limit

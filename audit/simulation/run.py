@@ -108,34 +108,60 @@ def replicate(options: Options, seed: np.random.SeedSequence) -> Replication:
     names = tuple(inputs.queues)
     index_of = {name: i for i, name in enumerate(names)}
     kinds = {"voicemail": VOICEMAIL, "hangup": HUNG_UP, "system": SYSTEM, "menu": ABANDONED_MENU}
-    walk_end = walker.end
-    for i in range(count):
-        ended = walk_end(int(regimes[i]), targets[i], bool(expert[i]), int(wrong[i]))
-        menu_s[i] = ended.seconds
+    draws = rng.random((3, count))  # per caller: service, patience, balking
+    full: list[frozenset[str]] = [frozenset()] * count
+
+    def walk(i: int) -> None:
+        ended = walker.end(int(regimes[i]), targets[i], bool(expert[i]), int(wrong[i]), full[i])
+        menu_s[i], queue_of[i], queue_s[i] = ended.seconds, -1, np.nan
         if ended.kind == "queue":
             queue_of[i] = index_of[ended.node]
         elif ended.kind == "person":
             end[i], queue_s[i] = ANSWERED, ended.ring
         else:
             end[i] = kinds[ended.kind]
+
+    for i in range(count):
+        walk(i)
+    # Callers who find a queue at its capacity walk on where its when_full sends them (maybe
+    # another queue): the queues are played again until nobody moves.
+    for _round in range(len(names) + 1):
+        served = {
+            q: (
+                members,
+                _queue(
+                    inputs.queues[name],
+                    arrival[members] + menu_s[members],
+                    options,
+                    draws[:, members],
+                ),
+            )
+            for q, name in enumerate(names)
+            if (members := np.flatnonzero(queue_of == q)).size
+        }
+        moved = [(q, i) for q, (members, result) in served.items() for i in members[result.full]]
+        for q, i in moved:
+            full[i] = full[i] | {names[q]}
+            walk(i)
+        if not moved:
+            break
     intervals = math.ceil(len(rates) / options.interval)
     busy = np.zeros(intervals)
     staffed = np.zeros(intervals)
     for q, name in enumerate(names):
-        members = np.flatnonzero(queue_of == q)
-        if members.size:
-            served = _queue(inputs.queues[name], arrival[members] + menu_s[members], options, rng)
-            queue_s[members] = served.wait
+        if q in served:
+            members, result = served[q]
+            queue_s[members] = result.wait
             end[members] = np.where(
-                served.answered,
+                result.answered,
                 ANSWERED,
                 np.where(
-                    np.isinf(served.wait),
+                    np.isinf(result.wait),
                     NEVER,
                     CALLBACK if inputs.queues[name].callback else ABANDONED_QUEUE,
                 ),
             )
-            busy += _busy_per_interval(served, options.interval * 60.0, intervals)
+            busy += _busy_per_interval(result, options.interval * 60.0, intervals)
         staffed += _staffed_per_interval(inputs.queues[name].agents, options.interval)
     return Replication(
         (minute // options.interval).astype(np.int32),
@@ -177,17 +203,20 @@ def staffing_changes(agents: tuple[int, ...]) -> list[tuple[float, int]]:
 
 
 def _queue(
-    queue: QueueInputs, arrivals: np.ndarray, options: Options, rng: np.random.Generator
+    queue: QueueInputs, arrivals: np.ndarray, options: Options, draws: np.ndarray
 ) -> QueueResult:
+    """The callers ``arrivals`` in ``queue``; ``draws`` holds each caller's uniform numbers
+    for its service time, its patience and whether it balks (rows 0, 1, 2)."""
     order = np.argsort(arrivals, kind="stable")
-    arrivals = arrivals[order]
+    arrivals, draws = arrivals[order], draws[:, order]
     count = arrivals.size
+    exponential = -np.log1p(-draws)  # mean 1
     patience = (
-        rng.exponential(queue.patience, count)
+        exponential[1] * queue.patience
         if math.isfinite(queue.patience)
         else np.full(count, math.inf)
     )
-    patience[rng.random(count) < queue.balking] = 0.0
+    patience[draws[2] < queue.balking] = 0.0
     if queue.handle_time is None:  # a fixed wait instead of staffing
         wait = np.full(count, queue.wait or 0.0)
         answered = wait <= patience
@@ -197,16 +226,23 @@ def _queue(
         if options.handle == "fixed":
             service = np.full(count, queue.handle_time)
         else:
-            service = rng.exponential(queue.handle_time, count)
+            service = exponential[0] * queue.handle_time
         engine = simpy_queue if options.engine == "simpy" else fast_queue
         last = float(arrivals[-1]) if count else 0.0
         # agents on duty when the last caller arrives stay until the queue is empty
         staffing = [change for change in staffing_changes(queue.agents) if change[0] <= last]
-        result = engine(arrivals.tolist(), service.tolist(), patience.tolist(), staffing)
+        result = engine(
+            arrivals.tolist(), service.tolist(), patience.tolist(), staffing, queue.capacity
+        )
     back = np.empty_like(order)
     back[order] = np.arange(count)
+    assert result.full is not None
     return QueueResult(
-        result.wait[back], result.answered[back], result.start[back], result.end[back]
+        result.wait[back],
+        result.answered[back],
+        result.start[back],
+        result.end[back],
+        result.full[back],
     )
 
 

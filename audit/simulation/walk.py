@@ -48,7 +48,7 @@ class MenuWalker:
         self.regime_times = regime_times
         self._routes = [shortest_routes(menu, at) for at in regime_times]
         self._scripts = self._destination_scripts()
-        self._ends: dict[tuple[int, str, bool, int], WalkEnd] = {}
+        self._ends: dict[tuple[int, str, bool, int, frozenset[str]], WalkEnd] = {}
 
     def _destination_scripts(self) -> dict[str, tuple[CallerAction, ...]]:
         """For each node a caller can end at, its script at the first time it is reachable."""
@@ -75,19 +75,34 @@ class MenuWalker:
         best = min(chosen, key=lambda t: t.call.outcome.seconds if t.call.outcome else 0.0)
         return best.actions
 
-    def end(self, regime_index: int, target: str, expert: bool, wrong: int) -> WalkEnd:
+    def end(
+        self,
+        regime_index: int,
+        target: str,
+        expert: bool,
+        wrong: int,
+        full: frozenset[str] = frozenset(),
+    ) -> WalkEnd:
         """Where a caller ends (bit ``i`` of ``wrong``: answer ``i`` follows a wrong key)."""
         script = self.script(regime_index, target)
         wrong &= (1 << min(len(script), MAX_SCRIPT)) - 1
-        key = (regime_index, target, expert, wrong)
+        key = (regime_index, target, expert, wrong, full)
         if key not in self._ends:
-            self._ends[key] = self._play(self.regime_times[regime_index], script, expert, wrong)
+            at = self.regime_times[regime_index]
+            self._ends[key] = self._play(at, script, expert, wrong, full)
         return self._ends[key]
 
     def _play(
-        self, at: datetime, script: tuple[CallerAction, ...], expert: bool, wrong: int
+        self,
+        at: datetime,
+        script: tuple[CallerAction, ...],
+        expert: bool,
+        wrong: int,
+        full: frozenset[str],
     ) -> WalkEnd:
-        trace = Trace.answered(self.menu, at)
+        # a queue found full sends the caller where its ``when_full`` says (the engine
+        # reads a call variable named after the queue: "full")
+        trace = Trace.answered(self.menu, at, {queue: "full" for queue in full})
         try:
             for index, action in enumerate(_typed(script) if expert else script):
                 if not trace.waiting:

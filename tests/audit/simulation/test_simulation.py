@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from audit.simulation.executors import run_replications
 from audit.simulation.queues import fast_queue, simpy_queue
-from audit.simulation.run import ABANDONED_QUEUE, ANSWERED, Options
+from audit.simulation.run import ABANDONED_QUEUE, ANSWERED, VOICEMAIL, Options
 from ivr.cli import main
 from tests.audit.simulation.steady import steady_menu
 
@@ -178,3 +178,38 @@ def test_the_examples_in_docs_simulate_are_what_the_command_prints(command: str)
     shown = [line.rstrip() for line in block.splitlines() if line != "..."]
     assert code == 0
     assert [line for line in shown if line not in printed] == []
+
+
+def test_a_full_queue_turns_callers_away_alike_in_both_engines() -> None:
+    rng = np.random.default_rng(8)
+    arrivals = np.sort(rng.random(2000) * 7200).tolist()
+    service = rng.exponential(200, 2000).tolist()
+    patience = rng.exponential(600, 2000).tolist()
+    staffing = [(0.0, 5)]
+    fast = fast_queue(arrivals, service, patience, staffing, capacity=4)
+    event = simpy_queue(arrivals, service, patience, staffing, capacity=4)
+    assert fast.full is not None and event.full is not None
+    assert 100 < int(fast.full.sum()) < 1900
+    assert np.array_equal(fast.full, event.full)
+    assert np.array_equal(fast.answered, event.answered)
+
+
+def test_callers_who_find_the_queue_full_go_where_when_full_sends_them(tmp_path: Path) -> None:
+    menu = tmp_path / "full.yaml"
+    menu.write_text(
+        "hotline: {name: Full line, languages: [en], timezone: UTC}\n"
+        "start: care\n"
+        "nodes:\n"
+        "  care:\n"
+        "    queue: {name: care, agents: 2, handle_time: 300, calls_per_hour: 60,\n"
+        "            patience: 600, capacity: 3, when_full: messages}\n"
+        "  messages:\n"
+        "    record: {prompt: Leave a message., max_length: 60, next: bye}\n"
+        "  bye:\n"
+        "    hangup: {say: Goodbye.}\n"
+    )
+    reps = run_replications(Options(str(menu)), 2, seed=4)
+    voicemail = sum(int(np.count_nonzero(rep.end == VOICEMAIL)) for rep in reps)
+    offered = sum(rep.end.size for rep in reps)
+    assert 0.1 * offered < voicemail < 0.9 * offered  # 5 erlangs on 2 agents: many find it full
+    assert all(np.all(np.isnan(rep.queue_s[rep.end == VOICEMAIL])) for rep in reps)
