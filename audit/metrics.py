@@ -26,11 +26,11 @@ the hours it holds, and ``audit.callers`` weighs them into what callers live.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import cast
 
 import networkx as nx
 
@@ -641,29 +641,64 @@ def _reach(
     try:
         source = (menu.start, menu.hotline.default_language)
         timed.add_node(source)
-        found = nx.single_source_dijkstra(timed, source, weight="first")
-        first_dist, first_paths = cast(tuple[dict[State, float], dict[State, list[State]]], found)
-        expert_dist: dict[State, float] = nx.single_source_dijkstra_path_length(
-            timed, source, weight="expert"
-        )
+        first_dist, before = _dijkstra(timed, source, "first")
+        expert_dist, _ = _dijkstra(timed, source, "expert")
         adjacency = timed.adj
-        arrivals = [
-            (
-                state,
-                first_dist[state],
-                expert_dist.get(state, math.inf),
-                first_paths[state],
-                [adjacency[a][b]["key"] for a, b in itertools.pairwise(first_paths[state])],
-            )
-            for state in humans
-            if state in first_dist
-        ]
+        arrivals = []
+        for state in humans:
+            if state in first_dist:
+                path = _path_to(state, before)
+                keys = [adjacency[a][b]["key"] for a, b in itertools.pairwise(path)]
+                arrivals.append(
+                    (state, first_dist[state], expert_dist.get(state, math.inf), path, keys)
+                )
         voicemail = any(
             isinstance(menu.nodes[node], RecordNode) for node, _ in first_dist if node in menu.nodes
         )
         return _Reach(arrivals, voicemail)
     finally:
         timed.remove_edges_from(scheduled)
+
+
+def _dijkstra(
+    timed: nx.DiGraph, source: State, weight: str
+) -> tuple[dict[State, float], dict[State, State]]:
+    """Seconds from ``source`` to every state it reaches by the edge attribute ``weight``,
+    and the state before each on its quickest route.
+
+    The search of ``networkx.single_source_dijkstra`` (same order, same ties: the first
+    route found among equally quick ones), without its per-edge weight calls and without
+    building the path of every state: ``_path_to`` walks back the few the figures need.
+    """
+    adjacency = timed._adj  # type: ignore[attr-defined]  # the dict behind timed.adj: faster
+    done: dict[State, float] = {}
+    seen: dict[State, float] = {source: 0}
+    before: dict[State, State] = {}
+    order = itertools.count()
+    fringe: list[tuple[float, int, State]] = [(0, next(order), source)]
+    while fringe:
+        so_far, _, state = heapq.heappop(fringe)
+        if state in done:
+            continue
+        done[state] = so_far
+        for onward, edge in adjacency[state].items():
+            if onward in done:
+                continue
+            seconds = so_far + edge[weight]
+            if onward not in seen or seconds < seen[onward]:
+                seen[onward] = seconds
+                heapq.heappush(fringe, (seconds, next(order), onward))
+                before[onward] = state
+    return done, before
+
+
+def _path_to(state: State, before: dict[State, State]) -> list[State]:
+    """The states of the quickest route to ``state`` (``before`` from ``_dijkstra``)."""
+    path = [state]
+    while path[-1] in before:
+        path.append(before[path[-1]])
+    path.reverse()
+    return path
 
 
 def _route(
