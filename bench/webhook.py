@@ -1,6 +1,7 @@
 """Throughput and latency of the ivr webhook next to a hand-written Flask TwiML app.
 
-``python bench/webhook.py [--seconds S] [--clients N] [--rounds R] [--big-menu NODES]``
+``python bench/webhook.py [--seconds S] [--clients N] [--rounds R] [--big-menu NODES]
+[--only werkzeug|gunicorn]``
 prints three measurements, each as requests per second and p50/p99 latency:
 
 1. Both apps under werkzeug's threaded server, the ivr webhook writing its call
@@ -339,6 +340,11 @@ def main() -> int:
     parser.add_argument(
         "--big-menu", type=int, default=10_000, metavar="NODES", help="0: bundled menus only"
     )
+    parser.add_argument(
+        "--only",
+        choices=("werkzeug", "gunicorn"),
+        help="only measurement 1 (werkzeug), or only 2 and 3 (gunicorn)",
+    )
     parser.add_argument("--serve", choices=list(APPS), help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--database", help=argparse.SUPPRESS)
@@ -346,8 +352,10 @@ def main() -> int:
     if args.serve:
         serve(args.serve, args.port, args.database)
         return 0
-    werkzeug_round(args)
-    gunicorn_rounds(args)
+    if args.only != "gunicorn":
+        werkzeug_round(args)
+    if args.only != "werkzeug":
+        gunicorn_rounds(args)
     return 0
 
 

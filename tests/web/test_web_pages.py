@@ -10,6 +10,7 @@ import pytest
 from web_support import FEATURE_MENU, SID, feature_app, make_app, post
 
 from ivr.web import phone_audit
+from ivr.web.calls_first import CallsFirst
 from ivr.web.menus import menu_cache
 from ivr.web.phone_audit import EXTENSION as AUDITS
 from ivr.web.voice import EXTENSION as VOICE
@@ -113,3 +114,50 @@ def test_the_answer_cache_is_bounded_by_bytes_and_keeps_what_is_used(tmp_path):
     for digits in range(60):
         post(client, action, Digits=str(1000 + digits))
     assert 0 < answers.size <= 20_000 and len(answers) < 40
+
+
+def test_the_menu_list_shows_an_edited_menu_at_once(tmp_path):
+    """The list is rendered once per set of menu versions, and again when one changes."""
+    client = feature_app(tmp_path, MENU_CHECK_SECONDS=0).test_client()
+    assert "Feature line" in client.get("/").get_data(as_text=True)
+    menu_file = tmp_path / "menus" / "feature-line.yaml"
+    menu_file.write_text(menu_file.read_text().replace("Feature line", "Renamed line"))
+    os.utime(menu_file, ns=(5, 5))
+    page = client.get("/").get_data(as_text=True)
+    assert "Renamed line" in page and "Feature line" not in page
+    (tmp_path / "menus" / "other.yaml").write_text(FEATURE_MENU.read_text())
+    assert 'data-menu="other"' in client.get("/").get_data(as_text=True)
+
+
+def test_a_page_waits_for_the_call_being_answered_and_for_the_page_before_it():
+    turns = CallsFirst(yield_seconds=60)
+    turns.call_began()
+    entered = threading.Event()
+
+    def page() -> None:
+        turns.page_began()
+        entered.set()
+
+    first = threading.Thread(target=page)
+    first.start()
+    assert not entered.wait(0.2)  # a call is being answered: the page gives way
+    turns.call_ended()
+    assert entered.wait(10)  # the call is answered: the page goes at once
+    entered.clear()
+    second = threading.Thread(target=page)
+    second.start()
+    assert not entered.wait(0.2)  # one page at a time
+    turns.page_ended()
+    assert entered.wait(10)
+    turns.page_ended()
+    first.join(10)
+    second.join(10)
+
+
+def test_a_page_gives_way_to_calls_for_a_bounded_time_only():
+    turns = CallsFirst(yield_seconds=0.05)
+    turns.call_began()  # a call that never ends
+    done = threading.Event()
+    threading.Thread(target=lambda: (turns.page_began(), done.set())).start()
+    assert done.wait(10)  # the page is slowed, never refused
+    turns.page_ended()

@@ -10,11 +10,12 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from web_support import make_app, parse_twiml, twilio_form
 
 from ivr.cli import main
@@ -266,3 +267,44 @@ def test_events_that_cannot_be_journaled_are_still_stored(database_url, tmp_path
     assert records.count() == 30
     records.close()
     assert "cannot journal call events" in caplog.text
+
+
+def test_an_event_reaches_the_database_without_anyone_waiting_for_it(tmp_path):
+    """The idle writer is woken by an event (not only by a reader's flush), every time."""
+    url = f"sqlite:///{tmp_path}/calls.db"
+    records = CallRecords(url, background=True, journal_dir=tmp_path / "journal")
+    engine = create_engine(url)
+    try:
+        for count in (1, 2, 3):
+            time.sleep(0.2)  # the writer has stored the last event and sleeps
+            records.add(event("CA-idle", count, "main", 1000.0 + count))
+            deadline = time.monotonic() + 3  # the writer's idle nap is 5 s
+            stored = 0
+            while stored < count and time.monotonic() < deadline:
+                time.sleep(0.02)
+                with engine.connect() as connection:
+                    if inspect(connection).has_table("call_events"):
+                        stored = connection.execute(
+                            text("SELECT count(*) FROM call_events")
+                        ).scalar_one()
+            assert stored == count
+    finally:
+        engine.dispose()
+        records.close()
+
+
+def test_every_event_of_concurrent_requests_is_on_disk_when_add_returns(tmp_path):
+    """Flushes run side by side (the kernel joins them): still, each covers its line."""
+    records = CallRecords("sqlite://", background=True, journal_dir=tmp_path / "journal")
+    threads = [
+        threading.Thread(target=records.add, args=(event(f"CA-{i}", 0, "main", 1000.0 + i),))
+        for i in range(40)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    segment = records.journal.segments()[-1]
+    assert segment.synced == segment.end == segment.size() > 0
+    assert records.count() == 40
+    records.close()
