@@ -11,11 +11,15 @@ the menu format; the importers map them to a fixed length with a warning).
 (4, True, False, '2000')
 >>> is_pattern("12"), is_pattern("1[2-3]")
 (False, True)
+>>> covering(["1000", "1001", "1010", "1011"]), covering(["1000", "1011"])
+('10[01][01]', None)
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -104,6 +108,46 @@ def parse(text: str) -> KeyPattern:
     if len(positions) > MAX_POSITIONS:
         raise PatternError(f"a pattern has at most {MAX_POSITIONS} digits, got {len(positions)}")
     return KeyPattern(text, tuple(positions))
+
+
+def write(positions: Sequence[str]) -> str | None:
+    """The pattern text of the keys allowed at each position (``["2", "0123456789"]``:
+    ``2X``), or None when a position mixes ``*``/``#`` with other keys."""
+    out = []
+    for keys in positions:
+        allowed = "".join(sorted(set(keys)))
+        letter = next((name for name, digits in LETTERS.items() if digits == allowed), None)
+        if len(allowed) == 1:
+            out.append(allowed)
+        elif letter:
+            out.append(letter)
+        elif allowed.isdigit():
+            out.append(f"[{_ranges(allowed)}]")
+        else:
+            return None
+    return "".join(out)
+
+
+def covering(entries: Sequence[str]) -> str | None:
+    """The one pattern whose matches are exactly ``entries`` (all of one length, every
+    combination of their keys per position), or None when no pattern is."""
+    if not entries or len({len(entry) for entry in entries}) != 1:
+        return None
+    positions = ["".join(sorted({entry[at] for entry in entries})) for at in range(len(entries[0]))]
+    if math.prod(len(keys) for keys in positions) != len(set(entries)):
+        return None
+    return write(positions)
+
+
+def _ranges(digits: str) -> str:
+    """``0123789`` as ``0-37-9``: runs of three or more digits as ranges."""
+    runs: list[list[str]] = []
+    for digit in digits:
+        if runs and int(digit) == int(runs[-1][-1]) + 1:
+            runs[-1].append(digit)
+        else:
+            runs.append([digit])
+    return "".join(f"{run[0]}-{run[-1]}" if len(run) > 2 else "".join(run) for run in runs)
 
 
 def _digit_set(body: str, offset: int) -> str:

@@ -9,7 +9,7 @@ import pytest
 from ivr.actions import Gather
 from ivr.engine import Call
 from ivr.graph import build_graph, structural_problems
-from ivr.keypatterns import PatternError, parse
+from ivr.keypatterns import PatternError, covering, parse
 from ivr.loader import check_menu, load_menu
 from ivr.model import Menu
 from ivr.walks import right_answers
@@ -148,3 +148,13 @@ def test_walks_press_an_entry_a_pattern_accepts(menu: Menu) -> None:
     call = Call(menu)
     call.start()
     assert call.press(pressed[1]).node_reached == "directory"
+
+
+def test_covering_writes_the_one_pattern_of_a_set_of_extensions() -> None:
+    tens = [f"10{d}{e}" for d in "01" for e in "0123456789"]
+    assert covering(tens) == "10[01]X"
+    assert covering([f"{d}5" for d in "1234789"]) == "[1-47-9]5"
+    assert covering([f"2{d}" for d in "23456789"]) == "2N"
+    assert covering(["40", "41", "52"]) is None  # not every combination of 4/5 and 0/1/2
+    assert covering(["1", "12"]) is None  # two lengths
+    assert covering(["1*", "12"]) is None  # * and a digit cannot share a position

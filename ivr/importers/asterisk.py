@@ -12,8 +12,9 @@ the hotline. ``Dial`` reaches a person, ``Queue`` a queue of people, ``VoiceMail
 ``Record`` record, ``Hangup``/``Busy``/``Congestion`` end the call, ``Playback`` and
 ``Say*`` speak. ``AGI`` and ``Gosub``/``Macro`` into contexts that are not in the file are
 decisions; any other application is a decision with a warning. Extension patterns
-(``_X.``, ``_1NXX``, ranges, ``!``) keep the first extension they accept (a warning
-says how many they accept): the menu format has no digit patterns.
+(``_2XXX``, ``_1NXX``, ranges) are digit pattern options (``2XXX``); ``.`` and ``!``
+(any number of digits) become the nearest fixed length, ``_9.`` the pattern ``9X``,
+with a warning.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from typing import Any
 
 from ivr.errors import MenuError, MenuLoadError
 from ivr.importers.flow import FlowBuilder, ImportedFlow
-from ivr.importers.freeswitch import accepted_keys
+from ivr.keypatterns import PatternError, is_pattern
+from ivr.keypatterns import parse as parse_pattern
 from ivr.schedule import Schedule, ScheduleError
 
 Position = tuple[int, int]
@@ -576,18 +578,15 @@ class _Dialplan:
         for defined_in, extension in self._dialable(context, frozenset()):
             defined_at = self._steps(defined_in, extension)[0].at
             if extension.startswith("_"):
-                accepted = accepted_keys(_pattern(extension))
-                if not accepted:
-                    self.warn(at, f"pattern {extension} accepts no key of up to 4 digits")
+                key, note = _menu_pattern(extension)
+                if note:
+                    self.warn(defined_at, note)
+                if key is None:
                     continue
-                self.warn(
-                    defined_at,
-                    f"pattern {extension} accepts {len(accepted)} extension(s) ({accepted[0]}"
-                    f"{'-' + accepted[-1] if len(accepted) > 1 else ''}); the menu format has no "
-                    f'digit patterns, so the option keeps the first, "{accepted[0]}"',
-                )
-                key = accepted[0]
-            elif re.fullmatch(r"[0-9*#]{1,4}", extension):
+                if key not in options:
+                    options[key] = self._enter(context, extension, "1", None, at)
+                continue
+            if re.fullmatch(r"[0-9*#]{1,4}", extension):
                 key = extension
             else:
                 self.warn(
@@ -786,6 +785,26 @@ def _split(args: str) -> list[str]:
             current.append(char)
     parts.append("".join(current).strip())
     return parts if any(parts) else []
+
+
+def _menu_pattern(extension: str) -> tuple[str | None, str | None]:
+    """The menu option key of an Asterisk pattern (``_2XXX``: ``2XXX``) and a warning for
+    what it cannot keep: ``.`` (one digit or more) becomes one ``X`` and ``!`` (any number)
+    none, the nearest fixed length; None as the key when no menu pattern can say it."""
+    body = "".join(char.upper() if char in "xzn" else char for char in extension[1:])
+    fixed = body.replace(".", "X").replace("!", "")
+    try:
+        parse_pattern(fixed)
+    except PatternError as exc:
+        return None, f"pattern {extension} cannot be a menu option ({exc}); not an option"
+    if not is_pattern(fixed) and len(fixed) > 4:
+        return None, f"pattern {extension} is a {len(fixed)}-digit key; not an option"
+    if fixed == body:
+        return fixed, None
+    return fixed, (
+        f"pattern {extension} accepts any number of digits; a menu pattern has a fixed "
+        f'length, so the option is "{fixed}" (the shortest entry it accepts)'
+    )
 
 
 def _pattern(extension: str) -> re.Pattern[str]:

@@ -14,8 +14,10 @@ the menu that opened this one, ``menu-exit`` exits, ``menu-play-sound`` plays an
 comes back; ``menu-exec-app`` with ``bridge`` reaches a person, ``transfer`` another
 system (the dialplan), ``playback``, ``hangup``, ``voicemail`` and ``ivr`` what they
 say; any other application is a ``decide`` node (a warning). ``digits`` given as a
-``/regex/`` dial an extension: the format has no digit patterns, so the option keeps
-the first extension the regex accepts (a warning says how many it accepts).
+``/regex/`` dial an extension: the keys of up to four digits the regex accepts become a
+digit pattern option (``/^(10[01][0-9])$/``: ``10[01]X``); when no one pattern covers
+them (several lengths, or not every combination), the option keeps the first extension
+the regex accepts (a warning says how many it accepts).
 
 Prompts: ``say:TEXT`` is kept as text, a sound file as a recorded prompt, and a
 ``phrase:NAME`` macro is resolved from a phrase file when one is given (``--phrases``):
@@ -33,6 +35,8 @@ from typing import Any
 from ivr.errors import MenuError, MenuLoadError
 from ivr.importers.flow import FlowBuilder, ImportedFlow
 from ivr.importers.xmltext import Element, Position, parse_xml
+from ivr.keypatterns import covering, is_pattern
+from ivr.keypatterns import parse as parse_pattern
 
 KEYPAD = "0123456789*#"
 MAX_KEY_LENGTH = 4  # what a menu option key may hold
@@ -273,7 +277,8 @@ class _MenuReader:
         return [(key, self._decision(menu_name, key, entry, f"FreeSWITCH {action} {param}"))]
 
     def _key(self, entry: Element, digits: str) -> str | None:
-        """The option key for ``digits``; a /regex/ keeps the first extension it accepts."""
+        """The option key for ``digits``; a /regex/ becomes the digit pattern covering the
+        keys it accepts, else the first of them."""
         if not digits.startswith("/"):
             if re.fullmatch(rf"[0-9*#]{{1,{MAX_KEY_LENGTH}}}", digits):
                 return digits
@@ -292,11 +297,14 @@ class _MenuReader:
                 f"digits regex {digits} accepts no key of up to {MAX_KEY_LENGTH} digits; skipped",
             )
             return None
+        covering_pattern = covering(accepted)
+        if covering_pattern is not None:
+            return covering_pattern
         extent = f"{accepted[0]}-{accepted[-1]}" if len(accepted) > 1 else accepted[0]
         self.flow.warn(
             entry.at,
-            f"digits regex {digits} accepts {len(accepted)} extension(s) ({extent}); the menu "
-            f'format has no digit patterns, so the option keeps the first, "{accepted[0]}"',
+            f"digits regex {digits} accepts {len(accepted)} extension(s) ({extent}), which no "
+            f'one digit pattern covers, so the option keeps the first, "{accepted[0]}"',
         )
         return accepted[0]
 
@@ -345,7 +353,8 @@ class _MenuReader:
         unless it is an extension FreeSWITCH's vanilla dialplan gives a known meaning."""
         note = f"transfer to the dialplan: {to}"
         human = False
-        known = _vanilla(to.replace("$1", key))
+        dialled = parse_pattern(key).example if is_pattern(key) else key  # what $1 holds
+        known = _vanilla(to.replace("$1", dialled))
         if known is not None:
             what, human = known
             note += f" (in FreeSWITCH's vanilla dialplan: {what})"

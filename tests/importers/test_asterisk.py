@@ -68,7 +68,7 @@ def test_care_line_reads_as_an_analyst_draws_it() -> None:
         "2": "support",
         "3": "incoming-open_3",
         "0": "incoming-open_0",
-        "2000": "incoming-open__2XXX",
+        "2XXX": "incoming-open__2XXX",  # the pattern _2XXX: extensions 2000-2999
     }
     assert isinstance(main_menu, MenuNode)
     assert main_menu.timeout == 6  # WaitExten(6)
@@ -99,13 +99,10 @@ def test_gosub_runs_the_subroutine_and_returns() -> None:
     assert isinstance(back, SayNode) and back.next == "sales_s_2"
 
 
-def test_care_line_warns_about_the_pattern_and_the_queue_exit_at_their_lines() -> None:
+def test_care_line_warns_about_the_queue_exit_at_its_line() -> None:
     _, problems = check_menu(CARE)
     messages = [str(p) for p in problems]
-    assert (
-        f"{CARE}:37:10: warning: pattern _2XXX accepts 1000 extension(s) (2000-2999); the menu "
-        'format has no digit patterns, so the option keeps the first, "2000"'
-    ) in messages
+    assert not any("pattern _2XXX" in message for message in messages)  # a menu pattern now
     assert (
         f"{CARE}:59:10: warning: after the queue times out the dialplan goes on to VoiceMail; "
         "the menu ends at the queue, so that route is not kept"
@@ -282,6 +279,32 @@ def test_constructs_not_understood_are_located_warnings(tmp_path: Path) -> None:
     call.start()
     call.silence()
     assert call.outcome is not None and call.outcome.kind == "hangup"
+
+
+def test_extension_patterns_become_digit_patterns(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "[ivr]\n"
+        "exten => s,1,Background(main-menu)\n"
+        "exten => _NXX,1,Dial(PJSIP/${EXTEN})\n"
+        "exten => _1[2-5]x,1,Dial(PJSIP/${EXTEN})\n"
+        "exten => _9.,1,Dial(PJSIP/out)\n"
+        "exten => _!,1,Hangup()\n"
+        "exten => _2Q,1,Hangup()\n",
+    )
+    menu = load_menu(path)
+    main_menu = menu.nodes[menu.start]
+    assert list(options(main_menu)) == ["NXX", "1[2-5]X", "9X"]
+    assert [str(w).split("warning: ")[1] for w in menu.warnings if "pattern" in str(w)] == [
+        "pattern _9. accepts any number of digits; a menu pattern has a fixed length, so the "
+        'option is "9X" (the shortest entry it accepts)',
+        "pattern _! cannot be a menu option (a pattern needs at least one position); not an option",
+        'pattern _2Q cannot be a menu option ("Q" is not a pattern letter: use digits, *, #, X '
+        "(0-9), Z (1-9), N (2-9) or a set like [1-5]); not an option",
+    ]
+    call = Call(menu)
+    call.start()
+    assert call.press("135").node_reached == options(main_menu)["1[2-5]X"]
 
 
 def test_a_file_without_contexts_is_an_error(tmp_path: Path) -> None:

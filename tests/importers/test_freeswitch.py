@@ -44,7 +44,7 @@ def test_demo_ivr_reads_as_an_analyst_draws_it() -> None:
         "4": "demo_ivr_4",
         "5": "demo_ivr_5",
         "6": "demo_ivr_submenu",
-        "1000": "demo_ivr_1000",
+        "10[01]X": "demo_ivr_10_01_X",  # the regex /^(10[01][0-9])$/: extensions 1000-1019
         "9": "demo_ivr",  # menu-top: the menu again
     }
     assert isinstance(main_menu, MenuNode)
@@ -52,21 +52,18 @@ def test_demo_ivr_reads_as_an_analyst_draws_it() -> None:
     assert options(menu.nodes["demo_ivr_submenu"]) == {"*": "demo_ivr"}
     # the bridge is a person; transfers into the dialplan are other systems, but for the
     # extensions 1000-1019, which ring a user's phone in FreeSWITCH's vanilla dialplan
-    assert [node.id for node in menu.humans()] == ["demo_ivr_1", "demo_ivr_1000"]
+    assert [node.id for node in menu.humans()] == ["demo_ivr_1", "demo_ivr_10_01_X"]
     echo = menu.nodes["demo_ivr_2"]
     assert isinstance(echo, TransferNode) and echo.human is False and echo.to == "9196 XML default"
     goodbye = menu.nodes[main_menu.on_fail or ""]
     assert isinstance(goodbye, HangupNode) and goodbye.prompt.audio == "voicemail/vm-goodbye.wav"
-    assert menu.nodes["demo_ivr_1000"].location.line == 30
+    assert menu.nodes["demo_ivr_10_01_X"].location.line == 30
 
 
-def test_demo_ivr_warns_about_the_regex_and_the_vanilla_extensions_at_their_lines() -> None:
+def test_demo_ivr_warns_about_the_vanilla_extensions_at_their_lines() -> None:
     _, problems = check_menu(DEMO)
     messages = [str(problem) for problem in problems]
-    assert (
-        f"{DEMO}:30:5: warning: digits regex /^(10[01][0-9])$/ accepts 20 extension(s) "
-        '(1000-1019); the menu format has no digit patterns, so the option keeps the first, "1000"'
-    ) in messages
+    assert not any("digits regex" in message for message in messages)  # a digit pattern now
     assert (
         f"{DEMO}:30:5: warning: transfer $1 XML features is taken as a person: in FreeSWITCH's "
         "vanilla dialplan it is please_hold, then Local_Extension: that user's phone; check the "
@@ -101,7 +98,7 @@ def test_demo_ivr_audits_with_its_two_people() -> None:
     report = audit_menu(load_menu(DEMO))
     assert [(r.node, r.depth, r.keys) for r in report.metrics.humans] == [
         ("demo_ivr_1", 1, ["1"]),
-        ("demo_ivr_1000", 1, ["1000"]),
+        ("demo_ivr_10_01_X", 1, ["10[01]X"]),
     ]
     codes = {finding.code for finding in report.findings}
     assert {"IVR101", "IVR108"} <= codes  # no 0 for a person; three failures say goodbye
@@ -319,3 +316,39 @@ def test_import_then_yaml_then_load_gives_the_same_graph(flow: Path, tmp_path: P
     written = tmp_path / f"{flow.stem}.yaml"
     written.write_text(import_file(flow).yaml(), encoding="utf-8")
     assert graph_of(written) == graph_of(flow)
+
+
+def test_the_demo_extension_regex_is_a_digit_pattern_a_caller_dials() -> None:
+    call = Call(load_menu(DEMO))
+    call.start()
+    step = call.press("1012")
+    assert (step.kind, step.node_reached) == ("matched", "demo_ivr_10_01_X")
+    call = Call(load_menu(DEMO))
+    call.start()
+    step = call.press("1020")  # outside 1000-1019: key 1, then 020 typed ahead
+    assert (step.matched, step.node_reached) == ("1", "demo_ivr_1")
+
+
+REGEX_MENU = """\
+<configuration name="ivr.conf" description="IVR menus">
+  <menus>
+    <menu name="main" greet-long="say:Dial an extension." timeout="4000">
+      <entry action="menu-exec-app" digits="/^2\\d{3}$/" param="transfer $1 XML default"/>
+      <entry action="menu-exec-app" digits="/^(3[1-4]5)$/" param="transfer $1 XML default"/>
+      <entry action="menu-exec-app" digits="/^(40|41|52)$/" param="transfer $1 XML default"/>
+    </menu>
+  </menus>
+</configuration>
+"""
+
+
+def test_digit_class_regexes_become_patterns_and_others_keep_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "ivr.conf.xml"
+    path.write_text(REGEX_MENU, encoding="utf-8")
+    menu, problems = check_menu(path)
+    assert menu is not None
+    assert list(options(menu.nodes["main"])) == ["2XXX", "3[1-4]5", "40"]
+    assert [str(p).split("warning: ")[1] for p in problems if "regex" in str(p)] == [
+        "digits regex /^(40|41|52)$/ accepts 3 extension(s) (40-52), which no one digit "
+        'pattern covers, so the option keeps the first, "40"'
+    ]
