@@ -45,7 +45,7 @@ LOST = "calls_lost"
 SECONDS = "seconds_lost"
 # Calls end without a person where these are found; the share lost is all who pass there
 # for the failure routes (an upper bound: only callers who fail input or stray take them).
-LOST_WHERE_PASSED = frozenset({"IVR106", "IVR108", "IVR109", "IVR307"})
+LOST_WHERE_PASSED = frozenset({"IVR106", "IVR108", "IVR109"})
 LOST_AT_QUEUE = frozenset({"IVR202", "IVR205"})  # callers who give up on hold
 CLOSED_HANG_UP = "when it is closed"  # IVR205's other finding: callers hung up at closed hours
 LOST_NOBODY = frozenset({"IVR102", "IVR206"})  # callers at hours no person can be reached

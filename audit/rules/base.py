@@ -39,7 +39,8 @@ class Finding:
         Findings that differ only in the node they name share one cause (one
         ``on_fail: goodbye`` under ``defaults:`` found in every menu).
         """
-        return (self.code, self.severity, self.message.replace(f'"{self.node}"', "each"))
+        message = self.message.replace(f'"{self.node}"', "each") if self.node else self.message
+        return (self.code, self.severity, message)
 
     def as_dict(self) -> dict[str, Any]:
         """The finding as in the JSON report (DESIGN.md key order)."""
