@@ -197,9 +197,8 @@ def _waiting(call: Call, actions: list[Action]) -> dict | None:
         "speech": True,
     }
     if isinstance(node, MenuNode):
-        keys = [opt.key for opt in node.options]
-        info["keys"] = keys
-        info["num_digits"] = max((len(k) for k in keys), default=1)
+        info["keys"] = [opt.key for opt in node.options]
+        info["num_digits"] = max((opt.length for opt in node.options), default=1)
         info["speech"] = "speech" in node.input_modes
     elif isinstance(node, InputNode):
         info.update(
