@@ -144,6 +144,11 @@ def totals(audits: list[MenuAudit]) -> str:
     )
 
 
+def ranked_counts(audit: MenuAudit) -> str:
+    """``counts`` and, when there are findings, the order they are listed in."""
+    return counts(audit) + ("; most harm to callers first" if audit.causes else "")
+
+
 def where(cause: Cause) -> str:
     """The places of a cause: ``main (line 12), service (line 30)``."""
     return ", ".join(f"{f.node} (line {f.line})" for f in cause.findings)

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from audit.reports.common import counts, fmt_seconds, headline, totals, where
+from audit.reports.common import counts, fmt_seconds, headline, ranked_counts, totals, where
 from audit.rules import registry
 from audit.run import MenuAudit
 
@@ -85,6 +85,7 @@ def _menu(index: int, audit: MenuAudit) -> dict[str, Any]:
         "temperature": audit.temperature,
         "headline": headline(audit),
         "counts": counts(audit),
+        "ranked_counts": ranked_counts(audit),
         "nodes": len(audit.graph),
         "tree": tree,
         "chart": _chart(audit),

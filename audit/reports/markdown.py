@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit.reports.common import counts, fmt_seconds, headline, totals, verdict, where
+from audit.reports.common import fmt_seconds, headline, ranked_counts, totals, verdict, where
 from audit.run import MenuAudit
 
 
@@ -79,7 +79,7 @@ def render(
                     for w, f in audit.metrics.by_hours
                 ],
             )
-        lines += [f"### Findings ({counts(audit)}; most harm to callers first)", ""]
+        lines += [f"### Findings ({ranked_counts(audit)})", ""]
         if audit.causes:
             lines += _table(
                 ["harm", "severity", "code", "rule", "where", "message"],

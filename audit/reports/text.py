@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit.reports.common import counts, fmt_seconds, headline, totals, verdict
+from audit.reports.common import fmt_seconds, headline, ranked_counts, totals, verdict
 from audit.run import MenuAudit
 
 
@@ -63,7 +63,7 @@ def menu_text(audit: MenuAudit) -> str:
             for when, f in audit.metrics.by_hours
         ]
         lines += _table(rows)
-    lines.append(f"  findings: {counts(audit)}; most harm to callers first")
+    lines.append(f"  findings: {ranked_counts(audit)}")
     for cause in audit.causes:
         f = cause.first
         lines.append(

@@ -115,6 +115,7 @@ def test_the_finding_that_hurts_most_callers_comes_first_whatever_its_code_or_li
     for night_first in (False, True):
         audit = audit_yaml(two_queues(night_first), tmp_path, f"q{night_first}")
         codes = [(c.code, c.first.node) for c in audit.causes]
+        assert audit.causes[0].first.node == "night", codes
         assert codes.index(("IVR207", "night")) < codes.index(("IVR204", "day")), codes
         silent = next(c for c in audit.causes if c.code == "IVR207")
         # the night queue's callers: every hour but office hours, each waiting Erlang A's mean
