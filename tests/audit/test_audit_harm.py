@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from audit_support import MENUS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_audit_invariance import EXAMPLES, audit_of, menus, renamed
@@ -252,3 +253,21 @@ def test_renaming_and_reordering_random_menus_keeps_the_ranking(data, seed):
         shuffled, mapping = renamed(data, seed)
         _, other = audit_of(shuffled, Path(folder), "renamed")
     assert same_up_to_ties(ranking(other), ranking(original, mapping))
+
+
+def test_calls_lost_come_from_the_caller_figures_of_the_week():
+    """The cold line: at night nobody answers (hung up), by day the queue loses most callers."""
+    audit = audit_menu(load_menu(MENUS / "acme-cold.yaml"))
+    callers = audit.callers
+    assert callers is not None
+    by_message = {c.first.message: c for c in audit.causes}
+    closed = next(c for m, c in by_message.items() if "when it is closed" in m)
+    no_callback = next(c for m, c in by_message.items() if m.endswith("offers no call-back"))
+    overloaded = next(c for c in audit.causes if c.code == "IVR202")
+    promise = next(c for c in audit.causes if c.code == "IVR206")
+    assert closed.harm.share == pytest.approx(callers.hung_up)
+    assert promise.harm.share == pytest.approx(callers.hung_up + callers.voicemail)
+    assert overloaded.harm.share == pytest.approx(callers.abandoned)  # one queue loses them all
+    assert no_callback.harm.share == pytest.approx(callers.abandoned)
+    assert [c.harm.kind for c in audit.causes[:4]] == ["calls_lost"] * 4
+    assert audit.causes[0].code in {"IVR205", "IVR206"}  # 76 % hung up at night: the worst
