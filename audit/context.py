@@ -100,9 +100,7 @@ class Context:
 
     def nodes_reaching(self, targets: set[str]) -> set[str]:
         """Nodes with a route to any of ``targets`` (the targets included)."""
-        if not targets:
-            return set()
-        return set().union(*nx.bfs_layers(self.graph.reverse(copy=False), targets))
+        return _upstream(self.graph, targets)
 
     @cached_property
     def human_nodes(self) -> set[str]:
@@ -130,10 +128,7 @@ class Context:
     @cached_property
     def reaches_human(self) -> set[str]:
         """Nodes from which some human endpoint can be reached (as the engine walks)."""
-        targets = self.human_nodes
-        if not targets:
-            return set()
-        return set().union(*nx.bfs_layers(self.person_graph.reverse(copy=False), targets))
+        return _upstream(self.person_graph, self.human_nodes)
 
     def escapes_to_person(self, menu_id: str, target: str) -> bool:
         """Whether ``target``, chosen in menu ``menu_id``, leads to a person without going back.
@@ -210,16 +205,19 @@ class Context:
     def texts(self, node: Node, attribute: str = "prompt") -> dict[str, str]:
         """The text of a node's prompt in every language of the hotline (duplicates merged)."""
         key = (node.id, attribute)
-        if key not in self._texts:
-            prompt = getattr(node, attribute, None)
-            default = self.menu.hotline.default_language
-            texts: dict[str, str] = {}
+        known = self._texts.get(key)
+        if known is not None:
+            return known
+        prompt = getattr(node, attribute, None)
+        default = self.menu.hotline.default_language
+        texts: dict[str, str] = {}
+        if prompt is not None:
             for lang in self.menu.hotline.languages:
-                text = prompt.text(lang, default) if prompt is not None else ""
+                text = prompt.text(lang, default)
                 if text and text not in texts.values():
                     texts[lang] = text
-            self._texts[key] = texts
-        return self._texts[key]
+        self._texts[key] = texts
+        return texts
 
     def seconds(self, text: str, lang: str) -> float:
         """Seconds to play ``text`` by this audit's timer."""
@@ -228,6 +226,24 @@ class Context:
     def option_lang_switches(self, node: MenuNode) -> list[str]:
         """Keys of ``node`` whose option switches the caller's language."""
         return [opt.key for opt in node.options if opt.lang]
+
+
+def _upstream(graph: nx.DiGraph, targets: set[str]) -> set[str]:
+    """Nodes of ``graph`` with a route to any of ``targets`` (the targets included).
+
+    One walk back over the graph's own predecessor lists (``networkx.bfs_layers``
+    on the reversed view reads every neighbour through a view object).
+    """
+    before = graph._pred  # type: ignore[attr-defined]  # the dict behind graph.pred: faster
+    found = set(targets)
+    frontier = list(found)
+    while frontier:
+        node = frontier.pop()
+        for earlier in before[node]:
+            if earlier not in found:
+                found.add(earlier)
+                frontier.append(earlier)
+    return found
 
 
 @dataclass(frozen=True)

@@ -227,7 +227,6 @@ class _Durations:
         self.menu = menu
         self.timer = timer if isinstance(timer, CachedTimer) else CachedTimer(timer)
         self.reaction = reaction
-        self.steps: dict[State, list] = {}  # ways out of nodes that no schedule changes
         self.recordings: dict[str, float] = {}  # seconds of recorded prompts without text
         self.static: tuple[list[tuple[State, State, dict]], list[State]] | None = None
         self.scheduled: list[str] = []  # branch and queue nodes, timed per pattern
@@ -498,12 +497,9 @@ def _steps(
 ) -> list[tuple[tuple[float, float], str | None, State]]:
     """Every timed way out of (``source``, ``lang``): (seconds, label, next state).
 
-    Only branches and queues depend on the hours, so the ways of every other node
-    are worked out once and shared by every schedule pattern.
+    Only branches and queues depend on the hours: the ways of every other node
+    are worked out once (``_static_ways``) and shared by every schedule pattern.
     """
-    cacheable = not isinstance(node, BranchNode | QueueNode)
-    if cacheable and (source, lang) in durations.steps:
-        return durations.steps[source, lang]
     text = durations.text(node, lang)
     full = durations.seconds(text, lang) if text else durations.recorded(node)
     steps = []
@@ -512,8 +508,6 @@ def _steps(
             seconds = durations.way(node, way, lang, text, full)
             if seconds is not None:
                 steps.append((seconds, _label(node, way), (target, way.get("lang") or lang)))
-    if cacheable:
-        durations.steps[source, lang] = steps
     return steps
 
 
