@@ -30,7 +30,8 @@ def office_client(tmp_path: Path):
 def test_the_webhook_gathers_four_digits_and_routes_an_extension(tmp_path: Path) -> None:
     client = office_client(tmp_path)
     ask = post(client, "/voice/office")
-    assert ask.find("Gather").get("numDigits") == "4"  # 2[0-4]XX: four digits, not eight
+    gather = ask.find("Gather")
+    assert gather is not None and gather.get("numDigits") == "4"  # 2[0-4]XX: 4 digits, not 8
     answer = post(client, gather_action(ask), Digits="2345")
     assert [say.text for say in answer.iter("Say")] == ["Connecting you."]
 
