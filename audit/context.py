@@ -153,12 +153,7 @@ class Context:
     @cached_property
     def _components(self) -> dict[str, set[str]]:
         """Each node in a cycle, with the nodes of its strongly connected component."""
-        found: dict[str, set[str]] = {}
-        for component in nx.strongly_connected_components(self.graph):
-            if len(component) > 1:
-                for node in component:
-                    found[node] = component
-        return found
+        return _cycles(self.graph)
 
     @cached_property
     def _in_file_order(self) -> list[Node]:
@@ -244,6 +239,60 @@ def _upstream(graph: nx.DiGraph, targets: set[str]) -> set[str]:
                 found.add(earlier)
                 frontier.append(earlier)
     return found
+
+
+def _cycles(graph: nx.DiGraph) -> dict[str, set[str]]:
+    """Each node in a cycle, with the nodes of its strongly connected component.
+
+    Tarjan's algorithm, iterative, over the graph's own successor lists (the
+    same components as ``networkx.strongly_connected_components``, read without
+    its view objects).
+    """
+    after = graph._adj  # type: ignore[attr-defined]  # the dict behind graph.adj: faster
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: dict[str, set[str]] = {}
+    for root in after:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(after[root]))]
+        while work:
+            node, onward = work[-1]
+            for nxt in onward:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(after[nxt])))
+                    break
+                if nxt in on_stack and index[nxt] < low[node]:
+                    low[node] = index[nxt]
+            else:
+                work.pop()
+                if work and low[node] < low[work[-1][0]]:
+                    low[work[-1][0]] = low[node]
+                if low[node] == index[node]:
+                    component = _pop_component(stack, on_stack, node)
+                    if len(component) > 1:
+                        for member in component:
+                            found[member] = component
+    return found
+
+
+def _pop_component(stack: list[str], on_stack: set[str], root: str) -> set[str]:
+    """The nodes of ``stack`` down to ``root``, taken off it: one component (``_cycles``)."""
+    component = set()
+    while True:
+        member = stack.pop()
+        on_stack.discard(member)
+        component.add(member)
+        if member == root:
+            return component
 
 
 @dataclass(frozen=True)

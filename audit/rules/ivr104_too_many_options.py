@@ -34,15 +34,19 @@ class TooManyOptions(Rule):
     options: ClassVar[dict[str, Any]] = {"max_options": 5, "special_keys": ["0", "*", "#"]}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        special = set(self.settings["special_keys"])
+        most = self.settings["max_options"]
         for node in ctx.nodes(MenuNode):
-            skip = set(self.settings["special_keys"]) | node.extensions
+            if sum(1 for o in node.options if o.key not in special) <= most:
+                continue  # within the limit before extensions are even set aside
+            skip = special | node.extensions
             keys = [o.key for o in node.options if o.key not in skip]
-            if len(keys) > self.settings["max_options"]:
+            if len(keys) > most:
                 yield self.finding(
                     ctx,
                     node.id,
                     f'menu "{node.id}" has {len(keys)} options ({", ".join(keys)}); '
-                    f"at most {self.settings['max_options']} recommended",
+                    f"at most {most} recommended",
                 )
 
 
