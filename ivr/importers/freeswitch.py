@@ -14,10 +14,11 @@ the menu that opened this one, ``menu-exit`` exits, ``menu-play-sound`` plays an
 comes back; ``menu-exec-app`` with ``bridge`` reaches a person, ``transfer`` another
 system (the dialplan), ``playback``, ``hangup``, ``voicemail`` and ``ivr`` what they
 say; any other application is a ``decide`` node (a warning). ``digits`` given as a
-``/regex/`` dial an extension: the keys of up to four digits the regex accepts become a
-digit pattern option (``/^(10[01][0-9])$/``: ``10[01]X``); when no one pattern covers
-them (several lengths, or not every combination), the option keeps the first extension
-the regex accepts (a warning says how many it accepts).
+``/regex/`` dial an extension: an anchored regex of digits, ``\\d`` and digit classes
+with ``{n}`` counts becomes a digit pattern option (``/^(10[01][0-9])$/``: ``10[01]X``,
+``/^5\\d{4}$/``: ``5XXXX``); for any other regex, the keys of up to four digits it
+accepts become one pattern when one covers exactly them, else the option keeps the
+first of them (a warning says how many it accepts).
 
 Prompts: ``say:TEXT`` is kept as text, a sound file as a recorded prompt, and a
 ``phrase:NAME`` macro is resolved from a phrase file when one is given (``--phrases``):
@@ -35,11 +36,18 @@ from typing import Any
 from ivr.errors import MenuError, MenuLoadError
 from ivr.importers.flow import FlowBuilder, ImportedFlow
 from ivr.importers.xmltext import Element, Position, parse_xml
-from ivr.keypatterns import covering, is_pattern
+from ivr.keypatterns import MAX_POSITIONS, covering, is_pattern
 from ivr.keypatterns import parse as parse_pattern
+from ivr.keypatterns import write as write_pattern
 
 KEYPAD = "0123456789*#"
 MAX_KEY_LENGTH = 4  # what a menu option key may hold
+# a regex FreeSWITCH would match exactly: ^, digits, \d and digit classes with {n}, $
+_DIGIT_ATOM = r"(?:\d|\\d|\[(?:\d(?:-\d)?)+\])(?:\{\d{1,2}\})?"
+SIMPLE_REGEX = re.compile(
+    rf"\^(?:\((?:\?:)?(?P<body>(?:{_DIGIT_ATOM})+)\)|(?P<bare>(?:{_DIGIT_ATOM})+))\$"
+)
+DIGIT_TOKEN = re.compile(r"(?P<atom>\d|\\d|\[(?:\d(?:-\d)?)+\])(?:\{(?P<count>\d{1,2})\})?")
 SOUND_FILE = re.compile(r"[\w$/.{}-]+\.(?:wav|mp3|ogg|flac|gsm|ulaw|alaw|r8|r16)")
 SOUND_PREFIX = re.compile(r"^(?:ivr|vm|conf|misc|voicemail)-")
 PERSON_APPS = ("bridge",)
@@ -290,6 +298,9 @@ class _MenuReader:
         except re.error as exc:
             self.flow.warn(entry.at, f"digits regex {digits} is not valid ({exc}); skipped")
             return None
+        simple = digit_class_pattern(pattern)
+        if simple is not None:
+            return simple
         accepted = accepted_keys(regex)
         if not accepted:
             self.flow.warn(
@@ -441,6 +452,34 @@ def _sound_words(sound: str) -> str:
         return ""
     stem = Path(sound.split("!")[0]).stem
     return SOUND_PREFIX.sub("", stem).replace("_", " ").replace("-", " ").strip()
+
+
+def digit_class_pattern(source: str) -> str | None:
+    """The digit pattern of an anchored regex made of digits, ``\\d``, digit classes and
+    ``{n}`` counts (``^2\\d{3}$``: ``2XXX``, ``^(10[01][0-9])$``: ``10[01]X``, of any length
+    up to 15), or None for any other regex."""
+    match = SIMPLE_REGEX.fullmatch(source)
+    if match is None:
+        return None
+    positions: list[str] = []
+    for token in DIGIT_TOKEN.finditer(match.group("body") or match.group("bare")):
+        atom, count = token.group("atom"), int(token.group("count") or 1)
+        if atom == r"\d":
+            keys = "0123456789"
+        elif atom.startswith("["):
+            keys = "".join(
+                "".join(str(d) for d in range(int(low), int(high or low) + 1))
+                for low, high in re.findall(r"(\d)(?:-(\d))?", atom[1:-1])
+            )
+        else:
+            keys = atom
+        positions.extend([keys] * count)
+    if not positions or len(positions) > MAX_POSITIONS or any(not keys for keys in positions):
+        return None
+    written = write_pattern(positions)
+    if written and not is_pattern(written) and len(written) > MAX_KEY_LENGTH:
+        return None  # a plain key too long to be an option
+    return written
 
 
 def accepted_keys(regex: re.Pattern[str]) -> list[str]:

@@ -336,6 +336,8 @@ REGEX_MENU = """\
       <entry action="menu-exec-app" digits="/^2\\d{3}$/" param="transfer $1 XML default"/>
       <entry action="menu-exec-app" digits="/^(3[1-4]5)$/" param="transfer $1 XML default"/>
       <entry action="menu-exec-app" digits="/^(40|41|52)$/" param="transfer $1 XML default"/>
+      <entry action="menu-exec-app" digits="/^(?:6[0-2]\\d{4})$/" param="transfer $1 XML default"/>
+      <entry action="menu-exec-app" digits="/^98765$/" param="transfer $1 XML default"/>
     </menu>
   </menus>
 </configuration>
@@ -347,8 +349,12 @@ def test_digit_class_regexes_become_patterns_and_others_keep_a_warning(tmp_path:
     path.write_text(REGEX_MENU, encoding="utf-8")
     menu, problems = check_menu(path)
     assert menu is not None
-    assert list(options(menu.nodes["main"])) == ["2XXX", "3[1-4]5", "40"]
+    assert list(options(menu.nodes["main"])) == ["2XXX", "3[1-4]5", "40", "6[0-2]XXXX"]
     assert [str(p).split("warning: ")[1] for p in problems if "regex" in str(p)] == [
         "digits regex /^(40|41|52)$/ accepts 3 extension(s) (40-52), which no one digit "
-        'pattern covers, so the option keeps the first, "40"'
+        'pattern covers, so the option keeps the first, "40"',
+        "digits regex /^98765$/ accepts no key of up to 4 digits; skipped",
     ]
+    call = Call(menu)
+    call.start()
+    assert call.press("612345").node_reached == options(menu.nodes["main"])["6[0-2]XXXX"]
