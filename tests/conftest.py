@@ -24,13 +24,18 @@ from werkzeug.test import TestResponse
 class WsgiServerClient(FlaskClient):
     """A test client that reads each response whole and closes it, as a WSGI server does.
 
-    Werkzeug's client otherwise keeps the file of a ``send_file`` response open until the
-    test closes the response, which warnings-as-errors reports as a leak the server has not.
+    Werkzeug's client otherwise keeps the file of a ``send_file`` response, and the
+    temporary file holding a large request body, open until the test closes the response;
+    warnings-as-errors would report them as leaks that the server does not have.
     """
 
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
         kwargs.setdefault("buffered", True)
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        for answered in (*response.history, response):
+            answered.close()
+            answered.request.environ["wsgi.input"].close()
+        return response
 
 
 Flask.test_client_class = WsgiServerClient
@@ -40,6 +45,27 @@ Flask.test_client_class = WsgiServerClient
 collect_ignore_glob = ["conftest.py", "*/conftest.py"]
 
 BROWSER_FIXTURES = frozenset({"playwright", "browser", "tab"})
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """The session's one Playwright: two sync Playwrights cannot run in one thread."""
+    from playwright.sync_api import sync_playwright  # only browser tests pay for it
+
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    """Headless Chromium, shared by every browser test of the session."""
+    from browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
 SPEECH_MODULES = ("pyttsx3", "vosk")  # imported only when speech is rendered or heard
 
 

@@ -1,4 +1,4 @@
-"""Fixtures for the browser phone: an app on a copy of the menus, a real server, Chromium."""
+"""Fixtures for the browser phone: an app on a copy of the menus, a real server, a tab."""
 
 from __future__ import annotations
 
@@ -11,15 +11,12 @@ from pathlib import Path
 import pytest
 from phone_support import (
     BROKEN_MENU,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     RECORDED_MENU,
     ROOT,
     SCRIPT_MENU,
     SHORT_MENU,
     Page,
 )
-from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from ivr.web import create_app
@@ -64,19 +61,6 @@ def server(app) -> Iterator[str]:
     yield f"http://127.0.0.1:{httpd.server_port}"
     httpd.shutdown()
     thread.join(timeout=5)
-
-
-@pytest.fixture(scope="session")
-def playwright():
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="session")
-def browser(playwright):
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
 
 
 VIEWPORTS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 860}}

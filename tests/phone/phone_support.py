@@ -1,4 +1,4 @@
-"""Shared by the browser phone's tests: Chromium settings, test menus, a recording tab."""
+"""Shared by the browser phone's tests: test menus, a recording tab."""
 
 from __future__ import annotations
 
@@ -6,14 +6,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "phone"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WEEKDAY_10AM = "2026-11-23T10:00"  # a Monday, 10:00 in the hotline's own time zone
 
 SCRIPT_MENU = """\

@@ -11,7 +11,8 @@ import wave
 from pathlib import Path
 
 import pytest
-from phone_support import CHROMIUM, CHROMIUM_ARGS, WEEKDAY_10AM, Page
+from browser_support import CHROMIUM, CHROMIUM_ARGS
+from phone_support import WEEKDAY_10AM, Page
 from playwright.sync_api import expect
 
 from ivr.loader import load_menu
