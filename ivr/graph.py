@@ -15,7 +15,7 @@ are networkx calls.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 import networkx as nx
 
@@ -25,7 +25,6 @@ from ivr.retries import failure_edges
 from ivr.yamlsource import paused_gc
 
 TERMINAL_KINDS = ("hangup", "queue", "transfer")
-_SINK = object()  # joins every exit, so one ancestors() call finds who can leave
 
 
 def build_graph(menu: Menu) -> nx.DiGraph:
@@ -43,22 +42,29 @@ def build_graph(menu: Menu) -> nx.DiGraph:
 
 def _build(menu: Menu) -> nx.DiGraph:
     graph: nx.DiGraph = nx.DiGraph(start=menu.start, menu=menu.path, hotline=menu.hotline.name)
-    for node in menu.nodes.values():
-        graph.add_node(
+    graph.add_nodes_from(
+        (
             node.id,
-            kind=node.kind,
-            human=node.is_human,
-            node=node,
-            line=node.location.line,
-            file=node.location.file,
+            {
+                "kind": node.kind,
+                "human": node.is_human,
+                "node": node,
+                "line": node.location.line,
+                "file": node.location.file,
+            },
         )
+        for node in menu.nodes.values()
+    )
+    edges: dict[tuple[str, str], dict] = {}  # (from, to) -> attributes, in the order first met
     for node in menu.nodes.values():
         for kind, target, attrs in _edges(node):
             way = {"kind": kind, **{k: v for k, v in attrs.items() if v is not None}}
-            if graph.has_edge(node.id, target):
-                graph.edges[node.id, target]["ways"].append(way)
+            edge = edges.get((node.id, target))
+            if edge is None:
+                edges[node.id, target] = {**way, "ways": [way]}
             else:
-                graph.add_edge(node.id, target, **way, ways=[way])
+                edge["ways"].append(way)
+    graph.add_edges_from((source, target, data) for (source, target), data in edges.items())
     return graph
 
 
@@ -76,12 +82,26 @@ def humans(graph: nx.DiGraph) -> list[str]:
 def reachable(graph: nx.DiGraph) -> set[str]:
     """Nodes a caller can reach from the start node."""
     start = graph.graph["start"]
-    return nx.descendants(graph, start) | {start}
+    if start not in graph:
+        raise nx.NetworkXError(f"The node {start} is not in the digraph.")
+    return _closure(graph.succ, [start])
 
 
-def unreachable_nodes(graph: nx.DiGraph) -> list[str]:
-    """Nodes no call can reach, in file order."""
-    seen = reachable(graph)
+def _closure(adjacency: Mapping[str, Iterable[str]], sources: Iterable[str]) -> set[str]:
+    """``sources`` and every node ``adjacency`` leads to from them, in one linear pass."""
+    seen = set(sources)
+    pending = list(seen)
+    while pending:
+        for neighbour in adjacency[pending.pop()]:
+            if neighbour not in seen:
+                seen.add(neighbour)
+                pending.append(neighbour)
+    return seen
+
+
+def unreachable_nodes(graph: nx.DiGraph, reached: set[str] | None = None) -> list[str]:
+    """Nodes no call can reach, in file order (``reached``: ``reachable(graph)`` if known)."""
+    seen = reachable(graph) if reached is None else reached
     return sorted((n for n in graph if n not in seen), key=lambda n: graph.nodes[n]["line"])
 
 
@@ -90,7 +110,7 @@ def dead_ends(graph: nx.DiGraph) -> list[str]:
     return [
         n
         for n in graph
-        if graph.out_degree(n) == 0
+        if not graph.succ[n]
         and graph.nodes[n]["kind"] not in TERMINAL_KINDS
         and not isinstance(graph.nodes[n]["node"], RecordNode)
     ]
@@ -99,20 +119,18 @@ def dead_ends(graph: nx.DiGraph) -> list[str]:
 def exits(graph: nx.DiGraph) -> set[str]:
     """Nodes where a call leaves the menu: terminals, humans, and voicemail with no next."""
     return {
-        n for n in graph if graph.nodes[n]["kind"] in TERMINAL_KINDS or graph.out_degree(n) == 0
+        n for n, kind in graph.nodes(data="kind") if kind in TERMINAL_KINDS or not graph.succ[n]
     }
 
 
-def traps(graph: nx.DiGraph) -> list[list[str]]:
+def traps(graph: nx.DiGraph, reached: set[str] | None = None) -> list[list[str]]:
     """Groups of reachable nodes from which no exit (human, hang-up, end) can be reached.
 
     These are cycles a caller cannot leave: they go round until they hang up.
+    ``reached`` is ``reachable(graph)`` when the caller already has it.
     """
-    ends = exits(graph)
-    with_sink: nx.DiGraph = nx.DiGraph(graph.edges)
-    with_sink.add_edges_from((end, _SINK) for end in ends)
-    can_leave = nx.ancestors(with_sink, _SINK) if ends else set()
-    stuck = reachable(graph) - can_leave
+    can_leave = _closure(graph.pred, exits(graph))
+    stuck = (reachable(graph) if reached is None else reached) - can_leave
     sub = graph.subgraph(stuck)
     return [
         sorted(c, key=lambda n: graph.nodes[n]["line"])
@@ -129,9 +147,10 @@ def structural_problems(menu: Menu, graph: nx.DiGraph | None = None) -> list[Men
 
 def _structural_problems(menu: Menu, graph: nx.DiGraph) -> list[MenuError]:
     start = menu.start
+    reached = reachable(graph)
     problems = [
         _at(menu, n, f'node "{n}" cannot be reached from the start node "{start}"', "warning")
-        for n in unreachable_nodes(graph)
+        for n in unreachable_nodes(graph, reached)
     ]
     problems += [
         _at(menu, n, f'node "{n}" is a dead end: it has no way out and does not end the call')
@@ -144,7 +163,7 @@ def _structural_problems(menu: Menu, graph: nx.DiGraph) -> list[MenuError]:
             "callers are trapped in a loop with no way to a person or an end: "
             + " -> ".join(group),
         )
-        for group in traps(graph)
+        for group in traps(graph, reached)
     ]
     return sorted(problems)
 

@@ -23,9 +23,10 @@ FailureRoute(kind='fail', target=None)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
-from ivr.model import Gathering
+from ivr.model import Gathering, Location
 
 Failure = Literal["timeout", "invalid"]
 FAILURES: tuple[Failure, ...] = ("timeout", "invalid")
@@ -70,7 +71,44 @@ def failure_edges(node: Gathering) -> list[tuple[str, str, dict]]:
     target) carries ``after``: the failure a caller repeats here to take it, silence
     first; when no repeated failure takes it, ``after`` is the first failure that can
     and ``loop`` is set (the caller must come back with the failures counted).
+
+    Nodes with the same retries and routes (the node itself counting as ``_SELF``)
+    have the same ways, so a large menu works each shape out once.
     """
+
+    def relative(target: str | None) -> str | None:
+        return _SELF if target == node.id else target
+
+    shape = _failure_shape(
+        node.retries, relative(node.on_timeout), relative(node.on_invalid), relative(node.on_fail)
+    )
+    return [
+        (kind, node.id if target == _SELF else target, dict(attributes))
+        for kind, target, attributes in shape
+    ]
+
+
+_SELF = "\x00"  # the node itself in a cached shape: no node id can be this text
+_NOWHERE = Location("", 0, 0)
+
+
+@lru_cache(maxsize=1024)
+def _failure_shape(
+    retries: int, on_timeout: str | None, on_invalid: str | None, on_fail: str | None
+) -> tuple[tuple[str, str, dict], ...]:
+    """``failure_edges`` of a node ``_SELF`` with these retries and routes."""
+    stand_in = Gathering(
+        _SELF,
+        _NOWHERE,
+        retries=retries,
+        on_timeout=on_timeout,
+        on_invalid=on_invalid,
+        on_fail=on_fail,
+    )
+    return tuple(_failure_edges(stand_in))
+
+
+def _failure_edges(node: Gathering) -> list[tuple[str, str, dict]]:
     edges: list[tuple[str, str, dict]] = []
     used_up: dict[str, list[Failure]] = {}
     for failure in FAILURES:

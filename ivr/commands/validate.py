@@ -9,6 +9,7 @@ from ivr.errors import MenuError
 from ivr.graph import build_graph, structural_problems
 from ivr.loader import check_menu
 from ivr.model import Menu
+from ivr.yamlsource import paused_gc
 
 
 @click.command()
@@ -29,11 +30,12 @@ def validate(paths: tuple[str, ...], quiet: bool, speech: bool) -> None:
     """
     failed = False
     for path in menu_paths(paths):
-        menu, errors = check_menu(path)
-        if menu is not None:
-            errors = [*errors, *structural_problems(menu, build_graph(menu))]  # + warnings
-            if speech:
-                errors = [*errors, *speech_problems(menu)]
+        with paused_gc():  # a short-lived process: no collections between loading and checks
+            menu, errors = check_menu(path)
+            if menu is not None:
+                errors = [*errors, *structural_problems(menu, build_graph(menu))]  # + warnings
+        if menu is not None and speech:
+            errors = [*errors, *speech_problems(menu)]
         for error in errors:
             echo(str(error))
         count = sum(1 for e in errors if e.severity == "error")
