@@ -65,6 +65,19 @@ def is_pattern(key: str) -> bool:
     return not PLAIN_KEYS.match(key)
 
 
+@lru_cache(maxsize=4096)
+def pattern_of(key: str) -> KeyPattern | None:
+    """The pattern of an option key, or None for plain keys (cached: the engine asks often)."""
+    return parse(key) if is_pattern(key) else None
+
+
+@lru_cache(maxsize=4096)
+def entry_length(key: str) -> int:
+    """How many keys a caller presses for an option key (a pattern's positions)."""
+    pattern = pattern_of(key)
+    return pattern.length if pattern else len(key)
+
+
 @lru_cache(maxsize=1024)
 def parse(text: str) -> KeyPattern:
     """The pattern ``text``; raises :class:`PatternError` naming the faulty position."""

@@ -14,8 +14,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from ivr.errors import MenuError
-from ivr.keypatterns import KeyPattern, is_pattern
-from ivr.keypatterns import parse as parse_pattern
+from ivr.keypatterns import KeyPattern, entry_length, pattern_of
 from ivr.queueing import DEFAULT_PATIENCE
 from ivr.schedule import Schedule
 
@@ -93,7 +92,7 @@ class Option:
     @property
     def pattern(self) -> KeyPattern | None:
         """The digit pattern when the key is one (``2XXX``: an extension), else None."""
-        return parse_pattern(self.key) if is_pattern(self.key) else None
+        return pattern_of(self.key)
 
     @property
     def entry(self) -> str:
@@ -104,8 +103,7 @@ class Option:
     @property
     def length(self) -> int:
         """How many keys a caller presses to choose it."""
-        pattern = self.pattern
-        return pattern.length if pattern else len(self.key)
+        return entry_length(self.key)
 
 
 @dataclass(frozen=True)
