@@ -14,7 +14,7 @@ prints three measurements, each as requests per second and p50/p99 latency:
    (default 10,000) in the menu folder beside the bundled ones (goal: webhook p99
    within 20 % of its p99 alone): once with the pages on the same workers, once
    served apart as docs/webhook.md shows (``IVR_PAGES=off`` for the webhook's
-   workers, the pages on one other worker).
+   workers, the pages on one other worker at ``nice -n 10``).
 
 N client threads place the same call again and again: answer, press 0, hear the
 queue's hold loop (three requests). Rounds alternate between the apps compared.
@@ -57,6 +57,7 @@ NOW = "2026-11-23T10:00"
 APPS = {"ivr": "/voice/acme-hot", "handwritten": "/voice"}
 PAGE_CLIENTS = 8
 GUNICORN_WORKERS = 4
+PAGES_NICE = 10  # the pages' worker runs at a lower priority, as docs/webhook.md shows
 
 
 def module_at(path: Path) -> ModuleType:
@@ -228,10 +229,17 @@ def werkzeug_round(args: argparse.Namespace) -> None:
 
 @contextlib.contextmanager
 def gunicorn(
-    app: str, port: int, env: dict[str, str], *options: str, workers: int = GUNICORN_WORKERS
+    app: str,
+    port: int,
+    env: dict[str, str],
+    *options: str,
+    workers: int = GUNICORN_WORKERS,
+    nice: int = 0,
 ) -> Iterator[None]:
-    """``app`` under gunicorn with ``workers`` workers of 4 threads on 127.0.0.1:port."""
+    """``app`` under gunicorn with ``workers`` workers of 4 threads on 127.0.0.1:port
+    (at ``nice``: a lower priority for the operating system)."""
     command = [
+        *(("nice", "-n", str(nice)) if nice else ()),
         *(sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", "4"),
         *("--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "512"),
         *options,
@@ -299,11 +307,12 @@ def gunicorn_rounds(args: argparse.Namespace) -> None:
         pages = free_port()
         with (
             gunicorn("ivr.web:create_app()", ports["ivr"], {**env, "IVR_PAGES": "off"}),
-            gunicorn("ivr.web:create_app()", pages, env, workers=1),
+            gunicorn("ivr.web:create_app()", pages, env, workers=1, nice=PAGES_NICE),
         ):
             wait_until_up(ports["ivr"], APPS["ivr"])
             wait_until_up(pages, APPS["ivr"])
-            page_load(ports["ivr"], pages, args, "apart (IVR_PAGES=off; pages on 1 other worker)")
+            how = f"apart (IVR_PAGES=off; pages on 1 other worker at nice {PAGES_NICE})"
+            page_load(ports["ivr"], pages, args, how)
 
 
 def page_load(port: int, pages: int, args: argparse.Namespace, how: str) -> None:

@@ -140,8 +140,8 @@ class Load:
                 fields = {"CallSid": sid, "QueuePosition": "1\x00" if poisoned else "1"}
             try:
                 status, body = post(self.port, path, fields)
-            except OSError:  # the worker was killed mid-request: never answered
-                self.errors["dropped"] += 1
+            except (OSError, http.client.HTTPException):  # the worker was killed mid-request
+                self.errors["dropped"] += 1  # (even half way through its answer): not answered
                 return
             if status != 200 or not body.startswith("<?xml"):
                 self.errors[status] += 1
