@@ -41,6 +41,9 @@ SHAPES = {
 }
 
 
+MERMAID_SHAPE_CHARS = set("[](){}")  # open or close a node shape in unquoted Mermaid text
+
+
 def edge_label(ways: list[dict]) -> str:
     """A short label for the ways along one edge: keys, phrases, or the edge kind."""
     labels = []
@@ -74,6 +77,8 @@ def to_mermaid(graph: nx.DiGraph) -> str:
     ways: list[dict[str, Any]]
     for src, dst, ways in graph.edges(data="ways"):
         label = edge_label(ways).replace('"', "#quot;").replace("|", "/")
+        if MERMAID_SHAPE_CHARS & set(label):  # a pattern key like 10[01]X: quoted, not a shape
+            label = f'"{label}"'
         lines.append(f"  {ids[src]} -->|{label}| {ids[dst]}")
     return "\n".join(lines) + "\n"
 

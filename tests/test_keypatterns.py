@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ivr.actions import Gather
+from ivr.drawing import to_mermaid
 from ivr.engine import Call
 from ivr.graph import build_graph, structural_problems
 from ivr.keypatterns import PatternError, covering, parse
@@ -158,3 +159,9 @@ def test_covering_writes_the_one_pattern_of_a_set_of_extensions() -> None:
     assert covering(["40", "41", "52"]) is None  # not every combination of 4/5 and 0/1/2
     assert covering(["1", "12"]) is None  # two lengths
     assert covering(["1*", "12"]) is None  # * and a digit cannot share a position
+
+
+def test_mermaid_quotes_a_pattern_label_so_its_brackets_are_not_a_shape(menu: Menu) -> None:
+    lines = to_mermaid(build_graph(menu)).splitlines()
+    assert '  n0 -->|"1XXX, 2[0-4]XX"| n2' in lines
+    assert "  n0 -->|1| n1" in lines  # plain labels stay as they were
