@@ -53,6 +53,13 @@ class KeyPattern:
         """The lowest entry that matches (what a test caller presses)."""
         return "".join(min(keys) for keys in self.positions)
 
+    def overlaps(self, other: KeyPattern) -> bool:
+        """True when some entry matches both patterns."""
+        return self.length == other.length and all(
+            set(mine) & set(theirs)
+            for mine, theirs in zip(self.positions, other.positions, strict=True)
+        )
+
     def matches(self, keys: str) -> bool:
         """True when ``keys`` is an entry of exactly this pattern."""
         return len(keys) == self.length and all(

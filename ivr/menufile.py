@@ -662,6 +662,7 @@ class MenuFileReader(FieldReader):
             raw_options = {}
         for key, value in (raw_options or {}).items():
             options.append(self.option((*where, "options", key), key, value))
+        self.check_overlaps(where, options)
         return MenuNode(
             **common,
             **self._gather_common(where, spec),
@@ -714,6 +715,26 @@ class MenuFileReader(FieldReader):
             lang,
             self.location(where, key=True),
         )
+
+    def check_overlaps(self, where: Where, options: list[Option]) -> None:
+        """Warn when two digit patterns going to different places match the same entries
+        (the first in key order takes them)."""
+        patterns = []
+        for opt in sorted(options, key=lambda opt: opt.key):
+            if PATTERN_HINT.search(opt.key):
+                try:
+                    patterns.append((opt, parse_pattern(opt.key)))
+                except PatternError:
+                    continue  # reported by check_pattern
+        for at, (first, pattern) in enumerate(patterns):
+            for later, other in patterns[at + 1 :]:
+                if first.goto != later.goto and pattern.overlaps(other):
+                    self.warn(
+                        (*where, "options", later.key),
+                        f'option pattern "{later.key}" overlaps "{first.key}": an extension '
+                        f'both match goes to "{first.goto}" (the first in key order)',
+                        key=True,
+                    )
 
     def check_pattern(self, where: Where, key: str) -> None:
         """Report a digit pattern key (``2XXX``) that cannot be read, naming the fault."""

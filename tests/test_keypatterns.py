@@ -165,3 +165,25 @@ def test_mermaid_quotes_a_pattern_label_so_its_brackets_are_not_a_shape(menu: Me
     lines = to_mermaid(build_graph(menu)).splitlines()
     assert '  n0 -->|"1XXX, 2[0-4]XX"| n2' in lines
     assert "  n0 -->|1| n1" in lines  # plain labels stay as they were
+
+
+def test_overlapping_patterns_to_different_places_are_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = MENU.replace('"2000": operator', '"20XX": operator')
+    Path("m.yaml").write_text(text, encoding="utf-8")
+    menu = load_menu("m.yaml")
+    assert [str(w) for w in menu.warnings] == [
+        'm.yaml:10:9: warning: option pattern "2[0-4]XX" overlaps "20XX": an extension both '
+        'match goes to "operator" (the first in key order)'
+    ]
+    call = Call(menu)
+    call.start()
+    assert call.press("2012").node_reached == "operator"
+    assert load_menu_warnings(tmp_path, MENU) == []  # 1XXX and 2[0-4]XX never meet
+
+
+def load_menu_warnings(folder: Path, text: str) -> list[str]:
+    (folder / "other.yaml").write_text(text, encoding="utf-8")
+    return [str(w) for w in load_menu(folder / "other.yaml").warnings]
