@@ -11,6 +11,7 @@ import pytest
 
 from ivr import menufile
 from ivr.linelimits import RANGES
+from ivr.loader import check_menu
 from ivr.yamlsource import parse_yaml, read_yaml
 
 MENUS = sorted(Path("menus").glob("*.yaml"))
@@ -61,6 +62,8 @@ BROKEN = {
     "option key not a keypad key": ('{"0": {goto', '{"zero": {goto'),
     "unknown option key": ("say: [agent]}", "sey: [agent]}"),
     "option without goto": ("{goto: agent, say: [agent]}", "{say: [agent]}"),
+    "option pattern with a bad letter": ('{"0": {goto', '{"2XYX": {goto'),
+    "option pattern with a wildcard": ('{"0": {goto', '{"2XX.": {goto'),
     "hold kind": ("hold: message", "hold: musik"),
     "menu without options": ('      options: {"0": {goto: agent, say: [agent]}}\n', ""),
     "schedule day": ("mon-fri:", "weekdays:"),
@@ -79,6 +82,35 @@ def test_broken_menu_does_not_validate(
     text = GOOD.replace(old, new) if old in GOOD else GOOD + old
     assert text != GOOD
     assert problems(validator, parse_yaml(text)[0]) != []
+
+
+@pytest.mark.parametrize(
+    ("key", "valid"),
+    [
+        ("2XXX", True),
+        ("[1-5]", True),
+        ("N[2-35]Z", True),
+        ("X" * 15, True),
+        ("*#", True),
+        ("2XYX", False),
+        ("2XX.", False),
+        ("_2XXX", False),
+        ("2xxx", False),
+        ("X" * 16, False),
+    ],
+)
+def test_schema_and_loader_agree_on_option_keys(
+    validator: jsonschema.Draft7Validator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    key: str,
+    valid: bool,
+) -> None:
+    text = GOOD.replace('{"0": {goto', f'{{"0": agent, "{key}": {{goto')
+    assert (problems(validator, parse_yaml(text)[0]) == []) is valid
+    monkeypatch.chdir(tmp_path)
+    Path("m.yaml").write_text(text, encoding="utf-8")
+    assert (check_menu("m.yaml")[1] == []) is valid
 
 
 # -- the schema and the loader know the same keys ---------------------------------
