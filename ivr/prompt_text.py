@@ -96,10 +96,11 @@ def key_mentions(text: str) -> tuple[tuple[str, int], ...]:
         for match in _OR_KEY.finditer(text)
         for token in re.findall(_KEY, match.group(2), re.IGNORECASE)
     ]
-    found += [
-        (_key(match.group(1) or match.group(2)), match.start())
-        for match in _KOREAN_KEY.finditer(text)
-    ]
+    if "번" in text:  # every Korean key mention has it: most texts need no Korean search
+        found += [
+            (_key(match.group(1) or match.group(2)), match.start())
+            for match in _KOREAN_KEY.finditer(text)
+        ]
     return tuple(sorted(set(found), key=lambda item: item[1]))
 
 
@@ -258,6 +259,7 @@ def parse_number(words: list[str]) -> float | None:
 
 
 _UNIT_HINT = re.compile("|".join([*UNITS, *KOREAN_UNITS]), re.IGNORECASE)
+_ASCII_UNITS = tuple(unit.lower() for unit in (*UNITS, *KOREAN_UNITS) if unit.isascii())
 
 
 def might_promise_wait(text: str) -> bool:
@@ -266,6 +268,9 @@ def might_promise_wait(text: str) -> bool:
     >>> might_promise_wait("For billing, press 1."), might_promise_wait("Hanya 10 menit.")
     (False, True)
     """
+    if text.isascii():  # the same look, without the regex: only the latin units can match
+        lowered = text.lower()
+        return any(unit in lowered for unit in _ASCII_UNITS)
     return _UNIT_HINT.search(text) is not None
 
 
