@@ -11,11 +11,13 @@ beyond a node budget (alias bombs) or files over a size limit are refused.
 from __future__ import annotations
 
 import gc
+import operator
 import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +100,23 @@ class _Loader(SafeLoader):  # type: ignore[misc,valid-type]
     """The safe loader with a faster tag resolver (the composer calls it for every value).
 
     Same result as PyYAML's ``BaseResolver.resolve`` for the safe loader, which
-    has no path resolvers.
+    has no path resolvers. The composer also calls ``descend_resolver`` and
+    ``ascend_resolver`` around every value, which do nothing without path
+    resolvers; C built-ins taking the same arguments stand in for them, and the
+    tag of each distinct scalar is worked out once (``lru_cache``, per document).
     """
 
-    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.resolve = lru_cache(maxsize=None)(self._resolve)
+        self.descend_resolver = operator.is_  # (parent, index): ignored
+        self.ascend_resolver = tuple  # (): ignored
+
+    def dispose(self) -> None:
+        super().dispose()
+        self.resolve.cache_clear()
+
+    def _resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
             if implicit[0]:
                 for tag, pattern in _IMPLICIT.get(value[:1], _WILDCARD):
