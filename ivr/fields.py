@@ -59,18 +59,18 @@ class FieldReader:
         if not isinstance(value, dict):
             self.error(where, f"{what} must be a mapping, got {type_name(value)}")
             return {}
-        for key in value:
-            if key not in allowed:
-                self.error(
-                    (*where, key),
-                    f'unknown key "{key}" in {what}{did_you_mean(key, allowed)}; '
-                    f"expected one of: {', '.join(allowed)}",
-                    key=True,
-                )
+        unknown = [key for key in value if key not in allowed]
+        for key in unknown:
+            self.error(
+                (*where, key),
+                f'unknown key "{key}" in {what}{did_you_mean(key, allowed)}; '
+                f"expected one of: {', '.join(allowed)}",
+                key=True,
+            )
         for key in required:
             if key not in value:
                 self.error(where, f'{what} is missing required key "{key}"')
-        return {k: v for k, v in value.items() if k in allowed}
+        return {k: v for k, v in value.items() if k in allowed} if unknown else dict(value)
 
     def text(self, where: Where, value: Any, what: str, default: str = "") -> str:
         """``value`` as text (numbers too), or ``default`` when absent or not text."""
