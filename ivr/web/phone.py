@@ -299,7 +299,11 @@ def listen(menu: str):
     if clip is None:
         raise PhoneError('send the recording as the multipart file "audio" (a WAV)')
     try:
-        audio = read_audio(clip.read(), name="the recording")
+        data = clip.read()
+    finally:
+        clip.close()  # the upload's spooled temporary file, whatever happens
+    try:
+        audio = read_audio(data, name="the recording")
         model = asr.load_model(settings().vosk_model)
     except AudioError as exc:
         raise PhoneError(str(exc)) from None

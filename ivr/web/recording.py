@@ -53,7 +53,11 @@ def heard_in_recording(
     if upload is None:
         return None
     try:
-        heard = listen(upload.read(), menu, node_id, lang=lang, model=load_model(model_folder))
+        data = upload.read()
+    finally:
+        upload.close()  # the upload's spooled temporary file, whatever happens
+    try:
+        heard = listen(data, menu, node_id, lang=lang, model=load_model(model_folder))
     except (AudioError, ModelNotFound, NotAnswerable) as exc:
         log.warning("a recording that could not be heard: %s", exc)
         return ""
