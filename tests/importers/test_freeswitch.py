@@ -3,7 +3,6 @@ tests/fixtures/imports/README.md) and hand-written ones for the entries they do 
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
@@ -13,10 +12,10 @@ from audit.run import audit_menu
 from ivr.cli import main
 from ivr.engine import Call
 from ivr.errors import MenuLoadError
-from ivr.graph import build_graph
-from ivr.importers import import_file, import_text
+from ivr.importers import import_file
 from ivr.loader import check_menu, load_menu
 from ivr.model import DecideNode, HangupNode, MenuNode, SayNode, TransferNode
+from tests.importers.import_support import graph_of, mangle_and_load
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports" / "freeswitch"
 DEMO = FIXTURES / "demo_ivr.xml"
@@ -280,35 +279,7 @@ def test_xml_without_menus_is_an_error(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_mangled_files_are_imported_or_refused_never_a_crash() -> None:
-    """Lines deleted, repeated, swapped or cut at random (a fixed seed): each result is a
-    flow the loader accepts or refuses with located errors, never an exception."""
-    lines = DEMO.read_text(encoding="utf-8").splitlines(keepends=True)
-    chance = random.Random(13)
-    for _ in range(60):
-        mangled = list(lines)
-        for _ in range(3):
-            at = chance.randrange(len(mangled))
-            kind = chance.randrange(4)
-            if kind == 0:
-                del mangled[at]
-            elif kind == 1:
-                mangled.insert(at, chance.choice(lines))
-            elif kind == 2:
-                mangled[at] = mangled[at][: chance.randrange(len(mangled[at]) + 1)]
-            else:
-                other = chance.randrange(len(mangled))
-                mangled[at], mangled[other] = mangled[other], mangled[at]
-        try:
-            flow = import_text("".join(mangled), str(DEMO), "freeswitch")
-            load_menu(DEMO, reader=lambda *_, flow=flow, **__: (flow.document(), flow.marks()))
-        except MenuLoadError as exc:
-            assert all(error.line >= 1 and error.col >= 1 for error in exc.errors)
-
-
-def graph_of(path: Path) -> tuple[list, list]:
-    graph = build_graph(load_menu(path))
-    nodes = sorted((node, data["kind"]) for node, data in graph.nodes(data=True))
-    return nodes, sorted(graph.edges(data="ways"))
+    mangle_and_load(DEMO, "freeswitch")
 
 
 @pytest.mark.parametrize("flow", [DEMO, NEW_DEMO], ids=lambda p: p.name)

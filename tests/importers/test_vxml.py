@@ -4,7 +4,6 @@ style of the specification's examples, and hand-written documents for bad input.
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,7 @@ from audit.run import audit_menu
 from ivr.cli import main
 from ivr.engine import Call
 from ivr.errors import MenuLoadError
-from ivr.graph import build_graph
-from ivr.importers import import_file, import_text
+from ivr.importers import import_file
 from ivr.loader import check_menu, load_menu
 from ivr.model import (
     DecideNode,
@@ -26,6 +24,7 @@ from ivr.model import (
     SayNode,
     TransferNode,
 )
+from tests.importers.import_support import graph_of, mangle_and_load
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports" / "vxml"
 VOICEMAIL = FIXTURES / "VoiceMail.vxml"
@@ -295,35 +294,7 @@ def test_a_document_that_is_not_vxml_is_an_error(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_mangled_files_are_imported_or_refused_never_a_crash() -> None:
-    """Lines deleted, repeated, swapped or cut at random (a fixed seed): each result is a
-    flow the loader accepts or refuses with located errors, never an exception."""
-    lines = OPAL.read_text(encoding="utf-8").splitlines(keepends=True)
-    chance = random.Random(13)
-    for _ in range(60):
-        mangled = list(lines)
-        for _ in range(3):
-            at = chance.randrange(len(mangled))
-            kind = chance.randrange(4)
-            if kind == 0:
-                del mangled[at]
-            elif kind == 1:
-                mangled.insert(at, chance.choice(lines))
-            elif kind == 2:
-                mangled[at] = mangled[at][: chance.randrange(len(mangled[at]) + 1)]
-            else:
-                other = chance.randrange(len(mangled))
-                mangled[at], mangled[other] = mangled[other], mangled[at]
-        try:
-            flow = import_text("".join(mangled), str(OPAL), "vxml")
-            load_menu(OPAL, reader=lambda *_, flow=flow, **__: (flow.document(), flow.marks()))
-        except MenuLoadError as exc:
-            assert all(error.line >= 1 and error.col >= 1 for error in exc.errors)
-
-
-def graph_of(path: Path) -> tuple[list, list]:
-    graph = build_graph(load_menu(path))
-    nodes = sorted((node, data["kind"]) for node, data in graph.nodes(data=True))
-    return nodes, sorted(graph.edges(data="ways"))
+    mangle_and_load(OPAL, "vxml")
 
 
 @pytest.mark.parametrize("flow", [VOICEMAIL, OPAL, TRAVEL], ids=lambda p: p.name)
