@@ -357,8 +357,9 @@ class DecideNode(Node):
     """A decision made outside the menu (code, an HTTP call, an expression not evaluated).
 
     Every outcome is kept: the graph has a ``decision`` edge per outcome and the audit
-    considers each. A call takes the outcome named by its variable ``var`` when that is
-    set to an outcome's name, else the first outcome.
+    considers each. A call takes the outcome named by its variable ``var`` (without one,
+    the call variable named after the node) when that is set to an outcome's name, else
+    the first outcome.
     """
 
     outcomes: tuple[DecisionOutcome, ...] = ()
@@ -368,7 +369,7 @@ class DecideNode(Node):
 
     def choose(self, variables: dict[str, str]) -> DecisionOutcome | None:
         """The outcome a call with ``variables`` takes (None when there is no outcome)."""
-        named = variables.get(self.var) if self.var else None
+        named = variables.get(self.var or self.id)
         chosen = next((o for o in self.outcomes if o.name == named), None)
         return chosen or next(iter(self.outcomes), None)
 

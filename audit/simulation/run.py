@@ -110,9 +110,22 @@ def replicate(options: Options, seed: np.random.SeedSequence) -> Replication:
     kinds = {"voicemail": VOICEMAIL, "hangup": HUNG_UP, "system": SYSTEM, "menu": ABANDONED_MENU}
     draws = rng.random((3, count))  # per caller: service, patience, balking
     full: list[frozenset[str]] = [frozenset()] * count
+    # per caller, the outcome of each decision made outside the menu, drawn by its shares
+    decided = (
+        [
+            tuple(row)
+            for row in np.column_stack(
+                [rng.choice(len(shares), size=count, p=shares) for _, _, shares in walker.decisions]
+            ).tolist()
+        ]
+        if walker.decisions
+        else [()] * count
+    )
 
     def walk(i: int) -> None:
-        ended = walker.end(int(regimes[i]), targets[i], bool(expert[i]), int(wrong[i]), full[i])
+        ended = walker.end(
+            int(regimes[i]), targets[i], bool(expert[i]), int(wrong[i]), full[i], decided[i]
+        )
         menu_s[i], queue_of[i], queue_s[i] = ended.seconds, -1, np.nan
         if ended.kind == "queue":
             queue_of[i] = index_of[ended.node]

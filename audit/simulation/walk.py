@@ -18,7 +18,7 @@ from datetime import datetime
 
 from audit.simulation.inputs import NEAREST
 from ivr.engine import CallOver
-from ivr.model import Menu, QueueNode, TransferNode
+from ivr.model import DecideNode, DecisionOutcome, Menu, QueueNode, TransferNode
 from ivr.walks import CallerAction, Trace, call_times, shortest_routes, wrong_answers
 
 MAX_SCRIPT = 12  # answers a script may hold (wrong keys are drawn for these)
@@ -48,7 +48,12 @@ class MenuWalker:
         self.regime_times = regime_times
         self._routes = [shortest_routes(menu, at) for at in regime_times]
         self._scripts = self._destination_scripts()
-        self._ends: dict[tuple[int, str, bool, int, frozenset[str]], WalkEnd] = {}
+        self._ends: dict[tuple[int, str, bool, int, frozenset[str], tuple[int, ...]], WalkEnd] = {}
+        self.decisions = [
+            (node.var or node.id, [o.name for o in node.outcomes], _shares(node.outcomes))
+            for node in menu.nodes.values()
+            if isinstance(node, DecideNode) and node.outcomes
+        ]
 
     def _destination_scripts(self) -> dict[str, tuple[CallerAction, ...]]:
         """For each node a caller can end at, its script at the first time it is reachable."""
@@ -82,14 +87,18 @@ class MenuWalker:
         expert: bool,
         wrong: int,
         full: frozenset[str] = frozenset(),
+        decided: tuple[int, ...] = (),
     ) -> WalkEnd:
         """Where a caller ends (bit ``i`` of ``wrong``: answer ``i`` follows a wrong key)."""
         script = self.script(regime_index, target)
         wrong &= (1 << min(len(script), MAX_SCRIPT)) - 1
-        key = (regime_index, target, expert, wrong, full)
+        key = (regime_index, target, expert, wrong, full, decided)
         if key not in self._ends:
             at = self.regime_times[regime_index]
-            self._ends[key] = self._play(at, script, expert, wrong, full)
+            variables = {queue: "full" for queue in full}
+            for (name, outcomes, _), pick in zip(self.decisions, decided, strict=False):
+                variables[name] = outcomes[pick]
+            self._ends[key] = self._play(at, script, expert, wrong, variables)
         return self._ends[key]
 
     def _play(
@@ -98,11 +107,11 @@ class MenuWalker:
         script: tuple[CallerAction, ...],
         expert: bool,
         wrong: int,
-        full: frozenset[str],
+        variables: dict[str, str],
     ) -> WalkEnd:
-        # a queue found full sends the caller where its ``when_full`` says (the engine
-        # reads a call variable named after the queue: "full")
-        trace = Trace.answered(self.menu, at, {queue: "full" for queue in full})
+        # a queue found full sends the caller where its ``when_full`` says (the engine reads a
+        # call variable named after the queue: "full"); decisions read theirs
+        trace = Trace.answered(self.menu, at, variables)
         try:
             for index, action in enumerate(_typed(script) if expert else script):
                 if not trace.waiting:
@@ -128,6 +137,21 @@ class MenuWalker:
             return WalkEnd("person", node.id, outcome.seconds - node.ring, node.ring)
         kinds = {"voicemail": "voicemail", "system": "system"}
         return WalkEnd(kinds.get(outcome.kind, "hangup"), outcome.node, outcome.seconds)
+
+
+def _shares(outcomes: tuple[DecisionOutcome, ...]) -> list[float]:
+    """Each outcome's share of callers: as given, the rest split evenly among the others.
+
+    >>> from ivr.model import DecisionOutcome as O
+    >>> _shares((O("known", "a", 0.7), O("new", "b"), O("error", "c")))
+    [0.7, 0.15, 0.15]
+    """
+    given = sum(o.share for o in outcomes if o.share is not None)
+    unnamed = sum(1 for o in outcomes if o.share is None)
+    rest = max(0.0, 1.0 - given) / unnamed if unnamed else 0.0
+    shares = [o.share if o.share is not None else rest for o in outcomes]
+    total = sum(shares) or 1.0
+    return [round(share / total, 12) for share in shares]
 
 
 def _typed(script: tuple[CallerAction, ...]) -> tuple[CallerAction, ...]:

@@ -213,3 +213,28 @@ def test_callers_who_find_the_queue_full_go_where_when_full_sends_them(tmp_path:
     offered = sum(rep.end.size for rep in reps)
     assert 0.1 * offered < voicemail < 0.9 * offered  # 5 erlangs on 2 agents: many find it full
     assert all(np.all(np.isnan(rep.queue_s[rep.end == VOICEMAIL])) for rep in reps)
+
+
+def test_callers_take_each_outcome_of_a_decision_by_its_share(tmp_path: Path) -> None:
+    menu = tmp_path / "decided.yaml"
+    menu.write_text(
+        "hotline: {name: Decided line, languages: [en], timezone: UTC}\n"
+        "start: lookup\n"
+        "nodes:\n"
+        "  lookup:\n"
+        "    decide:\n"
+        "      about: Function lookup-customer\n"
+        "      outcomes:\n"
+        "        known: {goto: care, share: 0.7}\n"
+        "        error: messages\n"
+        "  care:\n"
+        "    queue: {name: care, agents: 20, handle_time: 60, calls_per_hour: 100}\n"
+        "  messages:\n"
+        "    record: {prompt: Leave a message., max_length: 60, next: bye}\n"
+        "  bye:\n"
+        "    hangup: {say: Goodbye.}\n"
+    )
+    reps = run_replications(Options(str(menu)), 3, seed=6)
+    offered = sum(rep.end.size for rep in reps)
+    to_voicemail = sum(int(np.count_nonzero(rep.end == VOICEMAIL)) for rep in reps) / offered
+    assert abs(to_voicemail - 0.3) < 4 * math.sqrt(0.3 * 0.7 / offered)  # the "error" share
