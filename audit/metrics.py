@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ivr.engine import queue_announcements
 from ivr.graph import build_graph
 from ivr.model import (
     BranchNode,
@@ -317,6 +316,10 @@ class _Durations:
         if isinstance(node, TransferNode):
             return self.prompt(node, lang), Hold.ring(node.ring)
         assert isinstance(node, QueueNode)
+        # the engine's own wording of the queue's announcements (imported only when a queue is
+        # timed: the engine is a slow import for `ivr audit`'s start-up)
+        from ivr.engine import queue_announcements
+
         spoken = self.prompt(node, lang) + sum(
             self.seconds(text, lang) for text in queue_announcements(node, lang)
         )
