@@ -123,13 +123,7 @@ def _local_paths(paths: tuple[str, ...], folder: Path | None) -> tuple[str, ...]
             menu = folder / f"crawled-{number}.yaml"
             menu.write_text(
                 crawl_line(
-                    path,
-                    max_requests=2000,
-                    max_depth=12,
-                    max_seconds=300.0,
-                    keys="0123456789*#",
-                    auth_token=os.environ.get("IVR_TWILIO_AUTH_TOKEN"),
-                    menu_file=menu,
+                    path, auth_token=os.environ.get("IVR_TWILIO_AUTH_TOKEN"), menu_file=menu
                 ),
                 encoding="utf-8",
             )

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from ivr.commands.common import echo
-
-F = TypeVar("F", bound=Callable[..., Any])
+from ivr.crawl.crawler import KEYS, MAX_DEPTH, MAX_REQUESTS, MAX_SECONDS
 
 
 def crawl_line(
     url: str,
     *,
-    max_requests: int,
-    max_depth: int,
-    max_seconds: float,
-    keys: str,
-    auth_token: str | None,
-    quiet: bool = False,
+    max_requests: int = MAX_REQUESTS,
+    max_depth: int = MAX_DEPTH,
+    max_seconds: float = MAX_SECONDS,
+    keys: str = KEYS,
+    auth_token: str | None = None,
     menu_file: Path | None = None,
 ) -> str:
     """Crawl ``url`` and return the menu as YAML text; warnings are printed to stderr.
@@ -37,7 +33,7 @@ def crawl_line(
 
     def progress(line: object) -> None:
         requests = getattr(line, "requests", 0)
-        if not quiet and requests % 100 == 0:
+        if requests % 100 == 0:
             echo(f"\rcrawling {url}: {requests} requests", err=True, nl=False)
 
     crawler = Crawler(
@@ -53,51 +49,11 @@ def crawl_line(
         transcribe=transcribe,
     )
     line = crawler.crawl()
-    if not quiet:
-        found = f"{len(line.nodes)} nodes from {line.requests} requests in {line.seconds:.1f} s"
-        echo(f"\r{url}: {found}", err=True)
-        for warning in line.warnings:
-            echo(f"warning: {warning}", err=True)
+    found = f"{len(line.nodes)} nodes from {line.requests} requests in {line.seconds:.1f} s"
+    echo(f"\r{url}: {found}", err=True)
+    for warning in line.warnings:
+        echo(f"warning: {warning}", err=True)
     return menu_yaml(line)
-
-
-def crawl_options(command: F) -> F:
-    """The crawl's bounds, keys and signing token as ``ivr crawl`` options."""
-    options = [
-        click.option(
-            "--max-requests",
-            type=click.IntRange(1, 1_000_000),
-            default=2000,
-            show_default=True,
-            help="Stop after this many HTTP requests.",
-        ),
-        click.option(
-            "--max-depth",
-            type=click.IntRange(0, 100),
-            default=12,
-            show_default=True,
-            help="Menus answered from the start, at most.",
-        ),
-        click.option(
-            "--max-seconds",
-            type=click.FloatRange(1, 86400),
-            default=300.0,
-            show_default=True,
-            help="Stop after this many seconds.",
-        ),
-        click.option(
-            "--keys", default="0123456789*#", show_default=True, help="Keys tried at each menu."
-        ),
-        click.option(
-            "--auth-token",
-            envvar="IVR_TWILIO_AUTH_TOKEN",
-            metavar="TOKEN",
-            help="Sign requests with X-Twilio-Signature (default: $IVR_TWILIO_AUTH_TOKEN).",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
 
 
 @click.command()
@@ -105,7 +61,34 @@ def crawl_options(command: F) -> F:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write the menu to this file."
 )
-@crawl_options
+@click.option(
+    "--max-requests",
+    type=click.IntRange(1, 1_000_000),
+    default=MAX_REQUESTS,
+    show_default=True,
+    help="Stop after this many HTTP requests.",
+)
+@click.option(
+    "--max-depth",
+    type=click.IntRange(0, 100),
+    default=MAX_DEPTH,
+    show_default=True,
+    help="Menus answered from the start, at most.",
+)
+@click.option(
+    "--max-seconds",
+    type=click.FloatRange(1, 86400),
+    default=MAX_SECONDS,
+    show_default=True,
+    help="Stop after this many seconds.",
+)
+@click.option("--keys", default=KEYS, show_default=True, help="Keys tried at each menu.")
+@click.option(
+    "--auth-token",
+    envvar="IVR_TWILIO_AUTH_TOKEN",
+    metavar="TOKEN",
+    help="Sign requests with X-Twilio-Signature (default: $IVR_TWILIO_AUTH_TOKEN).",
+)
 def crawl(
     url: str,
     output: str | None,
