@@ -130,6 +130,28 @@ class _Reader:
         label = f"{kind}_{block_id[:8]}" if UUID.match(block_id) else block_id
         return self.flow.id(f"{block_id}#queue", f"{label}_queue")
 
+    def capacity_check(
+        self,
+        block_id: str,
+        kind: str,
+        queue: dict[str, Any],
+        full: tuple[str, Any],
+        at: tuple[int, int],
+        note: str,
+    ) -> dict[str, Any]:
+        """A queue behind a capacity check: the queue node, and the decision at ``block_id``
+        between it and the ``full`` branch (its label and target)."""
+        self.queue_node(block_id, kind)
+        queue_id = self.flow.add(f"{block_id}#queue", queue, at, note)
+        label, target = full
+        return {
+            "decide": {
+                "about": "the queue is at capacity",
+                "var": self.flow.id(block_id),
+                "outcomes": {"queue has room": queue_id, label: self.goto(target, block_id)},
+            }
+        }
+
     def decision(self, block_id: str, about: str, outcomes: list[tuple[str, Any]]) -> dict:
         named: dict[str, str] = {}
         for label, target in outcomes:
@@ -203,18 +225,9 @@ class _ActionsReader(_Reader):
             queue_node = {"queue": {"name": queue or "the flow's working queue"}}
             full = [target for error, target in errors if error == "QueueAtCapacity"]
             if full:
-                self.queue_node(block_id, kind)
-                queue_id = self.flow.add(f"{block_id}#queue", queue_node, at, note)
-                spec = {
-                    "decide": {
-                        "about": "the queue is at capacity",
-                        "var": self.flow.id(block_id),
-                        "outcomes": {
-                            "queue has room": queue_id,
-                            "QueueAtCapacity": self.goto(full[0], block_id),
-                        },
-                    }
-                }
+                spec = self.capacity_check(
+                    block_id, kind, queue_node, ("QueueAtCapacity", full[0]), at, note
+                )
             else:
                 spec = queue_node
         elif kind == "TransferParticipantToThirdParty":
@@ -430,18 +443,8 @@ class _ModulesReader(_Reader):
         elif kind == "Transfer" and block.get("target") == "Queue":
             spec = {"queue": {"name": "the flow's working queue"}}
             if by_condition.get("AtCapacity"):
-                self.queue_node(block_id, kind)
-                queue_id = self.flow.add(f"{block_id}#queue", spec, at, note)
-                spec = {
-                    "decide": {
-                        "about": "the queue is at capacity",
-                        "var": self.flow.id(block_id),
-                        "outcomes": {
-                            "queue has room": queue_id,
-                            "AtCapacity": self.goto(by_condition["AtCapacity"], block_id),
-                        },
-                    }
-                }
+                full_branch = ("AtCapacity", by_condition["AtCapacity"])
+                spec = self.capacity_check(block_id, kind, spec, full_branch, at, note)
         else:
             known = kind.startswith(PASS_PREFIXES) or kind in OPAQUE
             if not known:
