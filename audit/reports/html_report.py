@@ -25,7 +25,9 @@ NAME_CHARS = 22
 
 
 @cache
-def _environment() -> Any:
+def template_environment() -> Any:
+    """The autoescaping Jinja environment of ``audit/templates``, for every page the audit
+    writes (the report, the simulation's page)."""
     import jinja2  # only when an HTML report is written: a slow import for the command line
 
     return jinja2.Environment(
@@ -40,7 +42,7 @@ def render(
     """The whole run as one HTML page."""
     from ivr.drawing import MAX_DRAWN_NODES  # the tree picture: only for this format
 
-    environment = _environment()
+    environment = template_environment()
     codes = sorted({f.code for a in audits for f in a.findings})
     rules = [registry()[code] for code in codes]
     return environment.get_template("report.html").render(

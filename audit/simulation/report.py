@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,7 +27,6 @@ from audit.simulation.figures import Estimate, erlang_beside, figures_of, occupa
 from audit.simulation.inputs import LineInputs
 from audit.simulation.run import QUANTILES, Options, Replication
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 SPREADS = ("queue_wait", "menu", "time_to_human")
 
 
@@ -214,15 +211,6 @@ def _headline(day: dict[str, Estimate]) -> str:
 # -- HTML ---------------------------------------------------------------------------------------
 
 
-@cache
-def _environment() -> Any:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
-    )
-
-
 CHART_W, CHART_H = 720, 160
 
 
@@ -256,9 +244,11 @@ def html(result: Simulation) -> str:
                 "y_wait": None if wait is None else round(CHART_H * (1 - wait / top_wait), 1),
             }
         )
+    from audit.reports.html_report import template_environment  # only for this format
+
     table = text(result).splitlines()
     return (
-        _environment()
+        template_environment()
         .get_template("simulation.html")
         .render(
             title=f"Simulation of {result.options.menu}",
