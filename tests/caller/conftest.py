@@ -14,14 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port
+
 APPS = Path(__file__).parent / "apps"
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_app(name: str) -> Iterator[str]:

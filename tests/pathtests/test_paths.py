@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from ivr.loader import load_menu
 from ivr.pathtests.explore import Exploration, explore, scenarios
 from ivr.pathtests.run import junit, run_on_engine, run_via
 from ivr.pathtests.scenario import Expect, Scenario, load_scenarios
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 MENUS = ROOT / "menus"
@@ -168,12 +168,6 @@ def test_junit_reports_a_failure_with_its_message():
     suite = ET.fromstring(junit([failed], "cold").split("?>", 1)[1])
     assert suite.get("failures") == "1"
     assert "expected the call to end at human" in suite.find("testcase/failure").get("message")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def serve(at: str, database: Path) -> tuple[subprocess.Popen, str]:

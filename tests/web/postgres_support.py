@@ -7,10 +7,11 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import uuid
 from pathlib import Path
+
+from tests.ports import free_port
 
 UNPRIVILEGED = "postgres"  # the user Debian's postgresql package makes; initdb refuses root
 
@@ -22,12 +23,6 @@ def postgres_bin() -> Path | None:
         return Path(on_path).parent
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
     return Path(found[-1]).parent if found else None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class PostgresCluster:

@@ -28,10 +28,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from postgres_support import PostgresCluster, free_port
+from postgres_support import PostgresCluster
 from sqlalchemy import func, select
 
 from ivr.web.records import CallRecords, call_events, make_engine
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 4

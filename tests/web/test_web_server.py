@@ -4,7 +4,6 @@ and the CLI commands."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -32,6 +31,7 @@ from ivr.loader import load_menu
 from ivr.twiml_caller import TwimlCaller, press
 from ivr.web import call_records
 from ivr.web.records import CallRecords
+from tests.ports import free_port
 
 
 @pytest.fixture
@@ -136,12 +136,6 @@ def test_the_call_database_is_sqlite_in_wal_mode(tmp_path):
     records = CallRecords(f"sqlite:///{tmp_path}/deep/calls.db")
     with records.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_ivr_serve_answers_calls_on_127_0_0_1(tmp_path):
