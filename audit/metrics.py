@@ -307,7 +307,7 @@ class _Durations:
             return None
         first = full + self.reaction
         offset = None
-        if node.interruptible:
+        if node.interruptible and "key" in way:  # a spoken option (no key) waits for the end
             offset = self.timer.option_offset(text, lang, way["key"])
         return first, (full if offset is None else offset) + self.reaction
 

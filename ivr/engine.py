@@ -42,6 +42,7 @@ from ivr.model import (
     QueueNode,
     RecordNode,
     SayNode,
+    SpokenOption,
     TransferNode,
 )
 from ivr.phrases import line_phrase, phrase
@@ -237,12 +238,9 @@ class Call:
         elif not isinstance(node, MenuNode) or "speech" not in node.input_modes:
             actions = self._failure(node, "invalid")
         else:
-            key = self._match_speech(node, text)
-            option = None if key is None else node.option(key) or node.chosen_by(key)
+            chosen = self._match_speech(node, text)
             actions = (
-                self._failure(node, "invalid")
-                if key is None or option is None
-                else self._choose(node, option, key)
+                self._failure(node, "invalid") if chosen is None else self._choose(node, *chosen)
             )
         return self._step(None, node, actions)
 
@@ -387,7 +385,9 @@ class Call:
         self._pending_prompt = estimate_seconds(say.text)
         if isinstance(node, MenuNode):
             options = sorted(node.options, key=lambda opt: opt.key)  # file order never matters
+            spoken = sorted(node.spoken, key=lambda opt: opt.name)
             hints = tuple(p for opt in options for p in opt.phrases)
+            hints += tuple(p for opt in spoken for p in opt.phrases)
             digits = max((opt.length for opt in node.options), default=1)
             gather = Gather(
                 node.id,
@@ -461,22 +461,32 @@ class Call:
         self._end("hangup", node, actions, "no next node")
         return actions
 
-    def _match_speech(self, node: MenuNode, text: str) -> str | None:
-        """The key of the option ``text`` chooses: the longest phrase said (ties: the
-        lowest key, so option order never matters), else keys said ("tekan nol")."""
-        said = [
-            ((len(normalize(words).split()), len(words)), option.key)
+    def _match_speech(self, node: MenuNode, text: str) -> tuple[Option | SpokenOption, str] | None:
+        """The option ``text`` chooses and its entry (a key, or a spoken option's name): the
+        longest phrase said, of keyed and spoken options alike (ties: the lowest key, then
+        the spoken option's name, so option order never matters), else keys said ("tekan
+        nol")."""
+        said: list[tuple[tuple[int, int, int, str], Option | SpokenOption]] = [
+            ((-len(normalize(words).split()), -len(words), 0, option.key), option)
             for option in node.options
             for words in option.phrases
             if phrase_in(words, text)
         ]
+        said += [
+            ((-len(normalize(words).split()), -len(words), 1, option.name), option)
+            for option in node.spoken
+            for words in option.phrases
+            if phrase_in(words, text)
+        ]
         if said:
-            return min(said, key=lambda item: (-item[0][0], -item[0][1], item[1]))[1]
+            rank, option = min(said, key=lambda item: item[0])
+            return option, rank[3]
         keys = spoken_keys(text, self.lang)
-        return keys if keys and node.chosen_by(keys) else None
+        chosen = node.chosen_by(keys) if keys else None
+        return (chosen, keys) if keys and chosen else None
 
-    def _choose(self, node: MenuNode, option: Option, key: str) -> list[Action]:
-        """Take ``option``, chosen by the entry ``key``."""
+    def _choose(self, node: MenuNode, option: Option | SpokenOption, key: str) -> list[Action]:
+        """Take ``option``, chosen by the entry ``key`` (a spoken option's: its name)."""
         self._verdict_once("matched", key)
         self.failures.pop(node.id, None)
         self.outcome = None

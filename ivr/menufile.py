@@ -39,12 +39,14 @@ from ivr.model import (
     QueueNode,
     RecordNode,
     SayNode,
+    SpokenOption,
     TransferNode,
     Voice,
 )
 from ivr.prompt_audio import regular_file_under
 from ivr.queueing import DEFAULT_PATIENCE, MAX_SECONDS
 from ivr.schedule import Schedule, ScheduleError, check_timezone
+from ivr.speech import normalize
 from ivr.yamlsource import Marks
 
 HOURS_PER_WEEK = 168
@@ -73,7 +75,7 @@ GATHER_KEYS = (
     "interruptible",
     "reprompt",
 )
-MENU_KEYS = (*GATHER_KEYS, "options", "input")
+MENU_KEYS = (*GATHER_KEYS, "options", "spoken", "input")
 INPUT_KEYS = (*GATHER_KEYS, "var", "digits", "finish_on", "next")
 QUEUE_KEYS = (
     "name",
@@ -99,6 +101,8 @@ PROMISE_KEYS = ("hours", "time_to_human")
 VOICE_KEYS = ("voice", "rate")
 RECORDED_PROMPT_KEYS = ("audio", "text")
 OPTION_KEYS = ("goto", "lang", "say")
+SPOKEN_KEYS = ("say", "goto", "lang")
+SPOKEN_NAME = re.compile(r"^[^\W\d][\w.-]*$")  # a name, never a key: it starts with a letter
 DIGITS_KEYS = ("min", "max")
 BRANCH_RULE_KEYS = ("when", "goto")
 CONDITION_KEYS = ("hours", "lang", "var", "equals")
@@ -283,7 +287,8 @@ class MenuFileReader(FieldReader):
         if 5 * self.spoken_chars + 4_096 < TWIML_LIMIT:
             return  # even if every character were escaped to 5 bytes: well under the limit
         prompts = [p for p in (getattr(node, "prompt", None), getattr(node, "message", None)) if p]
-        hints = [phrase for option in getattr(node, "options", ()) for phrase in option.phrases]
+        choices = (*getattr(node, "options", ()), *getattr(node, "spoken", ()))
+        hints = [phrase for option in choices for phrase in option.phrases]
         for lang in self.languages:
             texts = [p.text(lang, self.languages[0]) for p in prompts]
             size = twiml_bytes(texts, lang, hints)
@@ -641,7 +646,9 @@ class MenuFileReader(FieldReader):
         }
 
     def _menu(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
-        spec = self.mapping(where, body, MENU_KEYS, "menu", required=("prompt", "options"))
+        spec = self.mapping(where, body, MENU_KEYS, "menu", required=("prompt",))
+        if isinstance(body, dict) and "options" not in spec and "spoken" not in spec:
+            self.error(where, 'menu is missing required key "options" (or "spoken")')
         modes = spec.get("input", "dtmf speech")
         modes_t: tuple[str, ...] = ("dtmf", "speech")
         if isinstance(modes, str) and set(modes.split()) <= {"dtmf", "speech"} and modes.split():
@@ -663,11 +670,13 @@ class MenuFileReader(FieldReader):
         for key, value in (raw_options or {}).items():
             options.append(self.option((*where, "options", key), key, value))
         self.check_overlaps(where, options)
+        spoken = self.spoken_options(where, spec, options, modes_t) if "spoken" in spec else ()
         return MenuNode(
             **common,
             **self._gather_common(where, spec),
             options=tuple(options),
             input_modes=modes_t,
+            spoken=spoken,
         )
 
     def option(self, where: Where, key: str, value: Any) -> Option:
@@ -693,6 +702,16 @@ class MenuFileReader(FieldReader):
             )
             return Option(key, "", location=self.location(where, key=True))
         spec = self.mapping(where, value, OPTION_KEYS, what, required=("goto",))
+        return Option(
+            key,
+            self.target((*where, "goto"), spec.get("goto"), what) or "",
+            self.phrases(where, spec, what),
+            self.option_lang(where, spec, what),
+            self.location(where, key=True),
+        )
+
+    def option_lang(self, where: Where, spec: dict, what: str) -> str | None:
+        """The language an option (keyed or spoken) switches the call to, if any."""
         lang = self.text((*where, "lang"), spec.get("lang"), "lang") or None
         if lang is not None and lang not in self.languages:
             self.error(
@@ -701,6 +720,10 @@ class MenuFileReader(FieldReader):
                 f"one of the hotline's languages "
                 f"({', '.join(self.languages)})",
             )
+        return lang
+
+    def phrases(self, where: Where, spec: dict, what: str) -> tuple[str, ...]:
+        """An option's ``say``: phrases a caller may say (one text or a list of texts)."""
         phrases = spec.get("say", [])
         if isinstance(phrases, str):
             phrases = [phrases]
@@ -708,13 +731,66 @@ class MenuFileReader(FieldReader):
             self.error((*where, "say"), f"{what} say must be a list of phrases")
             phrases = []
         self.spoken_chars += sum(len(phrase) + 2 for phrase in phrases)  # speech hints
-        return Option(
-            key,
-            self.target((*where, "goto"), spec.get("goto"), what) or "",
-            tuple(phrases),
-            lang,
-            self.location(where, key=True),
-        )
+        return tuple(phrases)
+
+    def spoken_options(
+        self, where: Where, spec: dict, options: list[Option], modes: tuple[str, ...]
+    ) -> tuple[SpokenOption, ...]:
+        """The menu's ``spoken`` options: chosen by voice only, each with phrases of its own
+        (none empty, none also a phrase of a keyed option or another spoken option)."""
+        raw = spec["spoken"]
+        if not isinstance(raw, dict) or not raw:
+            self.error(
+                (*where, "spoken"),
+                "spoken must be a non-empty mapping of names to {say: [phrases], goto: node}, "
+                f"got {type_name(raw)}",
+            )
+            return ()
+        if "speech" not in modes:
+            self.error(
+                (*where, "input"),
+                'a menu with spoken options must listen for speech: input "dtmf speech" or '
+                '"speech" (with input "dtmf" no caller can choose them)',
+            )
+        owners = {normalize(p): f'option "{o.key}"' for o in options for p in o.phrases}
+        spoken = []
+        for name, value in raw.items():
+            owhere = (*where, "spoken", str(name))
+            what = f'spoken option "{name}"'
+            if not SPOKEN_NAME.match(str(name)):
+                self.error(
+                    owhere,
+                    f"{what}: a spoken option's name starts with a letter (keys go under "
+                    '"options"), like check_balance',
+                    key=True,
+                )
+            item = self.mapping(owhere, value, SPOKEN_KEYS, what, required=("say", "goto"))
+            phrases = self.phrases(owhere, item, what)
+            if "say" in item and not phrases:
+                self.error((*owhere, "say"), f"{what} needs at least one phrase to be chosen")
+            for index, phrase in enumerate(phrases):
+                words = normalize(phrase)
+                at = (*owhere, "say", *([str(index)] if isinstance(item["say"], list) else []))
+                if not words:
+                    self.error(at, f"{what} has an empty phrase {phrase!r}: no caller can say it")
+                elif words in owners and owners[words] != what:
+                    self.error(
+                        at,
+                        f'{what}: the phrase "{phrase}" is also a phrase of {owners[words]}; '
+                        "a phrase must choose one option",
+                    )
+                else:
+                    owners[words] = what
+            spoken.append(
+                SpokenOption(
+                    str(name),
+                    self.target((*owhere, "goto"), item.get("goto"), what) or "",
+                    phrases,
+                    self.option_lang(owhere, item, what),
+                    self.location(owhere, key=True),
+                )
+            )
+        return tuple(spoken)
 
     def check_overlaps(self, where: Where, options: list[Option]) -> None:
         """Warn when two digit patterns going to different places match the same entries

@@ -107,6 +107,18 @@ class Option:
 
 
 @dataclass(frozen=True)
+class SpokenOption:
+    """A choice of a menu made by voice only: no key chooses it (a Studio speech route, a
+    Lex intent). ``name`` identifies it (``Step.matched``, graphs, findings)."""
+
+    name: str
+    goto: str
+    phrases: tuple[str, ...] = ()
+    lang: str | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
 class Node:
     """Base of every node kind: its id, kind and where it was written."""
 
@@ -170,6 +182,7 @@ class MenuNode(Gathering):
 
     options: tuple[Option, ...] = ()
     input_modes: tuple[str, ...] = ("dtmf", "speech")
+    spoken: tuple[SpokenOption, ...] = ()  # options chosen by voice only, no key
     kind = "menu"
 
     def option(self, key: str) -> Option | None:
@@ -203,11 +216,16 @@ class MenuNode(Gathering):
             edges.append(("key", opt.goto, {"key": opt.key, "lang": opt.lang}))
             if opt.phrases and "speech" in self.input_modes:
                 edges.append(("speech", opt.goto, {"key": opt.key, "phrases": list(opt.phrases)}))
+        for spoken in self.spoken:  # reachable by voice only: no key edge beside it
+            phrases = list(spoken.phrases)
+            attributes = {"spoken": spoken.name, "phrases": phrases, "lang": spoken.lang}
+            edges.append(("speech", spoken.goto, {**attributes, "voice_only": True}))
         return edges  # failure routes: ivr.retries.failure_edges
 
     def _retargeted(self, resolve: Callable[[str], str]) -> dict[str, Any]:
         options = tuple(replace(opt, goto=resolve(opt.goto)) for opt in self.options)
-        return {**super()._retargeted(resolve), "options": options}
+        spoken = tuple(replace(opt, goto=resolve(opt.goto)) for opt in self.spoken)
+        return {**super()._retargeted(resolve), "options": options, "spoken": spoken}
 
 
 @dataclass(frozen=True)

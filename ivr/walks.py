@@ -69,13 +69,17 @@ def said_since_last_event(transcript: list[Line]) -> str:
 
 def right_answers(node: Node) -> list[CallerAction]:
     """The answers that choose something at ``node``: each option's key (on a speech-only
-    menu its first phrase), or a valid entry at an input; in an order that ignores the
-    order options are written in."""
+    menu its first phrase), then each spoken option's first phrase, or a valid entry at an
+    input; in an order that ignores the order options are written in."""
     if isinstance(node, MenuNode):
         options = sorted(node.options, key=lambda option: option.key)
+        spoken = [
+            CallerAction("say", option.phrases[0])
+            for option in sorted(node.spoken, key=lambda option: option.name)
+        ]
         if "dtmf" in node.input_modes:
-            return [CallerAction("press", option.entry) for option in options]
-        return [CallerAction("say", o.phrases[0]) for o in options if o.phrases]
+            return [CallerAction("press", option.entry) for option in options] + spoken
+        return [CallerAction("say", o.phrases[0]) for o in options if o.phrases] + spoken
     if isinstance(node, InputNode):
         # A full-length entry ends by itself (a Gather with numDigits): no finish key after it.
         finish = "" if node.min_digits == node.max_digits else node.finish_on[:1]

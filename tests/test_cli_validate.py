@@ -52,7 +52,7 @@ def test_every_error_of_the_file_is_listed_with_suggestions(
         'typo.yaml:11:21: option "0" goes to unknown node "agnet" (did you mean "agent"?)',
         'typo.yaml:12:7: unknown key "timout" in menu (did you mean "timeout"?); expected one '
         "of: prompt, timeout, retries, on_fail, on_timeout, on_invalid, interruptible, "
-        "reprompt, options, input",
+        "reprompt, options, spoken, input",
         'typo.yaml:14:34: hold must be one of music, message, silence, got "musik" (did you '
         'mean "music"?)',
     ]

@@ -77,7 +77,7 @@ CASES = {
         [
             'm.yaml:14:7: unknown key "timout" in menu (did you mean "timeout"?); expected one '
             "of: prompt, timeout, retries, on_fail, on_timeout, on_invalid, interruptible, "
-            "reprompt, options, input"
+            "reprompt, options, spoken, input"
         ],
     ),
     "unknown key in an option": (
