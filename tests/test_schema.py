@@ -75,6 +75,36 @@ def test_the_good_example_validates(validator: jsonschema.Draft7Validator) -> No
     assert problems(validator, parse_yaml(GOOD)[0]) == []
 
 
+SPOKEN = "      spoken: {check_balance: {say: [check balance], goto: agent}}\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "valid"),
+    [
+        ("", SPOKEN, True),  # beside keyed options
+        ('      options: {"0": {goto: agent, say: [agent]}}\n', SPOKEN, True),  # alone
+        ("", SPOKEN.replace("say: [check balance], ", ""), False),  # no phrases
+        ("", SPOKEN.replace("[check balance]", "[]"), False),
+        ("", SPOKEN.replace("check_balance:", '"9":'), False),  # a key, not a name
+        ("", SPOKEN.replace("goto: agent", "goto: agent, key: 1"), False),
+    ],
+)
+def test_schema_and_loader_agree_on_spoken_options(
+    validator: jsonschema.Draft7Validator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    old: str,
+    new: str,
+    valid: bool,
+) -> None:
+    anchor = '      options: {"0": {goto: agent, say: [agent]}}\n'
+    text = GOOD.replace(anchor, anchor.replace(old, "", 1) + new if old else anchor + new)
+    assert (problems(validator, parse_yaml(text)[0]) == []) is valid
+    monkeypatch.chdir(tmp_path)
+    Path("m.yaml").write_text(text, encoding="utf-8")
+    assert (check_menu("m.yaml")[1] == []) is valid
+
+
 @pytest.mark.parametrize("old, new", BROKEN.values(), ids=list(BROKEN))
 def test_broken_menu_does_not_validate(
     validator: jsonschema.Draft7Validator, old: str, new: str
@@ -135,6 +165,7 @@ KEY_TABLES = {
     "properties/defaults/properties": menufile.DEFAULT_KEYS,
     "definitions/prompt/anyOf[1]/properties": menufile.RECORDED_PROMPT_KEYS,
     "definitions/option/anyOf[1]/properties": menufile.OPTION_KEYS,
+    "definitions/spoken_option/properties": menufile.SPOKEN_KEYS,
     "definitions/node/properties": (*menufile.NODE_KINDS, "next"),
     "definitions/node/properties/menu/properties": menufile.MENU_KEYS,
     "definitions/node/properties/input/properties": menufile.INPUT_KEYS,

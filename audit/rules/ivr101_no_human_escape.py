@@ -15,7 +15,8 @@ class NoHumanEscape(Rule):
     """A menu offers no ``0`` / "agent" route to a person.
 
     What: every menu a caller can reach must have an option on the escape key
-    (``0`` by default) or an "agent"/"operator" phrase whose target can lead to
+    (``0`` by default) or an "agent"/"operator" phrase (of a keyed or a spoken
+    option) whose target can lead to
     a human endpoint, the way the engine walks it (a transfer with
     ``human: false`` hands the call to another system and ends the route)
     and without going back to a menu that leads here ("press 0 for the main
@@ -56,7 +57,7 @@ class NoHumanEscape(Rule):
         for node in ctx.nodes(MenuNode, reachable_only=True):
             if any(
                 self._escapes(opt, words) and ctx.escapes_to_person(node.id, opt.goto)
-                for opt in node.options
+                for opt in (*node.options, *node.spoken)
             ):
                 continue
             first = node.id == ctx.first_menu
@@ -69,7 +70,7 @@ class NoHumanEscape(Rule):
             )
 
     def _escapes(self, option, words: set[str]) -> bool:
-        return option.key in self.settings["keys"] or any(
+        return getattr(option, "key", None) in self.settings["keys"] or any(
             normalize(p) in words for p in option.phrases
         )
 

@@ -13,9 +13,9 @@ from ivr.model import MenuNode
 class TooManyOptions(Rule):
     """A menu offers too many options to remember.
 
-    What: counts the options of each menu, not counting the special keys
-    ``0``, ``*`` and ``#`` nor extension dialling (a pattern like ``2XXX``
-    and the keys it covers); warns above ``max_options`` (5).
+    What: counts the options of each menu, spoken ones (``spoken:``) included, not
+    counting the special keys ``0``, ``*`` and ``#`` nor extension dialling (a pattern
+    like ``2XXX`` and the keys it covers); warns above ``max_options`` (5).
 
     Why it hurts callers: by the sixth option the first is forgotten;
     callers replay the menu or pick the wrong one. ISO/IEC 13714 advises
@@ -37,10 +37,11 @@ class TooManyOptions(Rule):
         special = set(self.settings["special_keys"])
         most = self.settings["max_options"]
         for node in ctx.nodes(MenuNode):
-            if sum(1 for o in node.options if o.key not in special) <= most:
+            spoken = sorted(o.name for o in node.spoken)
+            if sum(1 for o in node.options if o.key not in special) + len(spoken) <= most:
                 continue  # within the limit before extensions are even set aside
             skip = special | node.extensions
-            keys = [o.key for o in node.options if o.key not in skip]
+            keys = [o.key for o in node.options if o.key not in skip] + spoken
             if len(keys) > most:
                 yield self.finding(
                     ctx,

@@ -12,7 +12,8 @@ from ivr.model import MenuNode
 class SpeechOnlyMenu(Rule):
     """A menu accepts speech only, with no keypad fall-back.
 
-    What: a menu whose ``input`` is ``speech`` without ``dtmf``.
+    What: a menu whose ``input`` is ``speech`` without ``dtmf``, or whose only options are
+    spoken ones (``spoken:``, chosen by voice only: no key chooses anything).
 
     Why it hurts callers: GetHuman standard 5: callers in noisy places, with
     accents the recogniser does not know, or who cannot speak freely need keys.
@@ -32,6 +33,13 @@ class SpeechOnlyMenu(Rule):
             if "dtmf" not in node.input_modes:
                 yield self.finding(
                     ctx, node.id, f'menu "{node.id}" accepts speech only: no keypad fall-back'
+                )
+            elif node.spoken and not node.options:
+                yield self.finding(
+                    ctx,
+                    node.id,
+                    f'menu "{node.id}" has spoken options only: no key chooses anything, '
+                    "no keypad fall-back",
                 )
 
 

@@ -8,15 +8,17 @@ from audit.context import Context
 from audit.rules.base import Finding, Rule
 from ivr.model import MenuNode
 from ivr.prompt_text import named_keys
+from ivr.speech import phrase_in
 
 
 class HiddenOption(Rule):
-    """An option the prompt does not name (in a menu that takes keys).
+    """An option the prompt does not name: a key never named, or a spoken option never said.
 
     What: reads the menu prompt in every language of the hotline and lists
     option keys it never tells the caller to press (an option switching to
     the prompt's own language need not be named in it, nor need extension
-    dialling: a pattern like ``2XXX`` and the keys it covers).
+    dialling: a pattern like ``2XXX`` and the keys it covers), and spoken
+    options (``spoken:``, chosen by voice only) none of whose phrases it says.
 
     Why it hurts callers: a hidden option helps only those who already know
     it; in a language where it is not read out, its callers are left out.
@@ -34,6 +36,8 @@ class HiddenOption(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for node in ctx.nodes(MenuNode):
+            if node.spoken:
+                yield from self._unsaid(ctx, node)
             if "dtmf" not in node.input_modes:
                 continue  # keys cannot be pressed: a speech menu names phrases, not keys
             for lang, text in ctx.texts(node).items():
@@ -52,6 +56,23 @@ class HiddenOption(Rule):
                         f'the prompt of "{node.id}" ({lang}) does not name key'
                         f"{'s' if len(hidden) > 1 else ''} {', '.join(hidden)}",
                     )
+
+    def _unsaid(self, ctx: Context, node: MenuNode) -> Iterator[Finding]:
+        """Spoken options none of whose phrases the prompt says, in each language."""
+        for lang, text in ctx.texts(node).items():
+            unsaid = [
+                o.name
+                for o in sorted(node.spoken, key=lambda o: o.name)
+                if not (o.lang and o.lang == lang)
+                and not any(phrase_in(phrase, text) for phrase in o.phrases)
+            ]
+            if unsaid:
+                yield self.finding(
+                    ctx,
+                    node.id,
+                    f'the prompt of "{node.id}" ({lang}) never says the words of spoken '
+                    f"option{'s' if len(unsaid) > 1 else ''} {', '.join(unsaid)}",
+                )
 
 
 RULE = HiddenOption

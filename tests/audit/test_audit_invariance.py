@@ -5,8 +5,9 @@ patience, transfers to people and to machines, hang-ups and voicemail, office
 hours. Renaming every node and reordering nodes and options leaves every
 figure, the temperature and the findings (up to the renaming) unchanged; every
 route the audit reports, replayed in ``ivr.engine.Call`` with the same keys and
-clock, ends at the same person after the same seconds; every person the engine
-reaches by pressing keys is a person the audit knows.
+clock, ends at the same person after the same seconds (through another system that
+hands the call back, ``returns_to``, the seconds unknown where the engine's are); every
+person the engine reaches by pressing keys is a person the audit knows.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from ivr.loader import load_menu
 
 KEYS = ("0", "1", "2", "3")
 WORDS = {"0": "agent", "1": "billing", "2": "sales", "3": "support"}
+# options chosen by voice only: name -> phrases (one of them a longer phrase than any key's)
+SPOKEN = {"balance": ["check balance", "balance"], "hours": ["opening hours"], "help": ["help"]}
 MONDAY = datetime(2026, 11, 23)  # a Monday, UTC
 EXAMPLES = settings(
     max_examples=300,
@@ -54,6 +57,11 @@ def menus(draw) -> dict:
             goto = draw(st.sampled_from(targets))
             options[key] = {"goto": goto, "say": [WORDS[key]]} if speech else goto
         clauses = [f"For {WORDS[k]}, press {k}." for k in keys]
+        spoken = {}
+        if speech:
+            for name in draw(st.lists(st.sampled_from(sorted(SPOKEN)), max_size=2, unique=True)):
+                spoken[name] = {"say": SPOKEN[name], "goto": draw(st.sampled_from(targets))}
+                clauses.append(f"Or say {SPOKEN[name][0]}.")
         menu: dict = {
             "prompt": " ".join(draw(st.permutations(clauses))),
             "options": options,
@@ -61,6 +69,8 @@ def menus(draw) -> dict:
         }
         if speech:
             menu["input"] = "dtmf speech"
+        if spoken:
+            menu["spoken"] = spoken
         on_fail = draw(st.sampled_from([None, *queues, "bye", "vm"]))
         if on_fail:
             menu["on_fail"] = on_fail
@@ -86,6 +96,11 @@ def menus(draw) -> dict:
     robot: dict = {"to": "+1 555 0199", "human": False}
     if draw(st.booleans()):
         robot["on_no_answer"] = queues[0]
+    if draw(st.booleans()):  # the other system hands the call back, after a stated time or not
+        robot["returns_to"] = draw(st.sampled_from(menus_ids + queues))
+        away = draw(st.sampled_from([None, 0, 45, 300]))
+        if away is not None:
+            robot["away"] = away
     nodes["robot"] = {"transfer": robot}
     return {
         "hotline": {
@@ -119,9 +134,11 @@ def renamed(data: dict, seed: int) -> tuple[dict, dict[str, str]]:
     for name, spec in data["nodes"].items():
         spec = rename(spec)
         if "menu" in spec:
-            options = list(spec["menu"]["options"].items())
-            rng.shuffle(options)
-            spec["menu"]["options"] = dict(options)
+            for field in ("options", "spoken"):
+                options = list(spec["menu"].get(field, {}).items())
+                rng.shuffle(options)
+                if options:
+                    spec["menu"][field] = dict(options)
         nodes.append((mapping[name], spec))
     rng.shuffle(nodes)
     return {**data, "start": mapping[data["start"]], "nodes": dict(nodes)}, mapping
@@ -205,23 +222,28 @@ def test_every_audit_route_is_what_the_engine_does(data):
             assert call.outcome.node == route.node
             ring = route.hold.wait if menu.nodes[route.node].kind == "transfer" else 0.0
             assert call.elapsed == pytest.approx(route.ivr_s + (ring or 0.0), abs=0.011)
+            assert call.time_unknown == route.away_unknown  # an unstated time in another system
         reached = people_the_engine_reaches(menu, at)
         assert reached <= {r.node for r in pattern.humans}
 
 
 def people_the_engine_reaches(menu, at: datetime, depth: int = 4) -> set[str]:
-    """Every person reached by pressing option keys, up to ``depth`` menus deep."""
+    """Every person reached by pressing option keys or saying spoken options' phrases, up to
+    ``depth`` menus deep."""
     found: set[str] = set()
-    sequences: list[list[str]] = [[]]
+    sequences: list[list[tuple[str, str]]] = [[]]
     while sequences:
-        keys = sequences.pop()
+        answers = sequences.pop()
         call = Call(menu, at=at)
         call.start()
-        for key in keys:
-            call.press(key)
+        for kind, value in answers:
+            call.press(value) if kind == "press" else call.speak(value)
         if call.outcome is not None and call.outcome.kind == "human":
             found.add(call.outcome.node)
         node = call.waiting_node
-        if node is not None and len(keys) < depth:
-            sequences += [[*keys, option.key] for option in node.options]
+        if node is not None and len(answers) < depth:
+            sequences += [[*answers, ("press", option.key)] for option in node.options]
+            sequences += [
+                [*answers, ("say", phrase)] for option in node.spoken for phrase in option.phrases
+            ]
     return found
