@@ -20,7 +20,7 @@ failures lead is ``ivr.retries``, shared with the graph and the audit.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
@@ -98,12 +98,15 @@ class Outcome:
     seconds: float
     detail: str = ""
     wait: float | None = None
+    time_unknown: bool = False  # ``seconds`` leave out an unstated time in another system
 
     def describe(self) -> str:
         """One line for people, e.g. ``ended at human "billing" (queue) after 41.3 s``."""
         text = f'ended at {self.kind} "{self.node}"'
         text += f" ({self.detail})" if self.detail else ""
         text += f" after {self.seconds:.1f} s"
+        if self.time_unknown:
+            text += " and an unknown time in another system"
         if self.wait is not None:
             wait = "never (queue overloaded)" if math.isinf(self.wait) else f"{self.wait:.1f} s"
             text += f"; estimated wait for an agent: {wait}"
@@ -189,13 +192,27 @@ class Call:
         self.transcript: list[Line] = []
         self.path: list[str] = []
         self.node: str | None = None
-        self.outcome: Outcome | None = None
+        # True once the call spent a time no one stated in another system (a transfer with
+        # returns_to and no away): ``elapsed`` then counts only the known seconds
+        self.time_unknown = False
+        self._outcome: Outcome | None = None
         self._answered_at = self.clock.now()
         self._typeahead = ""
         self._pending_prompt = 0.0
         self._verdict: tuple[StepKind, str | None, int] | None = None
 
     # -- state -----------------------------------------------------------------
+    @property
+    def outcome(self) -> Outcome | None:
+        """Where the call is or ended (None while it runs between nodes)."""
+        return self._outcome
+
+    @outcome.setter
+    def outcome(self, value: Outcome | None) -> None:
+        if value is not None and self.time_unknown and not value.time_unknown:
+            value = replace(value, time_unknown=True)
+        self._outcome = value
+
     @property
     def elapsed(self) -> float:
         """Simulated seconds since the call was answered."""
@@ -355,6 +372,8 @@ class Call:
                 f"dialling {node.to}" + (", a person answers" if node.human else ""),
                 node.id,
             )
+            if node.returns_to and not node.human:
+                return self._handed_back(node)
             kind = "human" if node.human else "system"
             self.outcome = Outcome(kind, node.id, self.elapsed, f"transfer to {node.to}")
             return None
@@ -372,6 +391,20 @@ class Call:
             self._end("hangup", node, actions)
             return None
         raise TypeError(f"unknown node kind {node!r}")
+
+    def _handed_back(self, node: TransferNode) -> str | None:
+        """Another system had the call for ``away`` seconds (unknown when not given) and hands
+        it back: the call carries on at ``returns_to``."""
+        if node.away is None:
+            self.time_unknown = True
+            spent = "an unknown time"
+        else:
+            self.clock.advance(node.away)
+            spent = f"{node.away:g} s"
+        self._log(
+            "system", f"{node.to} hands the call back after {spent}: -> {node.returns_to}", node.id
+        )
+        return node.returns_to
 
     def _end(self, kind: str, node: Node, actions: list[Action], detail: str = "") -> None:
         actions.append(Hangup(node.id))

@@ -2,8 +2,8 @@
 
 Nodes carry ``kind``, ``human``, ``node`` (the model object) and ``line``;
 edges carry ``kind`` (key, speech, next, timeout, invalid, fail, after_hours,
-branch, decision, when_full) and the key, phrases, condition or outcome. Checks
-are networkx calls.
+branch, decision, when_full, returns: another system hands the call back) and the
+key, phrases, condition or outcome. Checks are networkx calls.
 
 >>> from ivr.loader import load_menu
 >>> g = build_graph(load_menu("menus/acme-hot.yaml"))
@@ -117,9 +117,16 @@ def dead_ends(graph: nx.DiGraph) -> list[str]:
 
 
 def exits(graph: nx.DiGraph) -> set[str]:
-    """Nodes where a call leaves the menu: terminals, humans, and voicemail with no next."""
+    """Nodes where a call leaves the menu: terminals, humans, and voicemail with no next.
+
+    A transfer to another system that hands the call back (``returns_to``) is no exit:
+    the call carries on in the menu.
+    """
     return {
-        n for n, kind in graph.nodes(data="kind") if kind in TERMINAL_KINDS or not graph.succ[n]
+        n
+        for n, data in graph.nodes(data=True)
+        if (data["kind"] in TERMINAL_KINDS and not getattr(data["node"], "returns_to", None))
+        or not graph.succ[n]
     }
 
 

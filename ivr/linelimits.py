@@ -39,6 +39,7 @@ RANGES: dict[str, Range] = {
     "wait": Range(0, DAY, unit="seconds", why="a day"),
     "patience": Range(0, DAY, unit="seconds", why="a day (or unlimited); over 0"),
     "ring": Range(0, 600, unit="seconds", why="Twilio's `<Dial timeout>` maximum"),
+    "away": Range(0, DAY, unit="seconds", why="a day in the other system"),
     "max_length": Range(1, 14_400, unit="seconds", why="four hours, Twilio's longest recording"),
     "time_to_human": Range(0, DAY, unit="seconds", why="a day"),
     "rate": Range(40, 600, integer=True, unit="words per minute", why="espeak-ng's range"),

@@ -95,7 +95,7 @@ QUEUE_KEYS = (
     "capacity",
     "when_full",
 )
-TRANSFER_KEYS = ("to", "human", "ring", "prompt", "on_no_answer")
+TRANSFER_KEYS = ("to", "human", "ring", "prompt", "on_no_answer", "returns_to", "away")
 RECORD_KEYS = ("prompt", "max_length", "next")
 PROMISE_KEYS = ("hours", "time_to_human")
 VOICE_KEYS = ("voice", "rate")
@@ -929,16 +929,39 @@ class MenuFileReader(FieldReader):
 
     def _transfer(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
         spec = self.mapping(where, body, TRANSFER_KEYS, "transfer", required=("to",))
+        human = self.flag((*where, "human"), spec.get("human"), "human", True)
         return TransferNode(
             **common,
             to=self.text((*where, "to"), spec.get("to"), "to"),
-            human=self.flag((*where, "human"), spec.get("human"), "human", True),
+            human=human,
             ring=self.ranged((*where, "ring"), spec.get("ring"), "ring", 0.0),
             prompt=self.prompt((*where, "prompt"), spec.get("prompt")),
             on_no_answer=self.target(
                 (*where, "on_no_answer"), spec.get("on_no_answer"), "on_no_answer"
             ),
+            **self.coming_back(where, spec, human),
         )
+
+    def coming_back(self, where: Where, spec: dict, human: bool) -> dict[str, Any]:
+        """A transfer's ``returns_to`` and ``away``: where another system (``human: false``)
+        hands the call back, and the seconds spent there (unknown when not given)."""
+        returns_to = self.target((*where, "returns_to"), spec.get("returns_to"), "returns_to")
+        away = self.ranged((*where, "away"), spec.get("away"), "away")
+        if returns_to and human:
+            self.error(
+                (*where, "returns_to"),
+                "returns_to is for a transfer to another system (human: false): once a person "
+                "answers, the menu's part of the call is over; set human: false or remove it",
+                key=True,
+            )
+        if "away" in spec and "returns_to" not in spec:
+            self.error(
+                (*where, "away"),
+                "away is the time in the other system before it hands the call back: "
+                "give returns_to too (where the call continues)",
+                key=True,
+            )
+        return {"returns_to": returns_to, "away": away}
 
     def _record(self, where: Where, body: Any, common: dict, sibling_next: Any) -> Node:
         spec = self.mapping(where, body, RECORD_KEYS, "record")

@@ -28,6 +28,7 @@ TARGET_FIELDS = (
     "after_hours",
     "on_no_answer",
     "when_full",
+    "returns_to",
 )
 
 
@@ -290,6 +291,8 @@ class TransferNode(Node):
     ring: float = 0.0
     prompt: Prompt = NO_PROMPT
     on_no_answer: str | None = None
+    returns_to: str | None = None  # another system (not human) hands the call back here
+    away: float | None = None  # seconds spent in that system before it does; None: unknown
     kind = "transfer"
 
     @property
@@ -297,7 +300,12 @@ class TransferNode(Node):
         return self.human
 
     def targets(self) -> list[tuple[str, str, dict]]:
-        return [("fail", self.on_no_answer, {})] if self.on_no_answer else []
+        edges: list[tuple[str, str, dict]] = (
+            [("fail", self.on_no_answer, {})] if self.on_no_answer else []
+        )
+        if self.returns_to:
+            edges.append(("returns", self.returns_to, {"away": self.away}))
+        return edges
 
 
 @dataclass(frozen=True)
