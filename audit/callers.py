@@ -141,6 +141,9 @@ def caller_figures(metrics: Metrics) -> Callers:
         if answered < MOST:
             unanswered.update(figures.minutes)
     known = unknown == 0
+    # a route through another system whose time there (``away``) is unstated: who is
+    # answered is known, how long it takes them is not
+    timed = known and not any(r.away_unknown for _, r in taken)
     first = [(share, r.ivr_s, r) for share, r in taken]
     expert = [(share, r.expert_ivr_s, r) for share, r in taken]
     return Callers(
@@ -149,10 +152,10 @@ def caller_figures(metrics: Metrics) -> Callers:
         hung_up=hung_up,
         voicemail=voicemail,
         unknown=unknown,
-        first_time_p50_s=_quantile(first, 0.5) if known else None,
-        first_time_p90_s=_quantile(first, 0.9) if known else None,
-        expert_p50_s=_quantile(expert, 0.5) if known else None,
-        expert_p90_s=_quantile(expert, 0.9) if known else None,
+        first_time_p50_s=_quantile(first, 0.5) if timed else None,
+        first_time_p90_s=_quantile(first, 0.9) if timed else None,
+        expert_p50_s=_quantile(expert, 0.5) if timed else None,
+        expert_p90_s=_quantile(expert, 0.9) if timed else None,
         unanswered_minutes=frozenset(unanswered),
         closed_minutes=frozenset(closed),
         unknown_minutes=frozenset(unknown_at),

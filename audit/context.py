@@ -112,7 +112,8 @@ class Context:
         """The graph as the engine walks it: a call handed to another system stays there.
 
         A transfer with ``human: false`` leaves the menu, so its way onward
-        (``on_no_answer``) is not a route to a person.
+        (``on_no_answer``) is not a route to a person; only where the designer states
+        that the other system hands the call back (``returns_to``) does the route go on.
         """
         machines = [
             n
@@ -122,7 +123,14 @@ class Context:
         if not machines:
             return self.graph
         graph = self.graph.copy()
-        graph.remove_edges_from([(m, t) for m in machines for t in list(graph.successors(m))])
+        graph.remove_edges_from(
+            [
+                (m, t)
+                for m in machines
+                for t, edge in list(graph.adj[m].items())
+                if not any(way["kind"] == "returns" for way in edge["ways"])
+            ]
+        )
         return graph
 
     @cached_property

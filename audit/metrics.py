@@ -78,6 +78,7 @@ class HumanRoute:
     lang: str
     hold: Hold = field(default_factory=Hold)
     expert_ivr_s: float = math.inf
+    away_unknown: bool = False  # the route passes another system for an unstated time
 
     @property
     def sort_key(self) -> float:
@@ -275,6 +276,9 @@ class _Durations:
             return 0.0, 0.0
         if isinstance(node, Gathering):
             return self._gathering(node, way, way["kind"], lang, text, full)
+        if isinstance(node, TransferNode):  # another system hands the call back (``returns``)
+            step = full + node.ring + (node.away or 0.0)  # unknown away: see ``_route``
+            return step, step
         return None
 
     def _gathering(
@@ -521,7 +525,10 @@ def _answers_here(node: Node, is_open: dict[str, bool]) -> bool:
 
 
 def _ways_out(graph: nx.DiGraph, source: str, node: Node, lang: str, is_open: dict[str, bool]):
-    if isinstance(node, TransferNode):
+    if isinstance(node, TransferNode):  # the call leaves, unless another system hands it back
+        back = node.returns_to
+        if back and not node.human and back != source:
+            yield back, [w for w in graph.adj[source][back]["ways"] if w["kind"] == "returns"]
         return
     taken = _branch_rules(node, lang, is_open) if isinstance(node, BranchNode) else None
     for target, attributes in graph.adj[source].items():
@@ -711,13 +718,20 @@ def _route(
     depth = sum(1 for node in path[:-1] if kinds[node]["kind"] in ("menu", "input"))
     mean_wait = hold.mean_wait
     wait = math.nan if mean_wait is None else mean_wait  # nan: unknown, shown as such
+    # a transfer before the end is another system handing the call back; without ``away``
+    # the time spent there is unknown (``ivr_s`` counts the known seconds, the totals are nan)
+    away_unknown = any(
+        kinds[node]["kind"] == "transfer" and kinds[node]["node"].away is None for node in path[:-1]
+    )
+    unknown = math.nan if away_unknown else 0.0
     return HumanRoute(
         node=path[-1],
         depth=depth,
         keys=[k for k in keys if k is not None],
         path=path,
-        first_time_s=ivr + wait,
-        expert_s=expert_ivr + wait,
+        first_time_s=ivr + wait + unknown,
+        expert_s=expert_ivr + wait + unknown,
+        away_unknown=away_unknown,
         ivr_s=ivr,
         queue_s=wait,
         lang=states[-1][1],

@@ -69,7 +69,7 @@ class MenuAudit:
             "time_to_human": {
                 "expert_s": seconds(self.metrics.figures.expert_s if nearest else None),
                 "first_time_s": seconds(nearest.first_time_s if nearest else None),
-                "ivr_s": seconds(nearest.ivr_s if nearest else None),
+                "ivr_s": seconds(nearest.ivr_s if nearest and not nearest.away_unknown else None),
                 "queue_s": seconds(nearest.queue_s if nearest else None),
             },
             "humans": [

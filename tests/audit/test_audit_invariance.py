@@ -93,15 +93,7 @@ def menus(draw) -> dict:
     nodes["bye"] = {"hangup": {"say": "Goodbye."}}
     nodes["vm"] = {"record": {"prompt": "Leave a message.", "max_length": 30}}
     nodes["desk"] = {"transfer": {"to": "+1 555 0100", "human": True, "ring": 12}}
-    robot: dict = {"to": "+1 555 0199", "human": False}
-    if draw(st.booleans()):
-        robot["on_no_answer"] = queues[0]
-    if draw(st.booleans()):  # the other system hands the call back, after a stated time or not
-        robot["returns_to"] = draw(st.sampled_from(menus_ids + queues))
-        away = draw(st.sampled_from([None, 0, 45, 300]))
-        if away is not None:
-            robot["away"] = away
-    nodes["robot"] = {"transfer": robot}
+    nodes["robot"] = {"transfer": draw(machines(menus_ids, queues))}
     return {
         "hotline": {
             "name": "Random line",
@@ -111,6 +103,21 @@ def menus(draw) -> dict:
         "start": "greet",
         "nodes": nodes,
     }
+
+
+@st.composite
+def machines(draw, menus_ids: list[str], queues: list[str]) -> dict:
+    """A transfer to another system: maybe a no-answer route to a queue, maybe a stated
+    place where the system hands the call back (after a stated time or not)."""
+    robot: dict = {"to": "+1 555 0199", "human": False}
+    if draw(st.booleans()):
+        robot["on_no_answer"] = queues[0]
+    if draw(st.booleans()):
+        robot["returns_to"] = draw(st.sampled_from(menus_ids + queues))
+        away = draw(st.sampled_from([None, 0, 45, 300]))
+        if away is not None:
+            robot["away"] = away
+    return robot
 
 
 def renamed(data: dict, seed: int) -> tuple[dict, dict[str, str]]:
