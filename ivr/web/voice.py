@@ -44,7 +44,7 @@ from twilio.request_validator import (
 from twilio.twiml.voice_response import VoiceResponse
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ivr.actions import Action, Enqueue, Say
+from ivr.actions import Action, Dial, Enqueue, Say
 from ivr.engine import Call, queue_announcements
 from ivr.model import Gathering, Menu, Node, QueueNode, RecordNode, TransferNode
 from ivr.phrases import phrase
@@ -280,6 +280,18 @@ def outcome_of(call: Call) -> str | None:
     return call.outcome.kind if call.outcome and call.outcome.kind != "waiting" else None
 
 
+def until_dial(
+    actions: list[Action], path: list[str], call: Call
+) -> tuple[list[str], str, str | None]:
+    """The path and outcome of a step that ends at its first ``<Dial>``: the engine runs on
+    past a system that hands the call back (``returns_to``), the webhook waits for the dial
+    result (``dialed``), which carries on from there."""
+    dialled = next(action.node for action in actions if isinstance(action, Dial))
+    if dialled not in path or path[-1] == dialled:
+        return path, "dial", outcome_of(call)
+    return path[: path.index(dialled) + 1], "dial", None
+
+
 def without_queue_announcements(actions: list[Action], menu: Menu) -> list[Action]:
     """Drop the wait estimate and call-back offer before an Enqueue: the hold loop plays them."""
     enqueue = next((a for a in actions if isinstance(a, Enqueue)), None)
@@ -388,6 +400,8 @@ def step(
         response, action = render(
             without_queue_announcements(actions, menu), state, links(menu_name, menu)
         )
+        if action == "dial":
+            return Answer.of(response, *until_dial(actions, path, call))
         return Answer.of(response, path, action, outcome_of(call))
 
     answer = service().answers.get((menu_name, base_url(), *key), menu, compute)
@@ -620,12 +634,15 @@ def queued(menu_name: str) -> Response:
 
 @voice.route("/<menu_name>/dialed", methods=METHODS, provide_automatic_options=False)
 def dialed(menu_name: str) -> Response:
-    """The Dial result: answered ends the call; otherwise the transfer's no-answer route."""
+    """The Dial result: answered ends the call, unless another system hands it back to
+    ``returns_to``; otherwise the transfer's no-answer route."""
     found = waiting_at(menu_name, TransferNode)
     if found is None:
         return apology(menu_name, kind="bad-state")
     menu, state, node = found
     status = params().get("DialCallStatus", "")[:32]
+    if status in ANSWERED and node.returns_to and not node.human:
+        return carry_on(menu_name, menu, state, node.returns_to, "dial-result", status)
     if status in ANSWERED:
         response = VoiceResponse()
         response.hangup()
