@@ -18,7 +18,8 @@ class NoHumanEscape(Rule):
     (``0`` by default) or an "agent"/"operator" phrase (of a keyed or a spoken
     option) whose target can lead to
     a human endpoint, the way the engine walks it (a transfer with
-    ``human: false`` hands the call to another system and ends the route)
+    ``human: false`` hands the call to another system and ends the route,
+    unless that system hands the call back: ``returns_to``)
     and without going back to a menu that leads here ("press 0 for the main
     menu" is no escape). Error at the first menu, warning elsewhere.
 
