@@ -14,6 +14,7 @@ itself is a menu with ``retries: 9`` and no ``on_fail`` (the 10th silence hangs 
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from typing import Any
 
 from ivr.errors import MenuError, MenuLoadError
@@ -21,6 +22,8 @@ from ivr.importers.detect import JS_EXPORT
 from ivr.importers.flow import FlowBuilder, ImportedFlow
 from ivr.importers.jsontext import Position, parse_json
 from ivr.importers.shapes import as_dict, as_text, dicts, name_of
+from ivr.menufile import SPOKEN_NAME
+from ivr.speech import normalize
 
 STUDIO_RUN_LIMIT = 10  # Studio ends the execution when one widget runs 10 times in a row
 DIGITS = re.compile(r"^\{\{\s*widgets\.([\w-]+)\.Digits\s*\}\}$")
@@ -127,16 +130,20 @@ class _StudioReader:
 
     def _mark_consumed(self) -> None:
         """Splits that only read one gather's Digits (and its SpeechResult) are folded into
-        that gather's menu."""
+        that gather's menu; so is a SpeechResult split of a gather that takes no keys."""
         for name, widget in self.widgets.items():
             if widget.get("type") != "gather-input-on-call":
                 continue
             split = self._event(widget).get("keypress")
-            if split in self.widgets and self._menu_split(name, self.widgets[split]) is not None:
+            on_digits = self.widgets.get(split or "")
+            if split and on_digits and self._menu_split(name, on_digits) is not None:
                 self.consumed.add(split)
-                speech = self._event(widget).get("speech")
-                if speech in self.widgets and self._speech_split(name, self.widgets[speech]):
-                    self.consumed.add(speech)
+            elif split is not None:
+                continue  # the gather is an input: its speech route stays a warning
+            speech = self._event(widget).get("speech")
+            split_on_speech = self.widgets.get(speech or "")
+            if speech and split_on_speech and self._speech_split(name, split_on_speech):
+                self.consumed.add(speech)
 
     def _speech_split(self, gather: str, split: dict[str, Any]) -> list[tuple[list[str], Any]]:
         """(phrases, next) for each condition of a split on ``gather``'s SpeechResult with
@@ -251,6 +258,12 @@ class _StudioReader:
         options = self._menu_split(name, split) if split else None
         speech = events.get("speech")
         heard = self._speech_split(name, self.widgets[speech]) if speech in self.widgets else []
+        if heard and keypress is None:  # speech only: every route is a spoken option
+            no_match = self._event(self.widgets[speech or ""]).get("noMatch")
+            settings["on_invalid"] = self._goto(no_match, speech or name)
+            settings["spoken"] = self._spoken(name, heard, {}, speech or "")
+            settings["input"] = "speech"
+            return {"menu": settings}
         if speech and (options is None or not heard):
             self.flow.warn(
                 at,
@@ -266,10 +279,13 @@ class _StudioReader:
             if not settings["options"]:
                 self.flow.warn(self.at[split["name"]], f'the split "{split["name"]}" has no keys')
                 return {"input": {**settings, "var": name, "next": settings["on_invalid"]}}
-            spoken = self._phrases(name, options, heard, speech or "")
-            for key, phrases in spoken.items():
+            by_key = self._phrases(name, options, heard, speech or "")
+            for key, phrases in by_key.items():
                 settings["options"][key] = {"goto": settings["options"][key], "say": phrases}
-            settings["input"] = "dtmf speech" if spoken else "dtmf"
+            keyless = [route for route in heard if not any(g == route[1] for _, g in options)]
+            if keyless:
+                settings["spoken"] = self._spoken(name, keyless, by_key, speech or "")
+            settings["input"] = "dtmf speech" if by_key or keyless else "dtmf"
             return {"menu": settings}
         digits = int(_number(props.get("number_of_digits"), 0))
         spec = {**settings, "var": f"{name}_Digits", "next": self._goto(keypress, name)}
@@ -282,19 +298,57 @@ class _StudioReader:
         self, name: str, options: list[tuple[str, str]], heard: list, split: str
     ) -> dict[str, list[str]]:
         """Phrases by key: each speech route joins the (lowest) key that goes to the same
-        widget; a speech route no key takes is a warning."""
+        widget (routes no key takes are spoken options: ``_spoken``)."""
         spoken: dict[str, list[str]] = {}
+        said: set[str] = set()
         for phrases, target in heard:
             keys = sorted(key for key, goes in options if goes == target)
             if keys:
-                spoken.setdefault(keys[0], []).extend(p for p in phrases if p)
+                kept = self._first_use(phrases, said, name, split)
+                spoken.setdefault(keys[0], []).extend(kept)
+        return {key: phrases for key, phrases in spoken.items() if phrases}
+
+    def _spoken(
+        self, name: str, heard: list, by_key: dict[str, list[str]], split: str
+    ) -> dict[str, dict[str, Any]]:
+        """Spoken options (chosen by voice only) for speech routes no key takes: one per
+        widget they go to, named after its first phrase; a route without a phrase a caller
+        can say is a warning."""
+        said = {normalize(p) for phrases in by_key.values() for p in phrases}
+        by_target: dict[str, list[str]] = {}
+        for phrases, target in heard:
+            goto = self._goto(target, split)
+            kept = self._first_use(phrases, said, name, split)
+            if kept:
+                by_target.setdefault(goto, []).extend(kept)
             else:
                 self.flow.warn(
                     self.at[split],
-                    f'saying {" or ".join(phrases) or "anything"} at "{name}" goes to "{target}", '
-                    "where no key goes: that spoken route is not kept",
+                    f'saying {" or ".join(phrases) or "anything"} at "{name}" goes to "{target}" '
+                    "with no phrase a caller can say (or only phrases of earlier routes): that "
+                    "spoken route is not kept",
                 )
-        return {key: list(dict.fromkeys(phrases)) for key, phrases in spoken.items() if phrases}
+        spoken: dict[str, dict[str, Any]] = {}
+        for goto, phrases in by_target.items():
+            spoken[spoken_name(phrases[0], goto, spoken)] = {"say": phrases, "goto": goto}
+        return spoken
+
+    def _first_use(self, phrases: list[str], said: set[str], name: str, split: str) -> list[str]:
+        """``phrases`` a caller can say that no earlier route of the split has (Studio takes
+        the first transition that matches); ``said`` grows by them."""
+        kept = []
+        for phrase in phrases:
+            words = normalize(phrase)
+            if words and words not in said:
+                said.add(words)
+                kept.append(phrase)
+            elif words:
+                self.flow.warn(
+                    self.at[split],
+                    f'"{phrase}" at "{name}" is a phrase of an earlier route, which Studio '
+                    "takes first: kept there only",
+                )
+        return kept
 
     def _queue(self, name: str, props: dict[str, Any], events: dict) -> dict:
         queue: dict[str, Any] = {
@@ -336,6 +390,23 @@ class _StudioReader:
         if not outcomes:
             outcomes["done"] = self.flow.end()
         return {"decide": {"about": about, "var": name, "outcomes": outcomes}}
+
+
+def spoken_name(phrase: str, target: str, taken: Container[str]) -> str:
+    """A spoken option's name from its first phrase ("Check balance": ``check_balance``),
+    else from where it goes; unique among ``taken``.
+
+    >>> spoken_name("Check balance!", "x", set()), spoken_name("42", "fax", set())
+    ('check_balance', 'to_fax')
+    """
+    base = "_".join(normalize(phrase).split())
+    if not SPOKEN_NAME.match(base):
+        base = f"to_{target}"
+    name, count = base, 1
+    while name in taken:
+        count += 1
+        name = f"{base}_{count}"
+    return name
 
 
 def _clean_widget(name: str, widget: dict[str, Any]) -> dict[str, Any]:

@@ -14,8 +14,10 @@ from ivr.cli import main
 from ivr.engine import Call
 from ivr.errors import MenuLoadError
 from ivr.graph import build_graph
+from ivr.importers import import_file
 from ivr.loader import check_menu, load_menu
 from ivr.model import DecideNode, MenuNode, QueueNode, RecordNode, TransferNode
+from tests.importers.import_support import graph_of
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
 SCHEDULE = FIXTURES / "studio-schedule-flow.json"
@@ -267,6 +269,94 @@ def test_speech_split_conditions_become_phrases_of_the_keys_going_the_same_way(
     assert call.outcome is not None and call.outcome.node == "agent"
 
 
+def test_a_spoken_route_no_key_takes_is_a_spoken_option(care_line: Path) -> None:
+    menu = load_menu(care_line)
+    main_menu = menu.nodes["main_menu"]
+    assert isinstance(main_menu, MenuNode)
+    assert [(o.name, o.phrases, o.goto) for o in main_menu.spoken] == [("fax", ("fax",), "fax")]
+    call = Call(menu)
+    call.start()
+    step = call.speak("fax")
+    assert (step.matched, step.node_reached) == ("fax", "end")  # through the fax decision
+    assert call.path[-2:] == ["fax", "end"]
+    edge = build_graph(menu).edges["main_menu", "fax"]
+    assert edge["kind"] == "speech" and edge["voice_only"] is True
+
+
+SPEECH_ONLY_LINE = {
+    "description": "Speech line",
+    "initial_state": "Trigger",
+    "states": [
+        trigger("ask"),
+        {
+            "name": "ask",
+            "type": "gather-input-on-call",
+            "properties": {"say": "Say check balance, or say agent.", "input": "speech"},
+            "transitions": [
+                {"event": "speech", "next": "heard"},
+                {"event": "timeout", "next": "agent"},
+            ],
+        },
+        split_on_digits(
+            "heard",
+            "ask",
+            [
+                ("matches_any_of", "Check balance, balance", "balance"),
+                ("equal_to", "agent", "agent"),
+                ("equal_to", "?!", "agent"),
+                ("contains", "balance", "agent"),
+            ],
+            "ask",
+            field="SpeechResult",
+        ),
+        {
+            "name": "balance",
+            "type": "say-play",
+            "properties": {"say": "Your balance is zero."},
+            "transitions": [{"event": "audioComplete"}],
+        },
+        {
+            "name": "agent",
+            "type": "connect-call-to",
+            "properties": {"noun": "number", "to": "+15555550100"},
+            "transitions": [{"event": "callCompleted"}],
+        },
+    ],
+}
+
+
+def test_a_gather_that_only_listens_is_a_menu_of_spoken_options(tmp_path: Path) -> None:
+    path = tmp_path / "speech.json"
+    path.write_text(json.dumps(SPEECH_ONLY_LINE, indent=2), encoding="utf-8")
+    menu, problems = check_menu(path)
+    assert menu is not None
+    ask = menu.nodes["ask"]
+    assert isinstance(ask, MenuNode) and ask.options == () and ask.input_modes == ("speech",)
+    assert {o.name: (o.phrases, o.goto) for o in ask.spoken} == {
+        "check_balance": (("Check balance", "balance"), "balance"),
+        "agent": (("agent",), "agent"),
+    }
+    assert ask.on_invalid == "ask" and "heard" not in menu.nodes
+    messages = [str(p) for p in problems]
+    heard_line = state_line(path.read_text(), "heard")
+    assert any(  # Studio takes the first route that matches: "balance" stays with it
+        f":{heard_line}:" in m and '"balance" at "ask" is a phrase of an earlier route' in m
+        for m in messages
+    )
+    assert any(f":{heard_line}:" in m and "saying ?! at" in m for m in messages)
+    call = Call(menu)
+    call.start()
+    assert call.speak("I want to check balance").matched == "check_balance"
+    assert call.path[-2:] == ["balance", "end"]
+    report = audit_menu(menu).as_dict()
+    assert [h["keys"] for h in report["humans"]] == [['say "agent"']]
+    assert "IVR304" in {f["code"] for f in report["findings"]}  # no keypad fall-back
+    written = tmp_path / "speech.yaml"
+    written.write_text(import_file(path).yaml(), encoding="utf-8")
+    assert "      spoken:\n        check_balance:\n" in written.read_text()
+    assert graph_of(written) == graph_of(path)  # the round trip keeps the spoken options
+
+
 def test_what_is_not_understood_is_a_located_warning_and_a_decision(care_line: Path) -> None:
     menu, problems = check_menu(care_line)
     assert menu is not None
@@ -277,11 +367,7 @@ def test_what_is_not_understood_is_a_located_warning_and_a_decision(care_line: P
         f":{fax_line}:" in m and '"send-fax-someday" is not understood' in m for m in messages
     )
     assert any(f":{fax_line}:" in m and '"nowhere", which is no widget' in m for m in messages)
-    speech_line = state_line(text, "route_speech")
-    assert any(
-        f":{speech_line}:" in m and 'saying fax at "main_menu" goes to "fax", where no key' in m
-        for m in messages
-    )
+    assert not any("route is not kept" in m for m in messages)  # "fax" is a spoken option
     assert not any(f":{gather_line}:" in m for m in messages)
     assert isinstance(menu.nodes["fax"], DecideNode)
 
