@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import threading
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,9 +16,9 @@ from phone_support import (
     SHORT_MENU,
     Page,
 )
-from werkzeug.serving import make_server
 
 from ivr.web import create_app
+from tests.serving import served
 
 
 @pytest.fixture(scope="session")
@@ -55,12 +54,8 @@ def client(app):
 @pytest.fixture(scope="session")
 def server(app) -> Iterator[str]:
     """The app served by a real HTTP server on 127.0.0.1; yields its base URL."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=5)
+    with served(app) as url:
+        yield url
 
 
 VIEWPORTS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 860}}

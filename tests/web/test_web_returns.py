@@ -7,15 +7,14 @@ no-answer, busy and failed still go to ``on_no_answer``.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from web_support import make_app
-from werkzeug.serving import make_server
 
 from ivr.twiml_caller import TwimlCaller, press
+from tests.serving import served
 
 PAYMENT_LINE = """\
 hotline: {name: Payment line}
@@ -45,12 +44,8 @@ def base(tmp_path: Path) -> Iterator[str]:
     menus = tmp_path / "menus"
     menus.mkdir()
     (menus / "payment.yaml").write_text(PAYMENT_LINE, encoding="utf-8")
-    httpd = make_server("127.0.0.1", 0, make_app(tmp_path, menus), threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}/voice/payment"
-    httpd.shutdown()
-    thread.join(10)
+    with served(make_app(tmp_path, menus)) as url:
+        yield f"{url}/voice/payment"
 
 
 def test_a_completed_dial_to_the_system_returns_the_call_to_returns_to(base):

@@ -24,7 +24,6 @@ from web_support import (
     parse_twiml,
     routes_to_humans,
 )
-from werkzeug.serving import make_server
 
 from ivr.cli import main
 from ivr.loader import load_menu
@@ -32,19 +31,15 @@ from ivr.twiml_caller import TwimlCaller, press
 from ivr.web import call_records
 from ivr.web.records import CallRecords
 from tests.ports import free_port
+from tests.serving import served
 
 
 @pytest.fixture
 def server(tmp_path):
     """The webhook on a free port of 127.0.0.1, in a thread; yields (base URL, app)."""
     app = make_app(tmp_path)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    httpd.socket.listen(512)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", app
-    httpd.shutdown()
-    thread.join(10)
+    with served(app, backlog=512) as url:
+        yield url, app
 
 
 def scripted_calls() -> list[tuple[str, str, list, list[str]]]:

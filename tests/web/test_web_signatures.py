@@ -10,19 +10,16 @@ nothing unsigned, no other method and no other path is ever stored.
 
 from __future__ import annotations
 
-import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from urllib.parse import quote, urlencode
 
 import pytest
 from twilio.request_validator import RequestValidator
 from web_support import SID, make_app, parse_twiml, twilio_form
-from werkzeug.serving import make_server
 
 from ivr.web import call_records
+from tests.serving import served
 
 TOKEN = "f" * 32
 PUBLIC = "https://ivr.example.com/lines"
@@ -39,20 +36,6 @@ ENCODINGS = {
         quote(k) + "=" + quote(v, safe=",'") for k, v in fields.items()
     ),
 }
-
-
-@contextmanager
-def served(app) -> Iterator[str]:
-    """``app`` on a free port of 127.0.0.1 in a thread; yields its base URL."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(10)
-        httpd.server_close()
 
 
 def send(
