@@ -85,16 +85,16 @@ def test_bad_and_half_written_saves_while_calls_run_hang_up_on_nobody(tmp_path):
     for thread in callers:
         thread.start()
     try:
-        for _ in range(3):
-            time.sleep(0.1)
+        for _ in range(3):  # each pause over twice the check interval: the cache sees each save
+            time.sleep(0.05)
             menu_file.write_text("hotline: {name: x}\nnodes: {bye: {hangup: {say: 1}}")
-            time.sleep(0.2)
+            time.sleep(0.12)
             with menu_file.open("w") as file:  # a non-atomic save of a valid version
                 file.write(edited[: len(edited) // 2])
                 file.flush()
                 time.sleep(0.02)
                 file.write(edited[len(edited) // 2 :])
-            time.sleep(0.2)
+            time.sleep(0.12)
     finally:
         done.set()
         for thread in callers:
