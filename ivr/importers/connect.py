@@ -3,11 +3,13 @@
 ``ContactFlow.Content``).
 
 Prompts (``MessageParticipant``, ``PlayPrompt``) become says, ``GetParticipantInput``
-with key conditions a menu (an input when it stores the digits), queues
+with key conditions a menu (an input when it stores the digits), a Lex bot
+(``ConnectParticipantWithLexBot``) a menu whose intents are spoken options, queues
 (``TransferContactToQueue``; a ``QueueAtCapacity`` branch becomes a decision before
 the queue), third-party transfers and disconnects keep their meaning. Code and checks
-the importer cannot evaluate (Lambda, Compare, hours of operation, Lex bots, loops,
-metric checks) are ``decide`` nodes over their branches; ``Update...``/``Set...``
+the importer cannot evaluate (Lambda, Compare, hours of operation, a Lex bot whose
+intents the flow does not test, loops, metric checks) are ``decide`` nodes over their
+branches; ``Update...``/``Set...``
 blocks pass through as one-outcome decisions. ``TransferToFlow`` is a transfer to
 another system (the other flow is not followed). ``$.External...`` and Terraform
 ``{{...}}``/``${...}`` references are kept as written.
@@ -21,11 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from ivr.errors import MenuError, MenuLoadError
-from ivr.importers.flow import FlowBuilder, ImportedFlow
+from ivr.importers.flow import FlowBuilder, ImportedFlow, spoken_name
 from ivr.importers.jsontext import Position, parse_json
 from ivr.importers.shapes import as_dict, as_list, as_text, dicts, name_of
+from ivr.menufile import SPOKEN_NAME
+from ivr.speech import normalize
 
 KEY = re.compile(r"^[0-9*#]{1,4}$")
+INTENT_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[^\W\d_]+")  # CamelCase, snake_case
 # {{contactFlows.NAME.arn}} (Terraform/CDK templates) or an ARN ending in the flow's id
 FLOW_REFERENCE = re.compile(r"contactFlows\.([\w-]+)\.|contact-flow/([\w-]+)$")
 SSML_TAG = re.compile(r"<[^>]+>")
@@ -219,6 +224,10 @@ class _ActionsReader(_Reader):
             spec = {"say": prompt or "", "next": self.goto(nxt, block_id)}
         elif kind == "GetParticipantInput":
             spec = self.input(block_id, params, prompt, nxt, errors, conditions)
+        elif kind == "ConnectParticipantWithLexBot" and (
+            lex := self.lex_bot(block_id, prompt, nxt, errors, conditions)
+        ):
+            spec = lex
         elif kind in ENDS:
             spec = {"hangup": {}}
         elif kind == "TransferContactToQueue":
@@ -331,6 +340,59 @@ class _ActionsReader(_Reader):
                 }
             }
         return {"menu": {**settings, "options": options, "input": "dtmf"}}
+
+    def lex_bot(
+        self, block_id: str, prompt: Any, nxt: Any, errors: list, conditions: list
+    ) -> dict | None:
+        """A Lex bot whose intents the flow tests: a menu of spoken options, one per intent
+        (its name's words are the phrases: ``CheckBalance`` is "check balance"); no intent
+        matched (``NoMatchingCondition``, else the default) is ``on_invalid``, an error of
+        the bot (``NoMatchingError``) ``on_timeout`` (the bot asks again itself: no retries).
+        None when the flow tests no intent a caller can say (the bot stays a decision)."""
+        said: dict[str, tuple[str, str, Any]] = {}  # each intent kept, by its words
+        dropped = []
+        for label, operands, target in conditions:
+            for intent in operands:
+                words = intent_words(intent)
+                if words and normalize(words) not in said and not intent.startswith("$."):
+                    said[normalize(words)] = (intent, words, target)
+                else:
+                    dropped.append(label)
+        if not said:
+            return None
+        for label in dropped:
+            self.flow.warn(
+                self.at[block_id],
+                f'the intent condition "{label}" names no intent a caller can say (or one an '
+                "earlier condition has): its branch is not kept",
+            )
+        spoken: dict[str, dict[str, Any]] = {}
+        for intent, words, target in said.values():
+            fits = SPOKEN_NAME.match(intent) and intent not in spoken
+            name = intent if fits else spoken_name(words, "intent", spoken)
+            spoken[name] = {"say": [words], "goto": self.goto(target, block_id)}
+        by_error = dict(errors)
+        unmatched = by_error.get("NoMatchingCondition") or nxt or by_error.get("NoMatchingError")
+        failed = by_error.get("NoMatchingError") or unmatched
+        return {
+            "menu": {
+                "prompt": prompt or "",
+                "retries": 0,
+                "on_timeout": self.goto(failed, block_id),
+                "on_invalid": self.goto(unmatched, block_id),
+                "spoken": spoken,
+                "input": "speech",
+            }
+        }
+
+
+def intent_words(intent: str) -> str:
+    """The words of a Lex intent's name, as a caller would say them.
+
+    >>> intent_words("CheckBalance"), intent_words("speak_to_AGENT"), intent_words("Order2Pizzas")
+    ('check balance', 'speak to agent', 'order 2 pizzas')
+    """
+    return " ".join(word.lower() for word in INTENT_WORD.findall(intent))
 
 
 def sibling_flow(path: Path, flow_id: str) -> str | None:

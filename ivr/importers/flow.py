@@ -10,6 +10,7 @@ loader's errors point into the foreign file) and the commented YAML of ``ivr imp
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,8 @@ import yaml
 
 from ivr.errors import MenuError
 from ivr.importers.yamlout import commented_yaml
+from ivr.menufile import SPOKEN_NAME
+from ivr.speech import normalize
 from ivr.yamlsource import Marks
 
 END = "end"  # the silent hang-up where transitions without a next lead
@@ -74,6 +77,23 @@ class ImportedFlow:
         }
         top = {"hotline": self.hotline, "start": self.start}
         return commented_yaml(header, top, self.nodes, notes)
+
+
+def spoken_name(phrase: str, target: str, taken: Container[str]) -> str:
+    """A spoken option's name from its first phrase ("Check balance": ``check_balance``),
+    else from where it goes; unique among ``taken``.
+
+    >>> spoken_name("Check balance!", "x", set()), spoken_name("42", "fax", set())
+    ('check_balance', 'to_fax')
+    """
+    base = "_".join(normalize(phrase).split())
+    if not SPOKEN_NAME.match(base):
+        base = f"to_{target}"
+    name, count = base, 1
+    while name in taken:
+        count += 1
+        name = f"{base}_{count}"
+    return name
 
 
 def _mark(name: str, line: int, col: int) -> yaml.Mark:

@@ -2,7 +2,9 @@
 
 Widgets become nodes: ``say-play`` a say, ``gather-input-on-call`` a menu when its
 keypress goes to a ``split-based-on`` that reads its ``Digits`` with ``equal_to`` or
-``matches_any_of`` (an input otherwise), ``send-to-flex``/``enqueue-call`` a queue,
+``matches_any_of`` (an input otherwise; the routes of a split on its ``SpeechResult`` are
+phrases of those keys, or spoken options where no key goes, or all of the menu for a
+gather that takes no keys), ``send-to-flex``/``enqueue-call`` a queue,
 ``connect-call-to`` a transfer, ``record-voicemail`` a record; code, HTTP requests,
 subflows, redirects and any other split are ``decide`` nodes whose outcomes are the
 widget's transitions (a call takes the one named by the variable of the widget's name,
@@ -14,15 +16,13 @@ itself is a menu with ``retries: 9`` and no ``on_fail`` (the 10th silence hangs 
 from __future__ import annotations
 
 import re
-from collections.abc import Container
 from typing import Any
 
 from ivr.errors import MenuError, MenuLoadError
 from ivr.importers.detect import JS_EXPORT
-from ivr.importers.flow import FlowBuilder, ImportedFlow
+from ivr.importers.flow import FlowBuilder, ImportedFlow, spoken_name
 from ivr.importers.jsontext import Position, parse_json
 from ivr.importers.shapes import as_dict, as_text, dicts, name_of
-from ivr.menufile import SPOKEN_NAME
 from ivr.speech import normalize
 
 STUDIO_RUN_LIMIT = 10  # Studio ends the execution when one widget runs 10 times in a row
@@ -258,12 +258,11 @@ class _StudioReader:
         options = self._menu_split(name, split) if split else None
         speech = events.get("speech")
         heard = self._speech_split(name, self.widgets[speech]) if speech in self.widgets else []
-        if heard and keypress is None:  # speech only: every route is a spoken option
+        spoken = self._spoken(name, heard, {}, speech or "") if heard and not keypress else {}
+        if spoken:  # speech only: every route is a spoken option
             no_match = self._event(self.widgets[speech or ""]).get("noMatch")
             settings["on_invalid"] = self._goto(no_match, speech or name)
-            settings["spoken"] = self._spoken(name, heard, {}, speech or "")
-            settings["input"] = "speech"
-            return {"menu": settings}
+            return {"menu": {**settings, "spoken": spoken, "input": "speech"}}
         if speech and (options is None or not heard):
             self.flow.warn(
                 at,
@@ -283,9 +282,10 @@ class _StudioReader:
             for key, phrases in by_key.items():
                 settings["options"][key] = {"goto": settings["options"][key], "say": phrases}
             keyless = [route for route in heard if not any(g == route[1] for _, g in options)]
-            if keyless:
-                settings["spoken"] = self._spoken(name, keyless, by_key, speech or "")
-            settings["input"] = "dtmf speech" if by_key or keyless else "dtmf"
+            spoken = self._spoken(name, keyless, by_key, speech or "") if keyless else {}
+            if spoken:
+                settings["spoken"] = spoken
+            settings["input"] = "dtmf speech" if by_key or spoken else "dtmf"
             return {"menu": settings}
         digits = int(_number(props.get("number_of_digits"), 0))
         spec = {**settings, "var": f"{name}_Digits", "next": self._goto(keypress, name)}
@@ -317,10 +317,9 @@ class _StudioReader:
         said = {normalize(p) for phrases in by_key.values() for p in phrases}
         by_target: dict[str, list[str]] = {}
         for phrases, target in heard:
-            goto = self._goto(target, split)
             kept = self._first_use(phrases, said, name, split)
             if kept:
-                by_target.setdefault(goto, []).extend(kept)
+                by_target.setdefault(self._goto(target, split), []).extend(kept)
             else:
                 self.flow.warn(
                     self.at[split],
@@ -390,23 +389,6 @@ class _StudioReader:
         if not outcomes:
             outcomes["done"] = self.flow.end()
         return {"decide": {"about": about, "var": name, "outcomes": outcomes}}
-
-
-def spoken_name(phrase: str, target: str, taken: Container[str]) -> str:
-    """A spoken option's name from its first phrase ("Check balance": ``check_balance``),
-    else from where it goes; unique among ``taken``.
-
-    >>> spoken_name("Check balance!", "x", set()), spoken_name("42", "fax", set())
-    ('check_balance', 'to_fax')
-    """
-    base = "_".join(normalize(phrase).split())
-    if not SPOKEN_NAME.match(base):
-        base = f"to_{target}"
-    name, count = base, 1
-    while name in taken:
-        count += 1
-        name = f"{base}_{count}"
-    return name
 
 
 def _clean_widget(name: str, widget: dict[str, Any]) -> dict[str, Any]:

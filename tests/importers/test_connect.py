@@ -1,5 +1,5 @@
-"""Amazon Connect flows imported as menus: real flows (tests/fixtures/imports/README.md) and a
-hand-written one for a keypad menu and a queue at capacity."""
+"""Amazon Connect flows imported as menus: real flows (tests/fixtures/imports/README.md) and
+hand-written ones for a keypad menu, a queue at capacity and a Lex bot's intents."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ivr.errors import MenuLoadError
 from ivr.graph import build_graph
 from ivr.loader import check_menu, load_menu
 from ivr.model import DecideNode, InputNode, MenuNode, QueueNode, SayNode, TransferNode
+from tests.importers.import_support import graph_of
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "imports"
 FEEDBACK = FIXTURES / "connect-ivr-feedback-flow.json"
@@ -284,3 +285,107 @@ def test_malformed_connect_json_is_a_located_error(tmp_path: Path) -> None:
     with pytest.raises(MenuLoadError) as caught:
         load_menu(path)
     assert str(caught.value.errors[0]) == f"{path}:3:14: invalid JSON: Expecting value"
+
+
+# -- Lex bots: intents are spoken options ----------------------------------------------------
+
+# A line in the style of Connect's "Get customer input" with a Lex V2 bot (written for these
+# tests): the intents the flow tests are its routes; a bot with no intent tested stays a
+# decision.
+LEX_LINE = {
+    "Version": "2019-10-30",
+    "StartAction": "ask",
+    "Metadata": {"name": "Lex line"},
+    "Actions": [
+        action(
+            "ask",
+            "ConnectParticipantWithLexBot",
+            {
+                "Text": "Tell us why you are calling: check your balance, or speak to an agent.",
+                "LexV2Bot": {"AliasArn": "arn:aws:lex:eu-west-2:1:bot-alias/B/A"},
+            },
+            {
+                "NextAction": "sorry",
+                "Conditions": [
+                    key("balance", "CheckBalance"),
+                    key("agent_queue", "SpeakToAgent"),
+                    key("agent_queue", "speak_to_agent"),  # the same words: Connect tests first
+                    key("unknown", "$.Lex.IntentName"),
+                ],
+                "Errors": [
+                    {"NextAction": "sorry", "ErrorType": "NoMatchingCondition"},
+                    {"NextAction": "bye", "ErrorType": "NoMatchingError"},
+                ],
+            },
+        ),
+        action(
+            "balance",
+            "MessageParticipant",
+            {"Text": "Your balance is zero."},
+            {"NextAction": "bye"},
+        ),
+        action("agent_queue", "TransferContactToQueue", {}, {}),
+        action(
+            "sorry",
+            "ConnectParticipantWithLexBot",
+            {"Text": "Sorry, say that again?", "LexV2Bot": {"AliasArn": "arn:lex/bot"}},
+            {
+                "NextAction": "bye",
+                "Errors": [{"NextAction": "bye", "ErrorType": "NoMatchingError"}],
+            },
+        ),
+        action("unknown", "DisconnectParticipant", {}, {}),
+        action("bye", "DisconnectParticipant", {}, {}),
+    ],
+}
+
+
+@pytest.fixture
+def lex_line(tmp_path: Path) -> Path:
+    path = tmp_path / "lex.json"
+    path.write_text(json.dumps(LEX_LINE, indent=2), encoding="utf-8")
+    return path
+
+
+def test_a_lex_bot_is_a_menu_whose_intents_are_spoken_options(lex_line: Path) -> None:
+    menu, problems = check_menu(lex_line)
+    assert menu is not None
+    ask = menu.nodes["ask"]
+    assert isinstance(ask, MenuNode)
+    assert ask.options == () and ask.input_modes == ("speech",) and ask.retries == 0
+    assert {o.name: (o.phrases, o.goto) for o in ask.spoken} == {
+        "CheckBalance": (("check balance",), "balance"),
+        "SpeakToAgent": (("speak to agent",), "agent_queue"),
+    }
+    assert (ask.on_invalid, ask.on_timeout) == ("sorry", "bye")
+    messages = [str(p) for p in problems]
+    assert sum('the intent condition "Equals' in m for m in messages) == 2  # both not kept
+    assert isinstance(menu.nodes["sorry"], DecideNode)  # no intent tested: a decision
+
+
+def test_a_caller_saying_an_intent_reaches_its_route(lex_line: Path) -> None:
+    menu = load_menu(lex_line)
+    call = Call(menu)
+    call.start()
+    step = call.speak("I want to speak to agent please")
+    assert (step.matched, step.node_reached) == ("SpeakToAgent", "agent_queue")
+    call = Call(menu)
+    call.start()
+    assert call.speak("what is the weather").node_reached == "bye"  # through "sorry"
+    assert "sorry" in call.path
+
+
+def test_a_lex_line_audits_its_spoken_route_to_a_person(lex_line: Path) -> None:
+    report = audit_menu(load_menu(lex_line)).as_dict()
+    assert [(h["node"], h["keys"]) for h in report["humans"]] == [
+        ("agent_queue", ['say "speak to agent"'])
+    ]
+    edge = build_graph(load_menu(lex_line)).edges["ask", "balance"]
+    assert edge["kind"] == "speech" and edge["voice_only"] is True
+
+
+def test_a_lex_line_round_trips_through_yaml(lex_line: Path, tmp_path: Path) -> None:
+    written = tmp_path / "lex.yaml"
+    result = CliRunner().invoke(main, ["import", str(lex_line), "-o", str(written)])
+    assert result.exit_code == 0, result.output
+    assert graph_of(written) == graph_of(lex_line)

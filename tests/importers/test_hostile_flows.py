@@ -101,6 +101,7 @@ CONNECT_TYPES = st.sampled_from(
     [
         "MessageParticipant",
         "GetParticipantInput",
+        "ConnectParticipantWithLexBot",
         "Compare",
         "TransferContactToQueue",
         "TransferToFlow",
