@@ -8,8 +8,8 @@ console error.
 from __future__ import annotations
 
 import pytest
+from browser_support import expect
 from phone_support import ROOT, WEEKDAY_10AM
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,8 @@ import wave
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS
+from browser_support import CHROMIUM, CHROMIUM_ARGS, expect
 from phone_support import WEEKDAY_10AM, Page
-from playwright.sync_api import expect
 
 from ivr.loader import load_menu
 from voices.tts import VoiceCache, voice_for
