@@ -190,8 +190,9 @@ def grammar_for(model, menu: Menu, node_id: str, lang: str | None = None) -> Gra
     lang = lang or menu.hotline.default_language
     wanted: list[str] = []
     if isinstance(node, MenuNode) and "speech" in node.input_modes:
-        for option in node.options:
-            wanted += [normalize(p) for p in option.phrases if normalize(p)]
+        said = [p for o in node.options for p in o.phrases]
+        said += [p for o in node.spoken for p in o.phrases]  # options chosen by voice only
+        wanted += [normalize(p) for p in said if normalize(p)]
     phrases = tuple(dict.fromkeys(p for p in wanted if in_vocabulary(model, p)))
     missing = tuple(dict.fromkeys(p for p in wanted if p not in phrases))
     digits = tuple(w for w in digit_words(lang) if in_vocabulary(model, w))
