@@ -150,9 +150,9 @@ class Step:
     ``no-match`` / ``timeout`` (a failure with retries left), ``retries-used-up``
     (the failure that used them up), ``hangup`` (the caller hung up).
     ``node`` is where the caller was asked (None for ``started``); ``matched`` the
-    option key (or the digits entered); ``retries_used`` the failures counted at
-    ``node`` so far, this one included; ``node_reached`` where the call is now,
-    waiting or ended, after any keys typed ahead.
+    option key (the digits entered, or a spoken option's name); ``retries_used`` the
+    failures counted at ``node`` so far, this one included; ``node_reached`` where the call
+    is now, waiting or ended, after any keys typed ahead.
     """
 
     kind: StepKind
