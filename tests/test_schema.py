@@ -86,6 +86,8 @@ SPOKEN = "      spoken: {check_balance: {say: [check balance], goto: agent}}\n"
         ("", SPOKEN.replace("say: [check balance], ", ""), False),  # no phrases
         ("", SPOKEN.replace("[check balance]", "[]"), False),
         ("", SPOKEN.replace("check_balance:", '"9":'), False),  # a key, not a name
+        ("", SPOKEN.replace("check_balance:", '"check balance":'), False),
+        ("", SPOKEN.replace("check_balance:", "잔액_확인:"), True),  # a name in any script
         ("", SPOKEN.replace("goto: agent", "goto: agent, key: 1"), False),
     ],
 )
