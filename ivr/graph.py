@@ -3,7 +3,9 @@
 Nodes carry ``kind``, ``human``, ``node`` (the model object) and ``line``;
 edges carry ``kind`` (key, speech, next, timeout, invalid, fail, after_hours,
 branch, decision, when_full, returns: another system hands the call back) and the
-key, phrases, condition or outcome. Checks are networkx calls.
+key, phrases, condition or outcome; the speech way of a spoken option (a menu's
+``spoken:``, chosen by voice only) has its ``spoken`` name and ``voice_only: True``
+instead of a key. Checks are networkx calls.
 
 >>> from ivr.loader import load_menu
 >>> g = build_graph(load_menu("menus/acme-hot.yaml"))
