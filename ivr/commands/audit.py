@@ -23,6 +23,7 @@ from ivr.timing import (
     timer_for,
     timing_sources,
 )
+from ivr.yamlsource import paused_gc
 
 HUMAN_FORMATS = ("text", "markdown")
 URL_SCHEMES = ("http://", "https://")
@@ -179,7 +180,8 @@ def _audit(
         if timing != "estimate":
             notes += _timing_notes(timing, timer, audits[-1])
     fail_on = frozenset({"error", "warning"} if strict else {"error"})
-    report = FORMATS[fmt](audits, fail_on) if audits else ""
+    with paused_gc():  # a report's many small objects are no garbage: no collections
+        report = FORMATS[fmt](audits, fail_on) if audits else ""
     _write(report, fmt, output)
     if notes:
         echo("\n".join(notes), err=output is None and fmt not in HUMAN_FORMATS)
