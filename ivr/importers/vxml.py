@@ -1,7 +1,8 @@
 """VoiceXML 2.0/2.1 documents and applications (a folder of documents).
 
 Dialogs become nodes. A ``<menu>`` is a menu: each ``<choice>`` an option (its ``dtmf``,
-or 1-9 in order with ``dtmf="true"``; its words a phrase callers may say), its prompts
+or 1-9 in order with ``dtmf="true"``; its words a phrase callers may say; a choice or a
+``<link>`` with words and no key a spoken option), its prompts
 the prompt, ``<enumerate>`` read out for each choice. A ``<form>``'s items run in order:
 a ``<block>`` says its prompts, a ``<field>`` asks (a menu when its ``<option>``s or
 its ``<filled>``'s literal conditions, ``field == '1'``, name the keys; digits
@@ -26,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from ivr.errors import MenuError, MenuLoadError
-from ivr.importers.flow import FlowBuilder, ImportedFlow
+from ivr.importers.flow import FlowBuilder, ImportedFlow, spoken_name
 from ivr.importers.xmltext import Element, parse_xml
+from ivr.speech import normalize
 
 KEY = re.compile(r"^[0-9*#]{1,4}$")
 LITERAL = re.compile(r"""^\s*(\w+)\s*===?\s*(?:'([^']*)'|"([^"]*)"|(\d+))\s*$""")
@@ -472,11 +474,18 @@ class _VxmlReader:
         next_number = 1
         listed: list[tuple[str, str]] = []
         options: dict[str, Any] = {}
+        spoken: dict[str, Any] = {}  # choices callers can only say
         for choice in choices:
             words = choice.text()
             dtmf = choice.get("dtmf")
             if dtmf is None and numbered and next_number <= 9:
                 dtmf, next_number = str(next_number), next_number + 1
+            goes = choice.get("next") or choice.get("expr") or choice.get("event")
+            if dtmf is None and normalize(words) and goes:
+                name = spoken_name(words, "choice", spoken)
+                target = self._choice_target(doc, choice, f"{key}/{name}")
+                spoken[name] = {"say": [words], "goto": target}
+                continue
             if not dtmf or not KEY.match(dtmf):
                 self.flow.warn(
                     choice.at,
@@ -498,14 +507,42 @@ class _VxmlReader:
         reprompt = self._reprompt(doc, element.parts, listed)
         if reprompt:
             settings["reprompt"] = reprompt
-        self._links(doc, element, options)
-        if not options:
+        self._links(doc, element, options, spoken)
+        spoken = self._said_once(element, doc, options, spoken)
+        if not options and not spoken:
             self.flow.warn(element.at, "the menu has no choice with a key", doc.file)
             return {"say": prompt, "next": self.flow.end()}
-        spoken = any(isinstance(o, dict) and o.get("say") for o in options.values())
-        return {
-            "menu": {**settings, "options": options, "input": "dtmf speech" if spoken else "dtmf"}
+        said = spoken or any(isinstance(o, dict) and o.get("say") for o in options.values())
+        menu = {**settings, "options": options} if options else dict(settings)
+        if spoken:
+            menu["spoken"] = spoken
+        return {"menu": {**menu, "input": "dtmf speech" if said else "dtmf"}}
+
+    def _said_once(
+        self, element: Element, doc: _Document, options: dict[str, Any], spoken: dict[str, Any]
+    ) -> dict[str, Any]:
+        """``spoken`` without the phrases a keyed option (or an earlier spoken one) has: a
+        phrase chooses one option (VoiceXML takes the first grammar that matches)."""
+        said = {
+            normalize(phrase)
+            for option in options.values()
+            if isinstance(option, dict)
+            for phrase in option.get("say", [])
         }
+        kept: dict[str, Any] = {}
+        for name, option in spoken.items():
+            phrases = [p for p in option["say"] if normalize(p) and normalize(p) not in said]
+            said.update(normalize(p) for p in phrases)
+            if phrases:
+                kept[name] = {**option, "say": phrases}
+            else:
+                self.flow.warn(
+                    element.at,
+                    f'"{" or ".join(option["say"])}" is said for an earlier choice: the one '
+                    "callers can only say is not kept",
+                    doc.file,
+                )
+        return kept
 
     def _choice_target(self, doc: _Document, choice: Element, key: str) -> str:
         uri = choice.get("next")
@@ -523,23 +560,35 @@ class _VxmlReader:
         )
         return self._opaque(key, f"the dialog named by {expr}", choice, doc)
 
-    def _links(self, doc: _Document, dialog: Element, options: dict[str, Any]) -> None:
-        """Add the <link>s in scope (the dialog's, the document's, the application root's)."""
+    def _links(
+        self,
+        doc: _Document,
+        dialog: Element,
+        options: dict[str, Any],
+        spoken: dict[str, Any] | None = None,
+    ) -> None:
+        """Add the <link>s in scope (the dialog's, the document's, the application root's);
+        a link with words and no key is a spoken option of a menu (given ``spoken``)."""
         for scope in [dialog, *doc.scopes()]:
             owner = doc.app if doc.app is not None and scope is doc.app.root else doc
             for link in self._children(scope, "link"):
                 key, uri = link.get("dtmf") or "", link.get("next")
+                words = [
+                    item.text()
+                    for grammar in link.findall("grammar")
+                    for item in grammar.iter("item")
+                ] or [g.text() for g in link.findall("grammar") if g.text()]
+                words = [word for word in words if normalize(word)]
+                if uri and not key and words and spoken is not None:
+                    name = spoken_name(words[0], "link", spoken)
+                    spoken[name] = {"say": words, "goto": self._target(owner, uri, link)}
+                    continue
                 if not KEY.match(key) or not uri:
                     why = "has no keypad key (dtmf)" if not KEY.match(key) else "has no next="
                     self.flow.warn(link.at, f"this <link> {why}: not kept", owner.file)
                     continue
                 if key in options:
                     continue
-                words = [
-                    item.text()
-                    for grammar in link.findall("grammar")
-                    for item in grammar.iter("item")
-                ] or [g.text() for g in link.findall("grammar") if g.text()]
                 target = self._target(owner, uri, link)
                 options[key] = {"goto": target, "say": words} if words else target
 

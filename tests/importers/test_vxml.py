@@ -334,22 +334,34 @@ def test_tapered_prompts_are_the_prompt_and_the_reprompt(tmp_path: Path) -> None
     assert call.transcript[-1].text == "Press 1 for sales."
 
 
-def test_a_link_callers_can_only_say_is_a_warning(tmp_path: Path) -> None:
+def test_a_link_or_choice_callers_can_only_say_is_a_spoken_option(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         """<vxml version="2.1" xmlns="http://www.w3.org/2001/vxml">
   <link next="#agent"><grammar><item>agent</item></grammar></link>
   <link dtmf="0" event="help"/>
   <menu id="main">
-    <prompt>For sales, press 1.</prompt>
+    <prompt>For sales, press 1. Or say billing.</prompt>
     <choice dtmf="1" next="#agent">sales</choice>
+    <choice next="#billing">billing</choice>
+    <choice next="#agent">Sales</choice>
   </menu>
   <form id="agent"><transfer dest="tel:+15555550101"/></form>
+  <form id="billing"><transfer dest="tel:+15555550102"/></form>
 </vxml>
 """,
     )
     menu = load_menu(path)
     messages = [str(w) for w in menu.warnings]
-    assert f"{path}:2:3: warning: this <link> has no keypad key (dtmf): not kept" in messages
     assert f"{path}:3:3: warning: this <link> has no next=: not kept" in messages
-    assert options(menu.nodes["main"]) == {"1": "agent"}
+    assert f'{path}:4:3: warning: "Sales" is said for an earlier choice' in " ".join(messages)
+    main = menu.nodes["main"]
+    assert options(main) == {"1": "agent"}
+    assert isinstance(main, MenuNode) and main.input_modes == ("dtmf", "speech")
+    assert {o.name: (o.phrases, o.goto) for o in main.spoken} == {
+        "billing": (("billing",), "billing"),
+        "agent": (("agent",), "agent"),  # the document's link: a word, no key
+    }
+    call = Call(menu)
+    call.start()
+    assert call.speak("billing please").node_reached == "billing"
