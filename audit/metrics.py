@@ -464,7 +464,7 @@ def _languages(menu: Menu) -> list[str]:
                 opt.lang
                 for node in menu.nodes.values()
                 if isinstance(node, MenuNode)
-                for opt in node.options
+                for opt in node.choices  # a spoken option may switch language too
                 if opt.lang and opt.lang != default
             }
         ),

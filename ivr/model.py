@@ -186,6 +186,11 @@ class MenuNode(Gathering):
     spoken: tuple[SpokenOption, ...] = ()  # options chosen by voice only, no key
     kind = "menu"
 
+    @property
+    def choices(self) -> tuple[Option | SpokenOption, ...]:
+        """Every option: the keyed ones, then the spoken ones (chosen by voice only)."""
+        return (*self.options, *self.spoken)
+
     def option(self, key: str) -> Option | None:
         """The option for ``key``, or None."""
         return next((opt for opt in self.options if opt.key == key), None)

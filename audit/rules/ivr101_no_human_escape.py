@@ -58,7 +58,7 @@ class NoHumanEscape(Rule):
         for node in ctx.nodes(MenuNode, reachable_only=True):
             if any(
                 self._escapes(opt, words) and ctx.escapes_to_person(node.id, opt.goto)
-                for opt in (*node.options, *node.spoken)
+                for opt in node.choices
             ):
                 continue
             first = node.id == ctx.first_menu

@@ -76,3 +76,35 @@ def test_a_menu_of_spoken_options_only_has_no_keypad_fall_back(tmp_path: Path) -
     assert findings(audit_data(tmp_path, variant(voice_only)), "IVR304") == [
         'menu "main" has spoken options only: no key chooses anything, no keypad fall-back'
     ]
+
+
+LANGUAGE_LINE = """\
+hotline: {name: Two languages, languages: [id, en]}
+defaults: {on_fail: bye}
+start: main
+nodes:
+  main:
+    menu:
+      prompt: "Untuk tagihan, tekan 1. For English, say English."
+      options: {"1": billing}
+      spoken:
+        english: {say: [English], goto: route, lang: en}
+  route:
+    branch:
+      - {when: {lang: en}, goto: desk_en}
+      - {goto: bye}
+  billing: {queue: {agents: 3, handle_time: 120, calls_per_hour: 20}}
+  desk_en: {transfer: {to: "+62 21 555 0100", ring: 5}}
+  bye: {hangup: "Bye."}
+"""
+
+
+def test_a_spoken_option_that_switches_language_leads_the_audit_there(tmp_path: Path) -> None:
+    """Only a caller who said "English" (and so speaks English) reaches desk_en."""
+    result = audit_data(tmp_path, LANGUAGE_LINE)
+    route = next(h for h in result.metrics.figures.humans if h.node == "desk_en")
+    assert (route.keys, route.lang) == (['say "English"'], "en")
+    call = Call(load_menu(tmp_path / "menu.yaml"))
+    call.start()
+    call.speak("english please")
+    assert call.outcome is not None and call.outcome.node == "desk_en" and call.lang == "en"
