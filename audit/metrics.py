@@ -48,7 +48,7 @@ from ivr.model import (
     SayNode,
     TransferNode,
 )
-from ivr.phrases import line_phrase
+from ivr.phrases import line_phrase, queue_announcements
 from ivr.prompt_audio import recording_seconds
 from ivr.queueing import Hold
 from ivr.timing import KEYPRESS, REACTION, CachedTimer, EstimatedTimer, PromptTimer
@@ -320,10 +320,6 @@ class _Durations:
         if isinstance(node, TransferNode):
             return self.prompt(node, lang), Hold.ring(node.ring)
         assert isinstance(node, QueueNode)
-        # the engine's own wording of the queue's announcements (imported only when a queue is
-        # timed: the engine is a slow import for `ivr audit`'s start-up)
-        from ivr.engine import queue_announcements
-
         spoken = self.prompt(node, lang) + sum(
             self.seconds(text, lang) for text in queue_announcements(node, lang)
         )

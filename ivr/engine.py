@@ -45,7 +45,7 @@ from ivr.model import (
     SpokenOption,
     TransferNode,
 )
-from ivr.phrases import line_phrase, phrase
+from ivr.phrases import line_phrase, queue_announcements
 from ivr.queueing import expected_wait
 from ivr.retries import Failure, failure_route
 from ivr.speech import digits_in, normalize, phrase_in, spoken_keys
@@ -111,27 +111,6 @@ class Outcome:
             wait = "never (queue overloaded)" if math.isinf(self.wait) else f"{self.wait:.1f} s"
             text += f"; estimated wait for an agent: {wait}"
         return text
-
-
-def queue_announcements(node: QueueNode, lang: str) -> list[str]:
-    """What a queue tells a caller on entry: the estimated wait, the call-back offer.
-
-    A webhook also plays them from the queue's hold loop (Twilio's ``waitUrl``).
-    """
-    texts = []
-    if node.announce_wait:
-        wait = expected_wait(node)
-        if wait is None or math.isinf(wait):
-            texts.append(phrase("busy", lang))
-        elif wait < 60:
-            texts.append(phrase("wait_short", lang))
-        elif round(wait / 60) == 1:
-            texts.append(phrase("wait_one", lang))
-        else:
-            texts.append(phrase("wait", lang, minutes=round(wait / 60)))
-    if node.callback:
-        texts.append(phrase("callback", lang))
-    return texts
 
 
 class CallOver(RuntimeError):

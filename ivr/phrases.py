@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import math
+from typing import TYPE_CHECKING
+
+from ivr.queueing import expected_wait
+
+if TYPE_CHECKING:
+    from ivr.model import QueueNode
+
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "invalid": "Sorry, that is not a valid choice.",
@@ -82,3 +90,24 @@ def phrase(name: str, lang: str, **values: object) -> str:
     """
     table = PHRASES.get(lang, PHRASES["en"])
     return table.get(name, PHRASES["en"][name]).format(**values)
+
+
+def queue_announcements(node: QueueNode, lang: str) -> list[str]:
+    """What a queue tells a caller on entry: the estimated wait, the call-back offer.
+
+    A webhook also plays them from the queue's hold loop (Twilio's ``waitUrl``).
+    """
+    texts = []
+    if node.announce_wait:
+        wait = expected_wait(node)
+        if wait is None or math.isinf(wait):
+            texts.append(phrase("busy", lang))
+        elif wait < 60:
+            texts.append(phrase("wait_short", lang))
+        elif round(wait / 60) == 1:
+            texts.append(phrase("wait_one", lang))
+        else:
+            texts.append(phrase("wait", lang, minutes=round(wait / 60)))
+    if node.callback:
+        texts.append(phrase("callback", lang))
+    return texts
