@@ -15,8 +15,8 @@ class ForcedLanguageMenu(Rule):
     """The first menu is a language choice.
 
     What: the first menu callers meet is a language choice and nothing
-    else: at least two options switch the language and every other option
-    is a special key (``0`` for a person, ``*``, ``#``). A first menu that
+    else: at least two options (keyed or spoken) switch the language and every
+    other option is a special key (``0`` for a person, ``*``, ``#``). A first menu that
     also offers real choices is a menu with a language key, not a forced
     language question.
 
@@ -40,12 +40,13 @@ class ForcedLanguageMenu(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         first = ctx.first_menu
         node = ctx.menu.nodes.get(first) if first else None
-        if not isinstance(node, MenuNode) or len(node.options) < 2:
+        if not isinstance(node, MenuNode) or len(node.choices) < 2:
             return
-        switches = ctx.option_lang_switches(node)
-        others = [o for o in node.options if not o.lang and o.key not in SPECIAL_KEYS]
+        switches = [o for o in node.choices if o.lang]  # keyed or spoken ("say English")
+        others = [o.key for o in node.options if not o.lang and o.key not in SPECIAL_KEYS]
+        others += [o.name for o in node.spoken if not o.lang]
         if len(switches) >= 2 and not others:
-            langs = ", ".join(dict.fromkeys(o.lang for o in node.options if o.lang))
+            langs = ", ".join(dict.fromkeys(o.lang for o in switches if o.lang))
             yield self.finding(
                 ctx,
                 node.id,

@@ -108,3 +108,16 @@ def test_a_spoken_option_that_switches_language_leads_the_audit_there(tmp_path: 
     call.start()
     call.speak("english please")
     assert call.outcome is not None and call.outcome.node == "desk_en" and call.lang == "en"
+
+
+def test_a_first_menu_of_spoken_language_choices_is_a_forced_language_menu(tmp_path: Path) -> None:
+    line = LANGUAGE_LINE.replace(
+        '      options: {"1": billing}\n',
+        "",
+    ).replace(
+        "        english: {say: [English], goto: route, lang: en}\n",
+        "        english: {say: [English], goto: route, lang: en}\n"
+        "        indonesia: {say: [Indonesia], goto: billing, lang: id}\n",
+    )
+    (message,) = findings(audit_data(tmp_path, line), "IVR110")
+    assert message == 'callers must choose a language (en, id) in "main" before anything else'
