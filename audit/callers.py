@@ -3,11 +3,12 @@
 Each schedule pattern of ``audit.metrics`` carries its share of the week's
 calls. A caller who wants a person takes the quickest route at the hour of
 the call (``Figures.nearest``); there the hold decides (``ivr.queueing.Hold``):
-answered, or given up on hold. A caller with no person reachable at that hour
-ends in voicemail when the line offers one, else is hung up on. Shares are of
-all the week's calls; times to a person are of the callers who reach one,
-mixed over the week (the queue wait from the Erlang A waiting-time
-distribution, the menus' seconds added). Unknown stays unknown: a route to a
+answered, or given up on hold. A decision on that route whose outcomes all have a
+share splits its callers by them (``journeys``). A caller with no person reachable
+at that hour ends in voicemail when the line offers one, else is hung up on. Shares
+are of all the week's calls; times to a person are of the callers who reach one,
+mixed over the week (the queue wait from the Erlang A waiting-time distribution,
+the menus' seconds added). Unknown stays unknown: a route to a
 queue with no staffing and no ``wait`` makes the figures it touches ``None``.
 
 >>> from ivr.loader import load_menu
@@ -24,8 +25,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from audit.metrics import Figures, HumanRoute, Metrics
+from ivr.model import DecideNode
 
 MOST = 0.5  # an hour is "answered" when at least this share of its callers reach a person
+MAX_SPLIT_DEPTH = 8  # decisions one caller's journey is split at, one after the other
+MAX_JOURNEYS = 256  # parts one hour's callers are split into (then: the quickest route)
 
 
 @dataclass(frozen=True)
@@ -119,33 +123,39 @@ def caller_figures(metrics: Metrics) -> Callers:
     unanswered: set[int] = set()
     closed: set[int] = set()
     unknown_at: set[int] = set()
-    taken: list[tuple[float, HumanRoute]] = []
+    first: list[tuple[float, float, HumanRoute]] = []  # (share, seconds before the hold, route)
+    expert: list[tuple[float, float, HumanRoute]] = []
+    away_unknown = False
     for figures in patterns(metrics):
-        share, route = figures.share, figures.nearest
-        if route is None:
-            if figures.voicemail:
-                voicemail += share
-            else:
-                hung_up += share
-            unanswered.update(figures.minutes)
+        answered_here, known_here = 0.0, True
+        for journey in journeys(metrics, figures):
+            share, route = figures.share * journey.weight, journey.route
+            if route is None:
+                if journey.voicemail:
+                    voicemail += share
+                else:
+                    hung_up += share
+                continue
+            answered = route.hold.p_answered
+            if answered is None:
+                unknown += share
+                unknown_at.update(figures.minutes)
+                known_here = False
+                continue
+            reached += share * answered
+            abandoned += share * (1.0 - answered)
+            answered_here += journey.weight * answered
+            first.append((share, journey.first_s + route.ivr_s, route))
+            expert.append((share, journey.expert_s + route.expert_ivr_s, route))
+            away_unknown = away_unknown or route.away_unknown
+        if figures.nearest is None:
             closed.update(figures.minutes)
-            continue
-        answered = route.hold.p_answered
-        if answered is None:
-            unknown += share
-            unknown_at.update(figures.minutes)
-            continue
-        reached += share * answered
-        abandoned += share * (1.0 - answered)
-        taken.append((share, route))
-        if answered < MOST:
+        if known_here and answered_here < MOST:
             unanswered.update(figures.minutes)
     known = unknown == 0
     # a route through another system whose time there (``away``) is unstated: who is
     # answered is known, how long it takes them is not
-    timed = known and not any(r.away_unknown for _, r in taken)
-    first = [(share, r.ivr_s, r) for share, r in taken]
-    expert = [(share, r.expert_ivr_s, r) for share, r in taken]
+    timed = known and not away_unknown
     return Callers(
         reached=reached if known else None,
         abandoned=abandoned if known else None,
@@ -160,6 +170,63 @@ def caller_figures(metrics: Metrics) -> Callers:
         closed_minutes=frozenset(closed),
         unknown_minutes=frozenset(unknown_at),
     )
+
+
+@dataclass(frozen=True)
+class Journey:
+    """Callers of one set of hours who end alike: their share of those hours' callers, the
+    seconds (first-time, expert) spent before ``route`` (reaching the decisions that sent
+    them there), and the route (None: no person; ``voicemail``: a message can be left)."""
+
+    weight: float
+    first_s: float
+    expert_s: float
+    route: HumanRoute | None
+    voicemail: bool = False
+
+
+def journeys(metrics: Metrics, hours: Figures) -> list[Journey]:
+    """Where the callers of ``hours`` end.
+
+    Each caller takes the quickest route to a person. At a decision on that route whose
+    outcomes all have a ``share``, the callers split by those shares (scaled to add up to
+    1, as ``ivr simulate`` does), and each part takes its quickest route on from its
+    outcome (splitting again at the next such decision). A decision with an outcome
+    without a share is not split: the callers take its outcome on the quickest route.
+    """
+    done: list[Journey] = []
+    todo = [(1.0, 0.0, 0.0, hours, 0)]
+    while todo:
+        weight, first, expert, here, depth = todo.pop()
+        route = here.nearest
+        split = None
+        if route is not None and depth < MAX_SPLIT_DEPTH and len(done) + len(todo) < MAX_JOURNEYS:
+            split = _decision_on(metrics, here, route)
+        if split is None:
+            done.append(Journey(weight, first, expert, route, here.voicemail))
+            continue
+        (_, lang), (to_first, to_expert), outcomes = split
+        for goto, share in outcomes:
+            onward = metrics.figures_from((goto, lang), hours)
+            todo.append((weight * share, first + to_first, expert + to_expert, onward, depth + 1))
+    return done
+
+
+def _decision_on(
+    metrics: Metrics, here: Figures, route: HumanRoute
+) -> tuple[tuple[str, str], tuple[float, float], list[tuple[str, float]]] | None:
+    """The first decision on ``route`` whose outcomes all have a share: its state, the
+    seconds to it and each outcome's target with its share (None: there is none)."""
+    for state in route.states:
+        if state in here.decisions:
+            node = metrics.graph.nodes[state[0]]["node"]
+            assert isinstance(node, DecideNode)
+            total = sum(outcome.share or 0.0 for outcome in node.outcomes)
+            if total <= 0:
+                return None
+            shares = [(o.goto, (o.share or 0.0) / total) for o in node.outcomes if o.share]
+            return state, here.decisions[state], shares
+    return None
 
 
 def _quantile(parts: list[tuple[float, float, HumanRoute]], share: float) -> float | None:

@@ -57,6 +57,10 @@ from ivr.yamlsource import paused_gc
 MINUTES_PER_WEEK = 7 * 24 * 60
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 State = tuple[str, str]  # (node id, language)
+Way = list  # [first-time seconds, expert seconds, key or label]: one timed step
+Timed = dict[State, dict[State, Way]]  # each state's ways on, by the state they lead to
+FIRST, EXPERT, KEY = 0, 1, 2  # the fields of a ``Way``
+_NO_WAYS: dict[State, Way] = {}
 
 
 @dataclass
@@ -79,6 +83,8 @@ class HumanRoute:
     hold: Hold = field(default_factory=Hold)
     expert_ivr_s: float = math.inf
     away_unknown: bool = False  # the route passes another system for an unstated time
+    # (node, language) along ``path``, kept when a decision has shares (``audit.callers``)
+    states: list[State] = field(default_factory=list)
 
     @property
     def sort_key(self) -> float:
@@ -97,6 +103,8 @@ class Figures:
     minutes: list[int] = field(default_factory=list)  # minutes of the week of this pattern
     share: float = 1.0  # share of the week's calls that arrive in these minutes
     pattern: tuple[bool, ...] = ()  # which of ``Metrics.schedules`` are open
+    # (first-time, expert) seconds to each decision whose outcomes all have a share
+    decisions: dict[State, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def nearest(self) -> HumanRoute | None:
@@ -114,6 +122,14 @@ class Metrics:
     schedules: tuple[str, ...] = ()
     closed_minutes: frozenset[int] = frozenset()
     every_human: list[HumanRoute] = field(default_factory=list)
+    durations: _Durations | None = field(default=None, repr=False)
+
+    def figures_from(self, state: State, hours: Figures) -> Figures:
+        """The routes to every person from ``state`` (a node and the language heard there)
+        at the hours of ``hours``: where a decision's outcome sends callers on."""
+        assert self.durations is not None
+        is_open = dict(zip(self.schedules, hours.pattern, strict=True))
+        return _figures(self.durations.menu, self.graph, self.durations, is_open, state)
 
     @property
     def nearest(self) -> HumanRoute | None:
@@ -176,7 +192,8 @@ def _compute_metrics(
             if known is None or (route.sort_key, route.ivr_s) < (known.sort_key, known.ivr_s):
                 every[route.node] = route
     routes = sorted(every.values(), key=_route_order)
-    return Metrics(graph, headline, by_hours if schedules else [], schedules, closed, routes)
+    kept = durations if durations.shared else None  # only decisions with shares need it again
+    return Metrics(graph, headline, by_hours if schedules else [], schedules, closed, routes, kept)
 
 
 def _headline_rank(figures: Figures) -> tuple[bool, float, int]:
@@ -228,12 +245,20 @@ class _Durations:
         self.timer = timer if isinstance(timer, CachedTimer) else CachedTimer(timer)
         self.reaction = reaction
         self.recordings: dict[str, float] = {}  # seconds of recorded prompts without text
-        self.static: tuple[list[tuple[State, State, dict]], list[State]] | None = None
+        self.static_humans: list[State] | None = None  # human states no schedule changes
         self.scheduled: list[str] = []  # branch and queue nodes, timed per pattern
         self.languages: list[str] = []
-        self.timed: nx.DiGraph = nx.DiGraph()  # the shared timing graph (see timing_graph)
-        self.reaches: dict[tuple[bool, ...], _Reach] = {}  # searches by routing (see _figures)
+        self.timed: Timed = {}  # the shared timing graph (see timing_graph)
+        self.spoken: dict[State, float] = {}  # seconds spoken on arrival at a person (arrival)
+        self.reaches: dict[tuple, _Reach] = {}  # searches by routing (and source: _figures)
         self.routing_schedules = _routing_schedules(menu)
+        self.shared = [  # decisions whose outcomes all have a share (``audit.callers``)
+            node.id
+            for node in menu.nodes.values()
+            if isinstance(node, DecideNode)
+            and node.outcomes
+            and all(outcome.share is not None for outcome in node.outcomes)
+        ]
 
     def text(self, node: Node, lang: str, attribute: str = "prompt") -> str:
         prompt = getattr(node, attribute, None)
@@ -320,9 +345,11 @@ class _Durations:
         if isinstance(node, TransferNode):
             return self.prompt(node, lang), Hold.ring(node.ring)
         assert isinstance(node, QueueNode)
-        spoken = self.prompt(node, lang) + sum(
-            self.seconds(text, lang) for text in queue_announcements(node, lang)
-        )
+        spoken = self.spoken.get((node.id, lang))
+        if spoken is None:
+            spoken = self.spoken[node.id, lang] = self.prompt(node, lang) + sum(
+                self.seconds(text, lang) for text in queue_announcements(node, lang)
+            )
         return spoken, Hold.of_queue(node, is_open)
 
 
@@ -417,37 +444,37 @@ def _clock(minute: int) -> str:
 
 def timing_graph(
     menu: Menu, graph: nx.DiGraph, durations: _Durations, is_open: dict[str, bool]
-) -> tuple[nx.DiGraph, list[State], list[tuple[State, State]]]:
+) -> tuple[Timed, list[State], list[State]]:
     """The graph of (node, language) states with seconds on its edges, the humans, and
-    the edges of this pattern's branches and queues.
+    the states of this pattern's branches and queues that have ways on.
 
-    Edge attributes: ``first`` and ``expert`` (seconds), ``key`` (what the
-    first-time caller presses or does). Several ways between the same two
-    states keep the quickest for each caller. The ways out of nodes that no
-    schedule changes (all but branches and queues) are built once into a graph
-    shared by every pattern; each pattern adds its own branch and queue edges,
-    which the caller removes (``_figures``) once the pattern is done.
+    The graph is plain dictionaries (``Timed``: a state's ways on, by the state
+    each leads to), read directly by ``_dijkstra``. A way holds the seconds of
+    the step for both callers and the key (what the first-time caller presses
+    or does); of several ways between the same two states, the quickest for
+    each caller is kept. The ways out of nodes that no schedule changes (all
+    but branches and queues) are built once into a graph shared by every
+    pattern; each pattern adds its own branch and queue ways, which the caller
+    removes (``_reach``) once the pattern is done.
     """
-    if durations.static is None:
-        durations.static = _static_ways(graph, durations, _languages(menu))
-        durations.timed.add_nodes_from(durations.static[1])
-        durations.timed.add_edges_from(durations.static[0])
-    humans = list(durations.static[1])
-    edges: dict[tuple[State, State], list] = {}
+    timed = durations.timed
+    if durations.static_humans is None:
+        durations.static_humans = _static_ways(graph, durations, _languages(menu))
+    humans = list(durations.static_humans)
+    scheduled = []
     for source in durations.scheduled:
         node = menu.nodes[source]
         for lang in durations.languages:
             if _answers_here(node, is_open):
                 humans.append((source, lang))
                 continue
+            ways: dict[State, Way] = {}
             for seconds, label, target in _steps(graph, durations, source, node, lang, is_open):
-                _add_way(edges, seconds, label, (source, lang), target)
-    timed = durations.timed
-    timed.add_nodes_from(humans)
-    timed.add_edges_from(
-        (a, b, {"first": f, "expert": e, "key": k}) for (a, b), (f, e, k) in edges.items()
-    )
-    return timed, humans, list(edges)
+                _add_way(ways, seconds, label, target)
+            if ways:
+                timed[source, lang] = ways
+                scheduled.append((source, lang))
+    return timed, humans, scheduled
 
 
 def _languages(menu: Menu) -> list[str]:
@@ -468,13 +495,12 @@ def _languages(menu: Menu) -> list[str]:
     return languages
 
 
-def _static_ways(
-    graph: nx.DiGraph, durations: _Durations, languages: list[str]
-) -> tuple[list[tuple[State, State, dict]], list[State]]:
-    """Timed edges and human states of every node whose ways no schedule changes."""
+def _static_ways(graph: nx.DiGraph, durations: _Durations, languages: list[str]) -> list[State]:
+    """The timed ways (into ``durations.timed``) and the human states of every node whose
+    ways no schedule changes."""
     durations.languages = languages
+    timed = durations.timed
     humans: list[State] = []
-    edges: dict[tuple[State, State], list] = {}
     for source, data in graph.nodes(data=True):
         node = data["node"]
         if isinstance(node, BranchNode | QueueNode):
@@ -484,10 +510,12 @@ def _static_ways(
             if _answers_here(node, {}):
                 humans.append((source, lang))
                 continue
+            ways: dict[State, Way] = {}
             for seconds, label, target in _steps(graph, durations, source, node, lang, {}):
-                _add_way(edges, seconds, label, (source, lang), target)
-    timed = [(a, b, {"first": f, "expert": e, "key": k}) for (a, b), (f, e, k) in edges.items()]
-    return timed, humans
+                _add_way(ways, seconds, label, target)
+            if ways:
+                timed[source, lang] = ways
+    return humans
 
 
 def _steps(
@@ -560,20 +588,17 @@ def _branch_rules(node: BranchNode, lang: str, is_open: dict[str, bool]) -> set[
 
 
 def _add_way(
-    edges: dict[tuple[State, State], list],
-    seconds: tuple[float, float],
-    label: str | None,
-    source: State,
-    to: State,
+    ways: dict[State, Way], seconds: tuple[float, float], label: str | None, to: State
 ) -> None:
+    """Add a step to ``to`` to one state's ``ways``, keeping the quickest for each caller."""
     first, expert = seconds
-    edge = edges.get((source, to))
-    if edge is None:
-        edges[source, to] = [first, expert, label]
+    way = ways.get(to)
+    if way is None:
+        ways[to] = [first, expert, label]
         return
-    if first < edge[0]:
-        edge[0], edge[2] = first, label
-    edge[1] = min(edge[1], expert)
+    if first < way[FIRST]:
+        way[FIRST], way[KEY] = first, label
+    way[EXPERT] = min(way[EXPERT], expert)
 
 
 def _label(node: Node, way: dict) -> str | None:
@@ -601,20 +626,27 @@ class _Reach:
 
     arrivals: list[tuple[State, float, float, list[State], list[str | None]]]
     voicemail: bool
+    decisions: dict[State, tuple[float, float]] = field(default_factory=dict)
 
 
 def _figures(
-    menu: Menu, graph: nx.DiGraph, durations: _Durations, is_open: dict[str, bool]
+    menu: Menu,
+    graph: nx.DiGraph,
+    durations: _Durations,
+    is_open: dict[str, bool],
+    source: State | None = None,
 ) -> Figures:
-    """The routes to every person at the hours ``is_open`` describes.
+    """The routes to every person at the hours ``is_open`` describes, from the start (or
+    from ``source``).
 
     Hours that route alike (the same queues open, the same branches taken)
     share one search; only the holds (staffing at those hours) differ.
     """
     routing = tuple(is_open.get(name, True) for name in durations.routing_schedules)
-    reach = durations.reaches.get(routing)
+    key = routing if source is None else (routing, source)
+    reach = durations.reaches.get(key)
     if reach is None:
-        reach = durations.reaches[routing] = _reach(menu, graph, durations, is_open)
+        reach = durations.reaches[key] = _reach(menu, graph, durations, is_open, source)
     best: dict[str, HumanRoute] = {}
     for state, first, expert, states, keys in reach.arrivals:
         node = menu.nodes[state[0]]
@@ -622,6 +654,8 @@ def _figures(
         ivr = first + spoken
         expert_ivr = expert + spoken
         route = _route(graph, states, keys, ivr, hold, expert_ivr)
+        if durations.shared:  # kept only where decisions split callers (``audit.callers``)
+            route.states = states
         known = best.get(state[0])
         if known is None or route.ivr_s < known.ivr_s:
             if known is not None and known.expert_ivr_s < route.expert_ivr_s:
@@ -631,63 +665,73 @@ def _figures(
             known.expert_ivr_s, known.expert_s = expert_ivr, expert_ivr + known.queue_s
     routes = sorted(best.values(), key=_route_order)
     expert_s = routes[0].expert_s if routes else math.inf
-    return Figures(routes, expert_s, reach.voicemail)
+    return Figures(routes, expert_s, reach.voicemail, decisions=reach.decisions)
 
 
 def _reach(
-    menu: Menu, graph: nx.DiGraph, durations: _Durations, is_open: dict[str, bool]
+    menu: Menu,
+    graph: nx.DiGraph,
+    durations: _Durations,
+    is_open: dict[str, bool],
+    source: State | None = None,
 ) -> _Reach:
     timed, humans, scheduled = timing_graph(menu, graph, durations, is_open)
     try:
-        source = (menu.start, menu.hotline.default_language)
-        timed.add_node(source)
-        first_dist, before = _dijkstra(timed, source, "first")
-        expert_dist, _ = _dijkstra(timed, source, "expert")
-        adjacency = timed.adj
+        source = source or (menu.start, menu.hotline.default_language)
+        first_dist, before = _dijkstra(timed, source, FIRST)
+        expert_dist, _ = _dijkstra(timed, source, EXPERT)
         arrivals = []
         for state in humans:
             if state in first_dist:
                 path = _path_to(state, before)
-                keys = [adjacency[a][b]["key"] for a, b in itertools.pairwise(path)]
+                keys = [timed[a][b][KEY] for a, b in itertools.pairwise(path)]
                 arrivals.append(
                     (state, first_dist[state], expert_dist.get(state, math.inf), path, keys)
                 )
         voicemail = any(
             isinstance(menu.nodes[node], RecordNode) for node, _ in first_dist if node in menu.nodes
         )
-        return _Reach(arrivals, voicemail)
+        decisions = {
+            state: (first_dist[state], expert_dist.get(state, math.inf))
+            for state in itertools.product(durations.shared, durations.languages)
+            if state in first_dist
+        }
+        return _Reach(arrivals, voicemail, decisions)
     finally:
-        timed.remove_edges_from(scheduled)
+        for state in scheduled:
+            del timed[state]
 
 
 def _dijkstra(
-    timed: nx.DiGraph, source: State, weight: str
+    timed: Timed, source: State, weight: int
 ) -> tuple[dict[State, float], dict[State, State]]:
-    """Seconds from ``source`` to every state it reaches by the edge attribute ``weight``,
-    and the state before each on its quickest route.
+    """Seconds from ``source`` to every state it reaches by the ``weight`` field of the
+    ways (``FIRST`` or ``EXPERT``), and the state before each on its quickest route.
 
     The search of ``networkx.single_source_dijkstra`` (same order, same ties: the first
-    route found among equally quick ones), without its per-edge weight calls and without
-    building the path of every state: ``_path_to`` walks back the few the figures need.
+    route found among equally quick ones), on plain dictionaries, without per-edge weight
+    calls and without building the path of every state: ``_path_to`` walks back the few
+    the figures need.
     """
-    adjacency = timed._adj  # type: ignore[attr-defined]  # the dict behind timed.adj: faster
     done: dict[State, float] = {}
     seen: dict[State, float] = {source: 0}
     before: dict[State, State] = {}
-    order = itertools.count()
-    fringe: list[tuple[float, int, State]] = [(0, next(order), source)]
+    order = itertools.count().__next__
+    push, pop = heapq.heappush, heapq.heappop
+    fringe: list[tuple[float, int, State]] = [(0, order(), source)]
     while fringe:
-        so_far, _, state = heapq.heappop(fringe)
+        so_far, _, state = pop(fringe)
         if state in done:
             continue
         done[state] = so_far
-        for onward, edge in adjacency[state].items():
+        for onward, way in timed.get(state, _NO_WAYS).items():
             if onward in done:
                 continue
-            seconds = so_far + edge[weight]
-            if onward not in seen or seconds < seen[onward]:
+            seconds = so_far + way[weight]
+            known = seen.get(onward)
+            if known is None or seconds < known:
                 seen[onward] = seconds
-                heapq.heappush(fringe, (seconds, next(order), onward))
+                push(fringe, (seconds, order(), onward))
                 before[onward] = state
     return done, before
 
