@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from audit.reports import FORMATS
 from audit.run import audit_menu
 from ivr.engine import Call
 from ivr.errors import MenuLoadError
@@ -166,7 +167,10 @@ def test_without_returns_to_the_same_line_has_no_human_escape(tmp_path):
 
 def test_the_audit_keeps_an_unknown_time_in_the_other_system_unknown(tmp_path):
     menu = load_text(tmp_path, PAYMENT_LINE.replace(", away: 90", ""))
-    report = audit_menu(menu).as_dict()
+    audit = audit_menu(menu)
+    report = audit.as_dict()
+    text = FORMATS["text"]([audit], frozenset({"error"}))
+    assert "in menus + an unknown time in another system + " in text
     assert "IVR101" not in codes(menu)
     times = report["time_to_human"]
     assert times["first_time_s"] is None and times["expert_s"] is None and times["ivr_s"] is None

@@ -95,7 +95,8 @@ def headline(audit: MenuAudit) -> dict[str, str]:
         if nearest is None
         else (
             f"{fmt_seconds(nearest.first_time_s)} ({fmt_seconds(nearest.ivr_s)} in menus + "
-            f"{fmt_seconds(nearest.queue_s)} waiting)"
+            + ("an unknown time in another system + " if nearest.away_unknown else "")
+            + f"{fmt_seconds(nearest.queue_s)} waiting)"
         ),
         "expert": "-" if nearest is None else fmt_seconds(metrics.figures.expert_s),
         "nearest": "-"
