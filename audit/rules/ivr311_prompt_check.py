@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from audit.context import Context
 from audit.rules.base import Finding, Rule
-from ivr.model import MenuNode, Option
+from ivr.model import MenuNode, Option, SpokenOption
 from ivr.prompt_audio import prompt_audio_file
 from ivr.prompt_text import named_keys
 from ivr.recordings import (
@@ -28,7 +28,8 @@ class PromptCheck(Rule):
     with vosk, restricted to the menu's grammar (its option phrases, the digits
     as words, unknown speech), and checks that each option the text names is
     heard: by the option's phrase where the text uses one, else by its key
-    spoken as a digit word. A recording that is missing or cannot be read is
+    spoken as a digit word; a spoken option (`spoken:`, chosen by voice only)
+    by the phrases of it the text says. A recording that is missing or cannot be read is
     reported too (a missing one before any speech model is loaded). The
     recogniser is a hook (`ivr.recordings`: the speech package's vosk
     listener); without one, or without its model, the recordings are not
@@ -101,31 +102,39 @@ class PromptCheck(Rule):
             )
         except RecordingUnreadable as exc:
             return f'the recorded prompt of "{node.id}" cannot be checked: {exc}'
-        missing = []
-        for option in node.options:
+        keyed: list[str] = []
+        spoken: list[str] = []
+        for option in node.choices:
             evidence = [e for e in self._evidence(option, text, lang) if listener.knows(e)]
             if evidence and not any(phrase_in(e, said) for e in evidence):
-                missing.append(f'{option.key} ("{evidence[0]}")')
-        if not missing:
+                if isinstance(option, Option):
+                    keyed.append(f'{option.key} ("{evidence[0]}")')
+                else:
+                    spoken.append(f'{option.name} ("{evidence[0]}")')
+        if not keyed and not spoken:
             return None
+        unsaid = " and ".join(
+            f"{what}{'s' if len(names) > 1 else ''} {', '.join(names)}"
+            for what, names in (("option", keyed), ("spoken option", spoken))
+            if names
+        )
         return (
-            f'the recording {audio_file} of "{node.id}" does not say option'
-            f"{'s' if len(missing) > 1 else ''} {', '.join(missing)} that its text "
+            f'the recording {audio_file} of "{node.id}" does not say {unsaid} that its text '
             f"names; heard: {said or 'nothing of the menu grammar'}"
         )
 
     @staticmethod
-    def _evidence(option: Option, text: str, lang: str) -> list[str]:
+    def _evidence(option: Option | SpokenOption, text: str, lang: str) -> list[str]:
         """What the recording must contain for ``option``: the phrases its text uses (at the
         start of a word: Korean "예약은" uses 예약), else the key as digit words (nothing
-        when the text does not name the option)."""
+        when the text does not name the option; a spoken option has no key)."""
         written = normalize(text)
         phrases = [
             normalize(p)
             for p in option.phrases
             if normalize(p) and re.search(rf"(?<!\w){re.escape(normalize(p))}", written)
         ]
-        if phrases:
+        if phrases or isinstance(option, SpokenOption):
             return phrases
         if option.key in named_keys(text) and option.key.isdigit():
             words = digit_words(lang)

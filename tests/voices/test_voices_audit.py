@@ -36,6 +36,11 @@ nodes:
   desk:
     transfer: {{to: "+82 2 555 0100", human: true, ring: 5}}
 """
+SPOKEN_PROMPT = "예약은 1번을 누르세요. 담당자를 원하시면 담당자라고 말씀해 주세요."
+SPOKEN_MENU = RECORDED_MENU.replace(  # 담당자 is said, with no key
+    '        "0": {{goto: desk, say: [담당자]}}',
+    "      spoken: {{person: {{goto: desk, say: [담당자]}}}}",
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,13 +48,14 @@ def model():
     return load_model()
 
 
-def recorded_menu(folder, said: str, text: str = PROMPT):
-    """A menu in ``folder`` whose main prompt is a recording (espeak-ng) of ``said``."""
+def recorded_menu(folder, said: str, text: str = PROMPT, template: str = RECORDED_MENU):
+    """A menu in ``folder`` (``template``) whose main prompt is a recording (espeak-ng) of
+    ``said``."""
     rendering = VoiceCache(folder / "cache").render(said, VoiceSettings("ko", "ko", 150))
-    (folder / "voices").mkdir(exist_ok=True)
+    (folder / "voices").mkdir(parents=True, exist_ok=True)
     shutil.copy(rendering.path, folder / "voices" / "main.wav")
     path = folder / "recorded.yaml"
-    path.write_text(RECORDED_MENU.format(audio="voices/main.wav", text=text), encoding="utf-8")
+    path.write_text(template.format(audio="voices/main.wav", text=text), encoding="utf-8")
     return load_menu(path)
 
 
@@ -73,6 +79,20 @@ def test_a_stale_recording_is_flagged_with_the_missing_option(tmp_path, said):
     assert 'voices/main.wav of "main" does not say option 0 ("담당자")' in message
     assert "heard: 예약" in message
     assert findings[0].severity == "warning" and findings[0].line > 0
+
+
+@pytest.mark.speech
+@pytest.mark.usefixtures("model")
+def test_a_recording_must_say_the_phrase_of_a_spoken_option_its_text_says(tmp_path):
+    said_all = recorded_menu(tmp_path / "all", SPOKEN_PROMPT, SPOKEN_PROMPT, SPOKEN_MENU)
+    assert [o.name for o in said_all.nodes["main"].spoken] == ["person"]
+    assert prompt_checks(said_all) == []
+    stale = recorded_menu(tmp_path / "stale", "예약은 1번을 누르세요.", SPOKEN_PROMPT, SPOKEN_MENU)
+    [finding] = prompt_checks(stale)
+    assert 'of "main" does not say spoken option person ("담당자") that its text names' in (
+        finding.message
+    )
+    assert "heard: 예약" in finding.message
 
 
 @pytest.mark.speech
