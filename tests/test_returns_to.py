@@ -16,6 +16,9 @@ import pytest
 
 from audit.reports import FORMATS
 from audit.run import audit_menu
+from audit.simulation.executors import run_replications
+from audit.simulation.inputs import SimulationError
+from audit.simulation.run import Options
 from ivr.engine import Call
 from ivr.errors import MenuLoadError
 from ivr.graph import build_graph, structural_problems, traps
@@ -178,3 +181,17 @@ def test_the_audit_keeps_an_unknown_time_in_the_other_system_unknown(tmp_path):
     assert callers["reached"] is not None and callers["reached"] > 0.9  # who is answered: known
     assert callers["first_time_p50_s"] is None and callers["first_time_p90_s"] is None
     assert report["temperature"] != "hot"
+
+
+# -- the simulation --------------------------------------------------------------------------
+
+
+def test_the_simulation_counts_the_time_away_and_refuses_an_unstated_one(tmp_path):
+    path = tmp_path / "line.yaml"
+    path.write_text(PAYMENT_LINE, encoding="utf-8")
+    [rep] = run_replications(Options(str(path), calls=200, miskey=0.0, expert=0.0), 1, seed=3)
+    to_care = rep.menu_s[rep.queue_of >= 0]
+    assert to_care.size and float(to_care.min()) >= 1.5 + 4 + 90  # press 0, ring, away
+    path.write_text(PAYMENT_LINE.replace(", away: 90", ""), encoding="utf-8")
+    with pytest.raises(SimulationError, match=r'transfer "pay" .* give it away: SECONDS'):
+        run_replications(Options(str(path), calls=200), 1, seed=3)

@@ -15,7 +15,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from audit.metrics import week_traffic
-from ivr.model import Menu, QueueNode
+from ivr.graph import build_graph, reachable
+from ivr.model import Menu, QueueNode, TransferNode
 from ivr.queueing import staffing_at
 from ivr.walks import WEEK_START, regime
 
@@ -93,6 +94,7 @@ def line_inputs(
     menu: Menu, where: Window, *, calls: float | None = None, agents: int | None = None
 ) -> LineInputs:
     """The simulation's view of ``menu`` over ``where`` (see the module docstring)."""
+    _check_time_away(menu)
     queues = {n.id: n for n in menu.nodes.values() if isinstance(n, QueueNode)}
     minutes = [where.start + timedelta(minutes=m) for m in range(where.minutes)]
     regimes: dict[tuple[bool, ...], int] = {}
@@ -131,6 +133,27 @@ def line_inputs(
             f"({MAX_CALLS_PER_REPLICATION:,}): lower --calls or the window"
         )
     return LineInputs(where, tuple(rates), intents, inputs, tuple(per_minute), tuple(regime_times))
+
+
+def _check_time_away(menu: Menu) -> None:
+    """Refuse a line whose callers may spend a time no one stated in another system (a
+    transfer with ``returns_to`` and no ``away``): it is unknown, and never taken as 0."""
+    transfers = [
+        node
+        for node in menu.nodes.values()
+        if isinstance(node, TransferNode) and node.returns_to and node.away is None
+    ]
+    if not transfers:
+        return
+    reached = reachable(build_graph(menu))
+    for node in transfers:
+        if node.id in reached:
+            where = node.location
+            raise SimulationError(
+                f'transfer "{node.id}" ({where.file}:{where.line}) hands the call back after '
+                f"a time nobody stated: give it away: SECONDS (how long callers spend in "
+                f"{node.to}) to simulate the line"
+            )
 
 
 def _rates(
