@@ -9,6 +9,11 @@ Mermaid shapes by node kind: menu ``{{hexagon}}``, input ``[/parallelogram/]``,
 branch ``{rhombus}``, hangup ``((circle))``, queue and transfer
 ``[[subroutine]]``, every other kind (say, record) ``([stadium])``.
 
+An edge only a spoken option takes (``spoken:``, chosen by voice only: no key goes
+there) is drawn dashed in every format (Mermaid ``-.->``, dot ``style=dashed``, the
+SVG tree's ``voice-only`` class) and labelled with the option's first phrase in
+quotes (``"check balance"``).
+
 >>> import networkx as nx
 >>> g = nx.DiGraph(start="a")
 >>> g.add_node("a", kind="say", human=False); g.add_node("b", kind="queue", human=True)
@@ -44,12 +49,26 @@ SHAPES = {
 MERMAID_SHAPE_CHARS = set("[](){}")  # open or close a node shape in unquoted Mermaid text
 
 
+def voice_only(ways: list[dict]) -> bool:
+    """Whether only spoken options (chosen by voice only) take this edge.
+
+    >>> voice_only([{"kind": "speech", "spoken": "agent", "voice_only": True}])
+    True
+    >>> voice_only([{"kind": "speech", "voice_only": True}, {"kind": "invalid"}])
+    False
+    """
+    return all(way.get("voice_only") for way in ways)
+
+
 def edge_label(ways: list[dict]) -> str:
-    """A short label for the ways along one edge: keys, phrases, or the edge kind."""
+    """A short label for the ways along one edge: keys, phrases (a spoken option's first
+    phrase in quotes), or the edge kind."""
     labels = []
     for way in ways:
         if way["kind"] == "key":
             labels.append(way["key"])
+        elif way.get("voice_only"):
+            labels.append(f'"{way["phrases"][0]}"')
         elif way["kind"] == "speech":
             labels.append("say " + "/".join(way.get("phrases", [])[:2]))
         elif way["kind"] == "branch":
@@ -79,12 +98,14 @@ def to_mermaid(graph: nx.DiGraph) -> str:
         label = edge_label(ways).replace('"', "#quot;").replace("|", "/")
         if MERMAID_SHAPE_CHARS & set(label):  # a pattern key like 10[01]X: quoted, not a shape
             label = f'"{label}"'
-        lines.append(f"  {ids[src]} -->|{label}| {ids[dst]}")
+        arrow = "-.->" if voice_only(ways) else "-->"
+        lines.append(f"  {ids[src]} {arrow}|{label}| {ids[dst]}")
     return "\n".join(lines) + "\n"
 
 
 def to_dot(graph: nx.DiGraph) -> str:
-    """A Graphviz ``digraph`` of the graph; humans are drawn as double octagons."""
+    """A Graphviz ``digraph`` of the graph; humans are drawn as double octagons, edges
+    only spoken options take are dashed."""
 
     def quote(text: str) -> str:
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
@@ -103,7 +124,8 @@ def to_dot(graph: nx.DiGraph) -> str:
         )
     ways: list[dict[str, Any]]
     for src, dst, ways in graph.edges(data="ways"):
-        lines.append(f"  {quote(src)} -> {quote(dst)} [label={quote(edge_label(ways))}];")
+        style = ", style=dashed" if voice_only(ways) else ""
+        lines.append(f"  {quote(src)} -> {quote(dst)} [label={quote(edge_label(ways))}{style}];")
     return "\n".join(lines) + "\n}\n"
 
 
@@ -174,7 +196,8 @@ class Arrow:
     """One edge of the picture: ends, SVG path, label and where the label goes.
 
     ``back``: the edge goes up or sideways (drawn dashed); ``taken``: it is on
-    the route that the picture highlights.
+    the route that the picture highlights; ``voice_only``: only spoken options take it
+    (drawn dotted).
     """
 
     src: str
@@ -187,6 +210,7 @@ class Arrow:
     title: str = ""
     back: bool = False
     taken: bool = False
+    voice_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,21 +226,33 @@ class Tree:
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """``text`` cut to ``limit`` characters; a quoted phrase keeps its closing quote.
+
+    >>> _short('"check balance"', 14), _short("hours=office", 8)
+    ('"check balan…"', 'hours=o…')
+    """
+    if len(text) <= limit:
+        return text
+    if text.startswith('"') and text.endswith('"'):
+        return text[: limit - 2] + '…"'
+    return text[: limit - 1] + "…"
 
 
 def short_label(ways: list[dict]) -> str:
-    """An edge's label for the drawing: its keys, else what kind of step it is.
+    """An edge's label for the drawing: its keys, else what kind of step it is (a spoken
+    option's first phrase in quotes).
 
     >>> short_label([{"kind": "key", "key": "1"}, {"kind": "speech", "key": "1"}])
     '1'
     >>> short_label([{"kind": "branch", "when": "hours=office"}])
     'hours=office'
+    >>> short_label([{"kind": "speech", "phrases": ["agent"], "voice_only": True}])
+    '"agent"'
     """
     keys = [w["key"] for w in ways if w["kind"] == "key"]
     if keys:
         return ", ".join(dict.fromkeys(keys))
-    return edge_label([w for w in ways if w["kind"] != "speech"] or ways)
+    return edge_label([w for w in ways if w["kind"] != "speech" or w.get("voice_only")] or ways)
 
 
 def layout(graph: nx.DiGraph, route: Iterable[str] = ()) -> Tree:
@@ -269,12 +305,15 @@ def layout(graph: nx.DiGraph, route: Iterable[str] = ()) -> Tree:
 
 def _arrow(src: Box, dst: Box, data: dict, taken: bool) -> Arrow:
     ways = data.get("ways", [data])
-    title = f"{src.id} → {dst.id}: {edge_label(ways)}"
+    spoken = voice_only(ways)
+    title = f"{src.id} → {dst.id}: {edge_label(ways)}" + (" (by voice only)" if spoken else "")
     label = _short(short_label(ways), 14)
     if src.id == dst.id:
         x, y = src.x + BOX_WIDTH, src.y + BOX_HEIGHT / 2
         path = f"M{x:.1f},{y - 8:.1f} c22,-16 22,32 0,16"
-        return Arrow(src.id, dst.id, "retry", path, "retry", x + 24, y + 4, title, True, taken)
+        return Arrow(
+            src.id, dst.id, "retry", path, "retry", x + 24, y + 4, title, True, taken, spoken
+        )
     if dst.row > src.row:
         x1, y1 = src.cx, src.y + BOX_HEIGHT
         x2, y2 = dst.cx, dst.y
@@ -283,14 +322,16 @@ def _arrow(src: Box, dst: Box, data: dict, taken: bool) -> Arrow:
         t = 0.5 if abs(x2 - x1) > 4 else 0.4
         label_x, label_y = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
         return Arrow(
-            src.id, dst.id, data["kind"], path, label, label_x, label_y, title, False, taken
+            src.id, dst.id, data["kind"], path, label, label_x, label_y, title, False, taken, spoken
         )
     x1, y1 = src.x + BOX_WIDTH, src.y + BOX_HEIGHT * 0.35
     x2, y2 = dst.x + BOX_WIDTH, dst.y + BOX_HEIGHT * 0.65
     bow = 28 + 10 * abs(src.row - dst.row)
     path = f"M{x1:.1f},{y1:.1f} C{x1 + bow:.1f},{y1:.1f} {x2 + bow:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
     label_x, label_y = max(x1, x2) + bow * 0.75, (y1 + y2) / 2
-    return Arrow(src.id, dst.id, data["kind"], path, label, label_x, label_y, title, True, taken)
+    return Arrow(
+        src.id, dst.id, data["kind"], path, label, label_x, label_y, title, True, taken, spoken
+    )
 
 
 def drawable(graph: nx.DiGraph) -> bool:
