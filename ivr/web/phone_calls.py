@@ -218,7 +218,11 @@ def _route(path: list[str]) -> list[list[str]]:
 
 
 def _ending(actions: list[Action]) -> dict | None:
+    """Where the actions leave the menu. A dial followed by more actions was to another
+    system that handed the call back (``returns_to``): the call went on, so it is none."""
     for action in actions:
+        if isinstance(action, Dial) and action is not actions[-1]:
+            continue
         if isinstance(action, Enqueue):
             return {
                 "kind": "queue",
