@@ -8,11 +8,15 @@ seconds (unknown when not given, and unknown stays unknown).
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import jsonschema
 import pytest
+import yaml
 
 from audit.reports import FORMATS
 from audit.run import audit_menu
@@ -195,3 +199,21 @@ def test_the_simulation_counts_the_time_away_and_refuses_an_unstated_one(tmp_pat
     path.write_text(PAYMENT_LINE.replace(", away: 90", ""), encoding="utf-8")
     with pytest.raises(SimulationError, match=r'transfer "pay" .* give it away: SECONDS'):
         run_replications(Options(str(path), calls=200), 1, seed=3)
+
+
+# -- the JSON Schema -------------------------------------------------------------------------
+
+
+def test_the_schema_accepts_returns_to_and_refuses_what_the_loader_refuses():
+    text = resources.files("ivr").joinpath("schema/menu.schema.json").read_text("utf-8")
+    validator = jsonschema.Draft7Validator(json.loads(text))
+    good = yaml.safe_load(PAYMENT_LINE)
+    assert not list(validator.iter_errors(good))
+    transfer = good["nodes"]["pay"]["transfer"]
+    for broken in (
+        {k: v for k, v in transfer.items() if k != "returns_to"},  # away without returns_to
+        {**transfer, "away": -1},
+        {k: v for k, v in transfer.items() if k != "human"},  # human defaults to true
+    ):
+        data = {**good, "nodes": {**good["nodes"], "pay": {"transfer": broken}}}
+        assert list(validator.iter_errors(data)), broken
