@@ -4,7 +4,8 @@
 
 Prompts (``MessageParticipant``, ``PlayPrompt``) become says, ``GetParticipantInput``
 with key conditions a menu (an input when it stores the digits), a Lex bot
-(``ConnectParticipantWithLexBot``) a menu whose intents are spoken options, queues
+(``ConnectParticipantWithLexBot``, a legacy ``GetUserInput`` whose target is Lex) a menu
+whose intents are spoken options, queues
 (``TransferContactToQueue``; a ``QueueAtCapacity`` branch becomes a decision before
 the queue), third-party transfers and disconnects keep their meaning. Code and checks
 the importer cannot evaluate (Lambda, Compare, hours of operation, a Lex bot whose
@@ -50,6 +51,7 @@ OPAQUE = {
     "InvokeFlowModule": "flow module",
     "DistributeByPercentage": "share of calls",
 }
+LEGACY_BOT_PARAMETERS = ("BotName", "BotAliasArn", "LexV2Bot")  # a legacy block's Lex bot
 PASS_PREFIXES = ("Update", "Set", "Start", "Stop", "Resume", "Suspend", "Tag")
 
 
@@ -166,6 +168,48 @@ class _Reader:
         node_id = self.flow.id(block_id)
         return {"decide": {"about": about, "var": node_id, "outcomes": named}}
 
+    def lex_bot(
+        self, block_id: str, prompt: Any, conditions: list, unmatched: Any, failed: Any
+    ) -> dict | None:
+        """A Lex bot whose intents the flow tests (``conditions``: label, intents, target): a
+        menu of spoken options, one per intent (its name's words are the phrases:
+        ``CheckBalance`` is "check balance"); no intent matched goes to ``unmatched``
+        (``on_invalid``), an error of the bot to ``failed`` (``on_timeout``; the bot asks
+        again itself: no retries). None when the flow tests no intent a caller can say (the
+        bot stays a decision). Both layouts use it."""
+        said: dict[str, tuple[str, str, Any]] = {}  # each intent kept, by its words
+        dropped = []
+        for label, operands, target in conditions:
+            for intent in operands:
+                words = intent_words(intent)
+                if words and normalize(words) not in said and not intent.startswith("$."):
+                    said[normalize(words)] = (intent, words, target)
+                else:
+                    dropped.append(label)
+        if not said:
+            return None
+        for label in dropped:
+            self.flow.warn(
+                self.at[block_id],
+                f'the intent condition "{label}" names no intent a caller can say (or one an '
+                "earlier condition has): its branch is not kept",
+            )
+        spoken: dict[str, dict[str, Any]] = {}
+        for intent, words, target in said.values():
+            fits = SPOKEN_NAME.match(intent) and intent not in spoken
+            name = intent if fits else spoken_name(words, "intent", spoken)
+            spoken[name] = {"say": [words], "goto": self.goto(target, block_id)}
+        return {
+            "menu": {
+                "prompt": prompt or "",
+                "retries": 0,
+                "on_timeout": self.goto(failed, block_id),
+                "on_invalid": self.goto(unmatched, block_id),
+                "spoken": spoken,
+                "input": "speech",
+            }
+        }
+
 
 def _prompt(text: Any, ssml: Any, audio: Any) -> Any:
     if isinstance(text, str) and text and not text.startswith("$."):
@@ -181,6 +225,14 @@ def _seconds(value: Any, default: float, low: float, high: float) -> float:
         return min(max(float(value), low), high)
     except (TypeError, ValueError):
         return default
+
+
+def _lex_routes(nxt: Any, errors: list[tuple[str, Any]]) -> tuple[Any, Any]:
+    """Where a flow-language Lex bot goes when no intent matches (``NoMatchingCondition``,
+    else the default) and when the bot fails (``NoMatchingError``, else the same)."""
+    by_error = dict(errors)
+    unmatched = by_error.get("NoMatchingCondition") or nxt or by_error.get("NoMatchingError")
+    return unmatched, by_error.get("NoMatchingError") or unmatched
 
 
 class _ActionsReader(_Reader):
@@ -225,7 +277,7 @@ class _ActionsReader(_Reader):
         elif kind == "GetParticipantInput":
             spec = self.input(block_id, params, prompt, nxt, errors, conditions)
         elif kind == "ConnectParticipantWithLexBot" and (
-            lex := self.lex_bot(block_id, prompt, nxt, errors, conditions)
+            lex := self.lex_bot(block_id, prompt, conditions, *_lex_routes(nxt, errors))
         ):
             spec = lex
         elif kind in ENDS:
@@ -341,50 +393,6 @@ class _ActionsReader(_Reader):
             }
         return {"menu": {**settings, "options": options, "input": "dtmf"}}
 
-    def lex_bot(
-        self, block_id: str, prompt: Any, nxt: Any, errors: list, conditions: list
-    ) -> dict | None:
-        """A Lex bot whose intents the flow tests: a menu of spoken options, one per intent
-        (its name's words are the phrases: ``CheckBalance`` is "check balance"); no intent
-        matched (``NoMatchingCondition``, else the default) is ``on_invalid``, an error of
-        the bot (``NoMatchingError``) ``on_timeout`` (the bot asks again itself: no retries).
-        None when the flow tests no intent a caller can say (the bot stays a decision)."""
-        said: dict[str, tuple[str, str, Any]] = {}  # each intent kept, by its words
-        dropped = []
-        for label, operands, target in conditions:
-            for intent in operands:
-                words = intent_words(intent)
-                if words and normalize(words) not in said and not intent.startswith("$."):
-                    said[normalize(words)] = (intent, words, target)
-                else:
-                    dropped.append(label)
-        if not said:
-            return None
-        for label in dropped:
-            self.flow.warn(
-                self.at[block_id],
-                f'the intent condition "{label}" names no intent a caller can say (or one an '
-                "earlier condition has): its branch is not kept",
-            )
-        spoken: dict[str, dict[str, Any]] = {}
-        for intent, words, target in said.values():
-            fits = SPOKEN_NAME.match(intent) and intent not in spoken
-            name = intent if fits else spoken_name(words, "intent", spoken)
-            spoken[name] = {"say": [words], "goto": self.goto(target, block_id)}
-        by_error = dict(errors)
-        unmatched = by_error.get("NoMatchingCondition") or nxt or by_error.get("NoMatchingError")
-        failed = by_error.get("NoMatchingError") or unmatched
-        return {
-            "menu": {
-                "prompt": prompt or "",
-                "retries": 0,
-                "on_timeout": self.goto(failed, block_id),
-                "on_invalid": self.goto(unmatched, block_id),
-                "spoken": spoken,
-                "input": "speech",
-            }
-        }
-
 
 def intent_words(intent: str) -> str:
     """The words of a Lex intent's name, as a caller would say them.
@@ -473,6 +481,20 @@ class _ModulesReader(_Reader):
             spec = {"say": prompt or "", "next": self.goto(by_condition.get("Success"), block_id)}
         elif kind in ENDS:
             spec = {"hangup": {}}
+        elif kind == "GetUserInput" and _asks_lex(block, params):
+            intents = [
+                (_branch_label(b), [str(b.get("conditionValue") or "")], b["transition"])
+                for b in branches
+                if b.get("condition") == "Evaluate"
+            ]
+            unmatched = by_condition.get("NoMatch") or by_condition.get("Error")
+            spec = self.lex_bot(
+                block_id, prompt, intents, unmatched, by_condition.get("Error") or unmatched
+            ) or self.decision(
+                block_id,
+                f"Lex bot {_bot_name(params)}".strip(),
+                [(_branch_label(b), b.get("transition")) for b in branches],
+            )
         elif kind in ("GetUserInput", "StoreUserInput"):
             settings: dict[str, Any] = {
                 "prompt": prompt or "",
@@ -517,20 +539,27 @@ class _ModulesReader(_Reader):
             about = OPAQUE.get(kind, kind)
             if block.get("target") and block["target"] != about:
                 about += f" ({block['target']})"
-            outcomes = [
-                (
-                    " ".join(
-                        str(v)
-                        for v in (
-                            b.get("condition"),
-                            b.get("conditionType"),
-                            b.get("conditionValue"),
-                        )
-                        if v
-                    ),
-                    b.get("transition"),
-                )
-                for b in branches
-            ]
+            outcomes = [(_branch_label(b), b.get("transition")) for b in branches]
             spec = self.decision(block_id, about, outcomes)
         self.flow.add(block_id, spec, at, note)
+
+
+def _branch_label(branch: dict[str, Any]) -> str:
+    """A legacy branch as words: ``Evaluate Equals CheckBalance``, ``NoMatch``."""
+    parts = (branch.get("condition"), branch.get("conditionType"), branch.get("conditionValue"))
+    return " ".join(str(part) for part in parts if part)
+
+
+def _asks_lex(block: dict[str, Any], params: dict[str, dict[str, Any]]) -> bool:
+    """Whether a legacy ``GetUserInput`` block hands the caller to a Lex bot (its
+    ``target`` is ``Lex``, or it names a bot) rather than reading keys."""
+    return block.get("target") == "Lex" or any(name in params for name in LEGACY_BOT_PARAMETERS)
+
+
+def _bot_name(params: dict[str, dict[str, Any]]) -> str:
+    """The bot a legacy block names (its name, else its alias ARN), or ""."""
+    for name in LEGACY_BOT_PARAMETERS:
+        value = (params.get(name) or {}).get("value")
+        if value:
+            return json.dumps(value) if isinstance(value, dict) else str(value)
+    return ""

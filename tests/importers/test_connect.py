@@ -389,3 +389,122 @@ def test_a_lex_line_round_trips_through_yaml(lex_line: Path, tmp_path: Path) -> 
     result = CliRunner().invoke(main, ["import", str(lex_line), "-o", str(written)])
     assert result.exit_code == 0, result.output
     assert graph_of(written) == graph_of(lex_line)
+
+
+# The same line in the legacy export (``modules``, written for these tests in the layout of
+# connect-ivr-feedback-flow.json): "Get customer input" with a Lex bot is a GetUserInput block
+# whose target is Lex, its intents Evaluate branches, NoMatch and Error its other routes.
+def module(identifier: str, kind: str, parameters: dict, branches: list, **more) -> dict:
+    listed = [{"name": name, "value": value} for name, value in parameters.items()]
+    return {"id": identifier, "type": kind, "branches": branches, "parameters": listed, **more}
+
+
+def intent(target: str, name: str) -> dict:
+    return {
+        "condition": "Evaluate",
+        "conditionType": "Equals",
+        "conditionValue": name,
+        "transition": target,
+    }
+
+
+LEGACY_LEX_LINE = {
+    "modules": [
+        module(
+            "ask",
+            "GetUserInput",
+            {
+                "Text": LEX_LINE["Actions"][0]["Parameters"]["Text"],
+                "TextToSpeechType": "text",
+                "BotName": "CareBot",
+                "BotAlias": "$LATEST",
+                "BotRegion": "eu-west-2",
+            },
+            [
+                intent("balance", "CheckBalance"),
+                intent("agent_queue", "SpeakToAgent"),
+                intent("agent_queue", "speak_to_agent"),
+                intent("unknown", "$.Lex.IntentName"),
+                {"condition": "NoMatch", "transition": "sorry"},
+                {"condition": "Error", "transition": "bye"},
+            ],
+            target="Lex",
+        ),
+        module(
+            "balance",
+            "PlayPrompt",
+            {"Text": "Your balance is zero."},
+            [{"condition": "Success", "transition": "bye"}],
+        ),
+        module("agent_queue", "Transfer", {}, [], target="Queue"),
+        module(
+            "sorry",
+            "GetUserInput",
+            {"Text": "Sorry, say that again?", "BotName": "CareBot"},
+            [
+                {"condition": "NoMatch", "transition": "bye"},
+                {"condition": "Error", "transition": "bye"},
+            ],
+            target="Lex",
+        ),
+        module("unknown", "Disconnect", {}, []),
+        module("bye", "Disconnect", {}, []),
+    ],
+    "version": "1",
+    "type": "contactFlow",
+    "start": "ask",
+    "metadata": {"name": "Legacy Lex line"},
+}
+
+
+@pytest.fixture
+def legacy_lex_line(tmp_path: Path) -> Path:
+    path = tmp_path / "legacy-lex.json"
+    path.write_text(json.dumps(LEGACY_LEX_LINE, indent=2), encoding="utf-8")
+    return path
+
+
+def test_a_legacy_lex_bot_is_read_as_the_flow_language_one(
+    legacy_lex_line: Path, lex_line: Path
+) -> None:
+    menu, problems = check_menu(legacy_lex_line)
+    assert menu is not None and menu.hotline.name == "Legacy Lex line"
+    ask = menu.nodes["ask"]
+    assert isinstance(ask, MenuNode)
+    assert ask.options == () and ask.input_modes == ("speech",) and ask.retries == 0
+    assert {o.name: (o.phrases, o.goto) for o in ask.spoken} == {
+        "CheckBalance": (("check balance",), "balance"),
+        "SpeakToAgent": (("speak to agent",), "agent_queue"),
+    }
+    assert (ask.on_invalid, ask.on_timeout) == ("sorry", "bye")
+    flow_language = load_menu(lex_line).nodes["ask"]
+    assert isinstance(flow_language, MenuNode)
+    assert [(o.name, o.phrases, o.goto) for o in ask.spoken] == [
+        (o.name, o.phrases, o.goto) for o in flow_language.spoken
+    ]
+    assert ask.prompt == flow_language.prompt
+    dropped = [p for p in problems if 'the intent condition "Evaluate Equals' in p.message]
+    assert len(dropped) == 2 and all(p.line > 1 for p in dropped)  # located at the block
+    sorry = menu.nodes["sorry"]  # no intent tested: a decision over the bot's branches
+    assert isinstance(sorry, DecideNode) and sorry.about == "Lex bot CareBot"
+
+
+def test_a_caller_of_the_legacy_lex_line_is_routed_by_what_they_say(
+    legacy_lex_line: Path,
+) -> None:
+    menu = load_menu(legacy_lex_line)
+    call = Call(menu)
+    call.start()
+    step = call.speak("check balance please")
+    assert step.matched == "CheckBalance" and "balance" in call.path
+    report = audit_menu(menu).as_dict()
+    assert [(h["node"], h["keys"]) for h in report["humans"]] == [
+        ("agent_queue", ['say "speak to agent"'])
+    ]
+
+
+def test_a_legacy_lex_line_round_trips_through_yaml(legacy_lex_line: Path, tmp_path: Path) -> None:
+    written = tmp_path / "legacy-lex.yaml"
+    result = CliRunner().invoke(main, ["import", str(legacy_lex_line), "-o", str(written)])
+    assert result.exit_code == 0, result.output
+    assert graph_of(written) == graph_of(legacy_lex_line)

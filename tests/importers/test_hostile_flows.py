@@ -190,7 +190,8 @@ MODULES = st.fixed_dictionaries(
                         "type": st.sampled_from(["PlayPrompt", "GetUserInput", "Transfer", "X"]),
                         "branches": ANY,
                         "parameters": ANY,
-                    }
+                    },
+                    optional={"target": st.one_of(st.just("Lex"), ANY)},  # a legacy Lex bot
                 ),
             ),
             max_size=4,
