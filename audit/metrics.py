@@ -58,9 +58,9 @@ MINUTES_PER_WEEK = 7 * 24 * 60
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 State = tuple[str, str]  # (node id, language)
 Way = list  # [first-time seconds, expert seconds, key or label]: one timed step
-Timed = dict[State, dict[State, Way]]  # each state's ways on, by the state they lead to
+Timed = list[dict[int, Way]]  # each numbered state's ways on, by the number of the next state
 FIRST, EXPERT, KEY = 0, 1, 2  # the fields of a ``Way``
-_NO_WAYS: dict[State, Way] = {}
+_NO_WAYS: dict[int, Way] = {}  # shared by every state without ways on (never changed)
 
 
 @dataclass
@@ -248,7 +248,9 @@ class _Durations:
         self.static_humans: list[State] | None = None  # human states no schedule changes
         self.scheduled: list[str] = []  # branch and queue nodes, timed per pattern
         self.languages: list[str] = []
-        self.timed: Timed = {}  # the shared timing graph (see timing_graph)
+        self.timed: Timed = []  # the shared timing graph (see timing_graph)
+        self.numbers: dict[State, int] = {}  # the number of each state in ``timed``
+        self.states: list[State] = []  # the state of each number
         self.spoken: dict[State, float] = {}  # seconds spoken on arrival at a person (arrival)
         self.reaches: dict[tuple, _Reach] = {}  # searches by routing (and source: _figures)
         self.routing_schedules = _routing_schedules(menu)
@@ -259,6 +261,15 @@ class _Durations:
             and node.outcomes
             and all(outcome.share is not None for outcome in node.outcomes)
         ]
+
+    def number(self, state: State) -> int:
+        """The number of ``state`` in the timing graph (given when first met)."""
+        number = self.numbers.get(state)
+        if number is None:
+            number = self.numbers[state] = len(self.states)
+            self.states.append(state)
+            self.timed.append(_NO_WAYS)
+        return number
 
     def text(self, node: Node, lang: str, attribute: str = "prompt") -> str:
         prompt = getattr(node, attribute, None)
@@ -444,12 +455,14 @@ def _clock(minute: int) -> str:
 
 def timing_graph(
     menu: Menu, graph: nx.DiGraph, durations: _Durations, is_open: dict[str, bool]
-) -> tuple[Timed, list[State], list[State]]:
+) -> tuple[Timed, list[State], list[int]]:
     """The graph of (node, language) states with seconds on its edges, the humans, and
-    the states of this pattern's branches and queues that have ways on.
+    the numbers of this pattern's branch and queue states that have ways on.
 
-    The graph is plain dictionaries (``Timed``: a state's ways on, by the state
-    each leads to), read directly by ``_dijkstra``. A way holds the seconds of
+    The graph is a list of plain dictionaries (``Timed``: a state's ways on, by
+    the state each leads to), states numbered by ``_Durations.number``, read
+    directly by ``_dijkstra`` (numbers are quicker to look up than (node,
+    language) pairs, whose hash is computed anew each time). A way holds the seconds of
     the step for both callers and the key (what the first-time caller presses
     or does); of several ways between the same two states, the quickest for
     each caller is kept. The ways out of nodes that no schedule changes (all
@@ -468,12 +481,13 @@ def timing_graph(
             if _answers_here(node, is_open):
                 humans.append((source, lang))
                 continue
-            ways: dict[State, Way] = {}
+            ways: dict[int, Way] = {}
             for seconds, label, target in _steps(graph, durations, source, node, lang, is_open):
-                _add_way(ways, seconds, label, target)
+                _add_way(ways, seconds, label, durations.number(target))
             if ways:
-                timed[source, lang] = ways
-                scheduled.append((source, lang))
+                number = durations.number((source, lang))
+                timed[number] = ways
+                scheduled.append(number)
     return timed, humans, scheduled
 
 
@@ -499,7 +513,7 @@ def _static_ways(graph: nx.DiGraph, durations: _Durations, languages: list[str])
     """The timed ways (into ``durations.timed``) and the human states of every node whose
     ways no schedule changes."""
     durations.languages = languages
-    timed = durations.timed
+    timed, number = durations.timed, durations.number
     humans: list[State] = []
     for source, data in graph.nodes(data=True):
         node = data["node"]
@@ -510,11 +524,11 @@ def _static_ways(graph: nx.DiGraph, durations: _Durations, languages: list[str])
             if _answers_here(node, {}):
                 humans.append((source, lang))
                 continue
-            ways: dict[State, Way] = {}
+            ways: dict[int, Way] = {}
             for seconds, label, target in _steps(graph, durations, source, node, lang, {}):
-                _add_way(ways, seconds, label, target)
+                _add_way(ways, seconds, label, number(target))
             if ways:
-                timed[source, lang] = ways
+                timed[number((source, lang))] = ways
     return humans
 
 
@@ -588,7 +602,7 @@ def _branch_rules(node: BranchNode, lang: str, is_open: dict[str, bool]) -> set[
 
 
 def _add_way(
-    ways: dict[State, Way], seconds: tuple[float, float], label: str | None, to: State
+    ways: dict[int, Way], seconds: tuple[float, float], label: str | None, to: int
 ) -> None:
     """Add a step to ``to`` to one state's ``ways``, keeping the quickest for each caller."""
     first, expert = seconds
@@ -677,58 +691,69 @@ def _reach(
 ) -> _Reach:
     timed, humans, scheduled = timing_graph(menu, graph, durations, is_open)
     try:
-        source = source or (menu.start, menu.hotline.default_language)
-        first_dist, before = _dijkstra(timed, source, FIRST)
-        expert_dist, _ = _dijkstra(timed, source, EXPERT)
+        start = durations.number(source or (menu.start, menu.hotline.default_language))
+        first, before = _dijkstra(timed, start, FIRST)
+        expert, _ = _dijkstra(timed, start, EXPERT)
+        numbers, states = durations.numbers, durations.states
+
+        def seconds(state: State) -> tuple[float, float] | None:
+            """(first-time, expert) seconds to ``state``; None: not reached."""
+            number = numbers.get(state)
+            if number is None:
+                return None
+            first_s, expert_s = first[number], expert[number]
+            if first_s is None:
+                return None
+            return first_s, math.inf if expert_s is None else expert_s
+
         arrivals = []
         for state in humans:
-            if state in first_dist:
-                path = _path_to(state, before)
+            if (reached := seconds(state)) is not None:
+                path = _path_to(numbers[state], before)
                 keys = [timed[a][b][KEY] for a, b in itertools.pairwise(path)]
-                arrivals.append(
-                    (state, first_dist[state], expert_dist.get(state, math.inf), path, keys)
-                )
+                arrivals.append((state, *reached, [states[n] for n in path], keys))
         voicemail = any(
-            isinstance(menu.nodes[node], RecordNode) for node, _ in first_dist if node in menu.nodes
+            done is not None and isinstance(menu.nodes.get(node), RecordNode)
+            for (node, _), done in zip(states, first, strict=True)
         )
         decisions = {
-            state: (first_dist[state], expert_dist.get(state, math.inf))
+            state: reached
             for state in itertools.product(durations.shared, durations.languages)
-            if state in first_dist
+            if (reached := seconds(state)) is not None
         }
         return _Reach(arrivals, voicemail, decisions)
     finally:
-        for state in scheduled:
-            del timed[state]
+        for number in scheduled:
+            timed[number] = _NO_WAYS
 
 
-def _dijkstra(
-    timed: Timed, source: State, weight: int
-) -> tuple[dict[State, float], dict[State, State]]:
-    """Seconds from ``source`` to every state it reaches by the ``weight`` field of the
-    ways (``FIRST`` or ``EXPERT``), and the state before each on its quickest route.
+def _dijkstra(timed: Timed, source: int, weight: int) -> tuple[list[float | None], list[int]]:
+    """Seconds from state ``source`` to every state by the ``weight`` field of the ways
+    (``FIRST`` or ``EXPERT``; None: not reached), and the state before each on its quickest
+    route (-1: none), by state number.
 
     The search of ``networkx.single_source_dijkstra`` (same order, same ties: the first
-    route found among equally quick ones), on plain dictionaries, without per-edge weight
-    calls and without building the path of every state: ``_path_to`` walks back the few
-    the figures need.
+    route found among equally quick ones), on lists by state number, without per-edge
+    weight calls and without building the path of every state: ``_path_to`` walks back the
+    few the figures need.
     """
-    done: dict[State, float] = {}
-    seen: dict[State, float] = {source: 0}
-    before: dict[State, State] = {}
+    done: list[float | None] = [None] * len(timed)
+    seen: list[float | None] = [None] * len(timed)
+    before = [-1] * len(timed)
+    seen[source] = 0
     order = itertools.count().__next__
     push, pop = heapq.heappush, heapq.heappop
-    fringe: list[tuple[float, int, State]] = [(0, order(), source)]
+    fringe: list[tuple[float, int, int]] = [(0, order(), source)]
     while fringe:
         so_far, _, state = pop(fringe)
-        if state in done:
+        if done[state] is not None:
             continue
         done[state] = so_far
-        for onward, way in timed.get(state, _NO_WAYS).items():
-            if onward in done:
+        for onward, way in timed[state].items():
+            if done[onward] is not None:
                 continue
             seconds = so_far + way[weight]
-            known = seen.get(onward)
+            known = seen[onward]
             if known is None or seconds < known:
                 seen[onward] = seconds
                 push(fringe, (seconds, order(), onward))
@@ -736,10 +761,10 @@ def _dijkstra(
     return done, before
 
 
-def _path_to(state: State, before: dict[State, State]) -> list[State]:
-    """The states of the quickest route to ``state`` (``before`` from ``_dijkstra``)."""
+def _path_to(state: int, before: list[int]) -> list[int]:
+    """The state numbers of the quickest route to ``state`` (``before`` from ``_dijkstra``)."""
     path = [state]
-    while path[-1] in before:
+    while before[path[-1]] >= 0:
         path.append(before[path[-1]])
     path.reverse()
     return path
