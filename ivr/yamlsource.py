@@ -1,8 +1,8 @@
 """Safe YAML reading that keeps the line and column of every value.
 
-``read_yaml`` returns plain Python data plus a ``Marks`` table keyed by the
-path of each value (``("nodes", "main", "menu", "options", "1")``), so the
-loader can point at the exact spot of any problem. Only the safe YAML subset
+``read_yaml`` returns plain Python data plus ``Marks``, which gives the
+position of each value by its path (``("nodes", "main", "menu", "options", "1")``),
+so the loader can point at the exact spot of any problem. Only the safe YAML subset
 is accepted; mapping keys are kept as the text written in the file (so
 ``010:`` stays ``"010"``), duplicate keys are errors, and documents that expand
 beyond a node budget (alias bombs) or files over a size limit are refused.
@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from ivr.errors import MenuError, MenuLoadError
-from ivr.linelimits import control_character
+from ivr.linelimits import CONTROL, control_character
 
 MAX_FILE_BYTES = 16_000_000
 MAX_REPEATED = 200_000  # values a document may add by repeating anchored ones through aliases
@@ -35,33 +35,43 @@ MERGE_TAG = "tag:yaml.org,2002:merge"
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 PLAIN_TAGS = (MAP_TAG, SEQ_TAG)
+_SCALAR = yaml.ScalarNode
+_MAPPING = yaml.MappingNode
+_SEQUENCE = yaml.SequenceNode
+_SCANNED = 12  # mappings this long or shorter are searched for a key, longer ones indexed
 
 Path_ = tuple[str, ...]
 
 
 @dataclass
 class Marks:
-    """Line/column of every value (and of every mapping key) by its path.
+    """Line/column of every value (and of every mapping key), found by its path.
 
-    The tables keep libyaml's marks (0-based); ``at`` gives 1-based positions.
+    A path is the keys (and list indexes, as text) from the top of the document:
+    ``("nodes", "main", "menu", "options", "1")``. Positions are looked up in the
+    composed YAML ``document`` only when asked for (most values never need one), so
+    reading a file records nothing per value. Data read by other means (a foreign
+    flow's importer) gives its positions in the tables ``values`` and ``keys``
+    instead. Marks are libyaml's (0-based); ``at`` gives 1-based positions.
     """
 
     file: str
     values: dict[Path_, yaml.Mark] = field(default_factory=dict)
     keys: dict[Path_, yaml.Mark] = field(default_factory=dict)
+    document: yaml.Node | None = None
+    _indexes: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, repr=False
+    )
+    _last: tuple[Path_ | None, Any] = field(default=(None, None), repr=False)
 
     def at(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Position of ``path`` (its key when ``key``), else of its nearest parent."""
-        table = self.keys if key else self.values
-        mark = table.get(path)
-        if mark is not None:
-            return mark.line + 1, mark.column + 1
-        probe = tuple(path)
-        while probe:
-            if probe in table:
-                return _pos(table[probe])
-            probe = probe[:-1]
-        return _pos(self.values[()]) if () in self.values else (1, 1)
+        if self.document is None:
+            return self._in_tables(path, key)
+        value_mark, key_mark = self._find(path)
+        if key:
+            value_mark = key_mark or self.document.start_mark
+        return value_mark.line + 1, value_mark.column + 1
 
     def error(
         self, path: Path_, message: str, *, key: bool = False, severity: str = "error"
@@ -69,6 +79,67 @@ class Marks:
         """A ``MenuError`` located at ``path``."""
         line, col = self.at(path, key=key)
         return MenuError(self.file, line, col, message, severity)
+
+    def _in_tables(self, path: Path_, key: bool) -> tuple[int, int]:
+        table = self.keys if key else self.values
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return _pos(table[probe])
+            probe = probe[:-1]
+        return _pos(self.values[()]) if () in self.values else (1, 1)
+
+    def _find(self, path: Path_) -> tuple[yaml.Mark, yaml.Mark | None]:
+        """The marks of the value at ``path`` (or its nearest parent) and of the nearest key.
+
+        The walk to the parent of the last path asked for is kept: a reader asks for
+        the options of one menu (or the nodes of one file) one after the other.
+        """
+        parent = path[:-1]
+        last_parent, found = self._last
+        if parent != last_parent:
+            assert self.document is not None
+            found = self._walk(self.document, None, parent)
+            self._last = (parent, found)
+        if found[2] and path:
+            found = self._walk(found[0], found[1], path[-1:])
+        return found[0].start_mark, found[1]
+
+    def _walk(
+        self, node: yaml.Node, key_mark: yaml.Mark | None, parts: Path_
+    ) -> tuple[yaml.Node, yaml.Mark | None, bool]:
+        """From ``node`` down ``parts``: the node reached, the last key on the way, and
+        whether every part was found. A mapping's value is its last pair with the key,
+        as in the data (a key written after a ``<<`` merge overrides the merged one)."""
+        for part in parts:
+            if node.__class__ is _MAPPING:
+                pairs = node.value
+                if len(pairs) > _SCANNED:
+                    pair = self._index(node).get(part)
+                else:
+                    for pair in reversed(pairs):
+                        if pair[0].value == part:
+                            break
+                    else:
+                        pair = None
+                if pair is None:
+                    return node, key_mark, False
+                key_node, node = pair
+                key_mark = key_node.start_mark
+            elif node.__class__ is _SEQUENCE and _is_index(part, len(node.value)):
+                node = node.value[int(part)]
+            else:
+                return node, key_mark, False
+        return node, key_mark, True
+
+    def _index(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """The pairs of a long mapping by key (the last pair of each key)."""
+        index = self._indexes.get(id(node))
+        if index is None:
+            index = self._indexes[id(node)] = {
+                pair[0].value: pair for pair in node.value if pair[0].__class__ is _SCALAR
+            }
+        return index
 
 
 @contextmanager
@@ -109,12 +180,25 @@ class _Loader(SafeLoader):  # type: ignore[misc,valid-type]
     def __init__(self, stream: str):
         super().__init__(stream)
         self.resolve = lru_cache(maxsize=None)(self._resolve)
+        self.merged: dict[int, int] = {}  # id of a flattened mapping -> pairs merged into it
         self.descend_resolver = operator.is_  # (parent, index): ignored
         self.ascend_resolver = tuple  # (): ignored
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> int:
+        """PyYAML's merge of ``<<`` pairs, also done for the mappings a merge reaches into;
+        return how many pairs the merges put first in ``node`` (kept in ``merged``, as a
+        mapping read again, through an alias, is already flattened)."""
+        merged = self.merged.get(id(node))
+        if merged is None:
+            written = sum(1 for key, _ in node.value if key.tag != MERGE_TAG)
+            super().flatten_mapping(node)
+            merged = self.merged[id(node)] = len(node.value) - written
+        return merged
 
     def dispose(self) -> None:
         super().dispose()
         self.resolve.cache_clear()
+        del self.resolve  # the cache holds this loader: a cycle, kept while collection is paused
 
     def _resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
@@ -126,29 +210,24 @@ class _Loader(SafeLoader):  # type: ignore[misc,valid-type]
         return MAP_TAG if kind is yaml.MappingNode else SEQ_TAG
 
 
-_SCALAR = yaml.ScalarNode
-
-
 class _Expander:
-    """Turns a composed YAML node tree into Python data, recording marks."""
+    """Turns a composed YAML node tree into Python data (positions stay in the tree)."""
 
-    def __init__(self, loader: yaml.SafeLoader, marks: Marks):
+    def __init__(self, loader: _Loader, file: str, *, check_text: bool, may_merge: bool):
         self.loader = loader
-        self.file = marks.file
-        self.values = marks.values
-        self.keys = marks.keys
+        self.file = file
+        self.check_text = check_text  # False: no text of the document can hold a control character
+        self.may_merge = may_merge  # False: the document has no "<<" merge key
         self.errors: list[MenuError] = []
-        self.merged_keys: set[Path_] = set()  # keys that came from a "<<" merge
         self.count = 0  # values expanded
         self.sizes: dict[int, int] = {}  # id of a collection node -> values in it
         self.repeated = 0  # values expanded again because an alias repeats them
 
-    def expand(self, node: yaml.Node, path: Path_) -> Any:
-        self.values[path] = node.start_mark
-        if node.__class__ is yaml.ScalarNode:
+    def expand(self, node: yaml.Node) -> Any:
+        if node.__class__ is _SCALAR:
             self.count += 1
             if node.tag == STR_TAG:  # most values are text: skip the constructor machinery
-                if node.style == '"':  # escapes such as "\\e" come only in double quotes
+                if node.style == '"' and self.check_text:  # escapes come only in double quotes
                     self._check_text(node.value, node.start_mark)
                 return node.value
             return self.loader.construct_object(node, deep=True)
@@ -166,81 +245,93 @@ class _Expander:
                 raise _TooBig(node)
         before = self.count
         self.count += 1
-        if node.__class__ is yaml.MappingNode:
-            data: Any = self._mapping(node, path)
+        if node.__class__ is _MAPPING:
+            data: Any = self._mapping(node)
         else:
-            data = [self.expand(item, (*path, str(i))) for i, item in enumerate(node.value)]
+            data = [self.expand(item) for item in node.value]
         if size is None:
             self.sizes[id(node)] = self.count - before
         return data
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_, merged: int = 0) -> dict[str, Any]:
-        """The mapping's data; ``merged`` counts its first pairs, which came from ``<<``."""
+    def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
+        """The mapping's data; its first ``merged`` pairs came from ``<<`` merges."""
+        merged = self._merge(node) if self.may_merge else 0
         result: dict[str, Any] = {}
-        keys, values = self.keys, self.values
+        overridable: set[str] = set()  # keys that came from a "<<" merge, not yet overridden
+        texts = 0  # plain text values read here, without a call to expand
+        check_text = self.check_text
         for index, (key_node, value_node) in enumerate(node.value):
-            if key_node.tag == MERGE_TAG:  # "<<: *base": merge, then read the mapping again
-                written = sum(1 for key, _ in node.value if key.tag != MERGE_TAG)
-                self.loader.flatten_mapping(node)
-                merged = len(node.value) - written
-                self.repeated += merged  # merged pairs repeat values written elsewhere
-                if self.repeated > MAX_REPEATED:
-                    raise _TooBig(node)
-                return self._mapping(node, path, merged)
-            if key_node.__class__ is not yaml.ScalarNode:
-                line, col = _pos(key_node.start_mark)
-                self.errors.append(
-                    MenuError(self.file, line, col, "mapping keys must be plain text")
-                )
+            if key_node.__class__ is not _SCALAR:
+                self._error(key_node.start_mark, "mapping keys must be plain text")
                 continue
             key = key_node.value
-            if key_node.style == '"':
+            if key_node.style == '"' and check_text:
                 self._check_text(key, key_node.start_mark)
-            child = (*path, key)
             if key in result:
-                if index >= merged and child in self.merged_keys:
-                    self.merged_keys.discard(child)  # overrides a merged value: fine
+                if index >= merged and key in overridable:
+                    overridable.discard(key)  # overrides a merged value: fine
                 else:
-                    line, col = _pos(key_node.start_mark)
-                    first = _pos(keys[child])[0]
-                    self.errors.append(
-                        MenuError(
-                            self.file,
-                            line,
-                            col,
-                            f'duplicate key "{key}" (first defined at line {first})',
-                        )
+                    first = _defined_at(node.value, index, key, merged)
+                    self._error(
+                        key_node.start_mark,
+                        f'duplicate key "{key}" (first defined at line {first.line + 1})',
                     )
                     continue
             if index < merged:
-                self.merged_keys.add(child)
-            keys[child] = key_node.start_mark
+                overridable.add(key)
             if (
                 value_node.__class__ is _SCALAR
                 and value_node.tag == STR_TAG
-                and value_node.style != '"'
+                and (value_node.style != '"' or not check_text)
             ):
-                values[child] = value_node.start_mark  # text without escapes, the most common
-                result[key] = value_node.value  # value: read here, without a call to expand
-                self.count += 1
+                result[key] = value_node.value  # text without escapes, the most common value:
+                texts += 1  # read here, without a call to expand
             else:
-                result[key] = self.expand(value_node, child)
+                result[key] = self.expand(value_node)
+        self.count += texts
         return result
+
+    def _merge(self, node: yaml.MappingNode) -> int:
+        """Put the pairs of ``<<: *base`` merges first in the mapping (the first time it is
+        read); return how many pairs the merges gave it."""
+        merged = self.loader.merged.get(id(node))
+        if merged is None:
+            if any(key.tag == MERGE_TAG for key, _ in node.value):
+                merged = self.loader.flatten_mapping(node)
+                self.repeated += merged  # merged pairs repeat values written elsewhere
+                if self.repeated > MAX_REPEATED:
+                    raise _TooBig(node)
+            else:
+                merged = self.loader.merged[id(node)] = 0
+        return merged
 
     def _check_text(self, text: str, mark: yaml.Mark) -> None:
         """Refuse text with control characters (written as escapes such as ``\\e``)."""
         code = control_character(text)
         if code:
-            line, col = _pos(mark)
-            self.errors.append(
-                MenuError(
-                    self.file,
-                    line,
-                    col,
-                    f"text contains the control character {code}, which a phone line cannot "
-                    "say and which makes the webhook's TwiML not well-formed XML; remove it",
-                )
+            self._error(
+                mark,
+                f"text contains the control character {code}, which a phone line cannot "
+                "say and which makes the webhook's TwiML not well-formed XML; remove it",
             )
+
+    def _error(self, mark: yaml.Mark, message: str) -> None:
+        line, col = _pos(mark)
+        self.errors.append(MenuError(self.file, line, col, message))
+
+
+def _defined_at(pairs: list, index: int, key: str, merged: int) -> yaml.Mark:
+    """The mark of the key that holds ``key``'s value when pair ``index`` repeats it: its
+    first occurrence, or the first written one when that overrode a merged value."""
+    earlier = [
+        at
+        for at, (key_node, _) in enumerate(pairs[:index])
+        if key_node.__class__ is _SCALAR and key_node.value == key
+    ]
+    holder = earlier[0]
+    if holder < merged:
+        holder = next((at for at in earlier if at >= merged), holder)
+    return pairs[holder][0].start_mark
 
 
 class _TooBig(Exception):
@@ -250,6 +341,17 @@ class _TooBig(Exception):
 
 def _pos(mark: yaml.Mark) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
+
+
+def _is_index(part: Any, length: int) -> bool:
+    """Whether ``part`` is how a path writes an index of a list of ``length`` items ("0"...)."""
+    return (
+        isinstance(part, str)
+        and part.isascii()
+        and part.isdigit()
+        and str(int(part)) == part
+        and int(part) < length
+    )
 
 
 def read_yaml(
@@ -296,14 +398,17 @@ def parse_yaml(text: str, name: str = "<string>") -> tuple[Any, Marks]:
     >>> data, marks.at(("a", "b"))
     ({'a': {'b': 1}}, (2, 6))
     """
-    marks = Marks(name)
     loader = _Loader(text)
+    # text holds a control character only if the file does, or writes one as an escape;
+    # a merge key is a plain "<<" or has an explicit tag (which starts with "!")
+    check_text = "\\" in text or CONTROL.search(text) is not None
+    may_merge = "<<" in text or "!" in text
     try:
         root = loader.get_single_node()
         if root is None:
             raise MenuLoadError([MenuError(name, 1, 1, "file is empty: expected a menu mapping")])
-        expander = _Expander(loader, marks)
-        data = expander.expand(root, ())
+        expander = _Expander(loader, name, check_text=check_text, may_merge=may_merge)
+        data = expander.expand(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _pos(mark) if mark else (1, 1)
@@ -337,4 +442,4 @@ def parse_yaml(text: str, name: str = "<string>") -> tuple[Any, Marks]:
         loader.dispose()
     if expander.errors:
         raise MenuLoadError(expander.errors)
-    return data, marks
+    return data, Marks(name, document=root)

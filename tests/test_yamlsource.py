@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ivr.errors import MenuLoadError
 from ivr.yamlsource import parse_yaml, paused_gc, read_yaml
@@ -109,6 +113,102 @@ def test_a_chain_of_merge_keys_is_refused_before_it_grows() -> None:
     )
 
 
+def test_a_mapping_read_again_keeps_its_merge() -> None:
+    # the inner mapping is read twice (through the alias, and once more as the outer one's
+    # merge puts its pairs first); its own key still overrides the merged one each time
+    text = "base: &b {x: 1}\nouter:\n  inner: &i {<<: *b, x: 2}\n  again: *i\n  <<: {y: 3}\n"
+    data, marks = parse_yaml(text, "t.yaml")
+    assert data["outer"] == {"y": 3, "inner": {"x": 2}, "again": {"x": 2}}
+    assert marks.at(("outer", "again", "x")) == (3, 25)
+
+
 def test_merge_keys_still_work() -> None:
     data, _ = parse_yaml("base: &b {x: 1, y: 2}\nuse: {<<: *b, y: 3, z: 4}\n", "t.yaml")
     assert data["use"] == {"x": 1, "y": 3, "z": 4}
+
+
+# -- positions found on demand equal those of a walk over the whole document ----------------
+
+KEYS = st.sampled_from(["a", "b", "1", "010", "é", "x y", "nodes"])
+SCALARS = st.one_of(
+    st.text(alphabet="ab é:#-", max_size=8), st.integers(-5, 300), st.booleans(), st.none()
+)
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    """YAML text in flow and block styles, with anchors and aliases (objects the data holds
+    twice) and ``<<`` merges of anchored mappings."""
+    shared = draw(st.lists(st.dictionaries(KEYS, SCALARS, min_size=1, max_size=3), max_size=3))
+
+    def values(depth: int) -> st.SearchStrategy[Any]:
+        leaves = st.one_of(SCALARS, st.sampled_from(shared)) if shared else SCALARS
+        if depth == 0:
+            return leaves
+        inner = values(depth - 1)
+        mappings = st.dictionaries(KEYS, inner, max_size=4)
+        if shared:  # a mapping that merges an anchored one, and may override its keys
+            merging = st.builds(
+                lambda base, own: {"<<": base, **own},
+                st.sampled_from(shared),
+                st.dictionaries(KEYS, inner, max_size=3),
+            )
+            mappings = st.one_of(mappings, merging)
+        return st.one_of(leaves, st.lists(inner, max_size=3), mappings)
+
+    data = draw(st.dictionaries(KEYS, values(3), min_size=1, max_size=4))
+    text = yaml.dump(
+        {"shared": shared, **data} if shared else data,
+        Dumper=yaml.SafeDumper,
+        default_flow_style=draw(st.sampled_from([None, True, False])),
+        indent=draw(st.integers(2, 5)),
+        width=draw(st.sampled_from([20, 80])),
+        allow_unicode=True,
+    )
+    return text.replace("'<<'", "<<")  # the dumper quotes a merge key; written plain, it merges
+
+
+def walked_positions(text: str) -> tuple[dict, dict]:
+    """Every value's and key's position by path, from a walk over the composed document
+    (merges applied as the safe constructor does; a later key overrides an earlier one)."""
+    loader = yaml.CSafeLoader(text)
+    values: dict[tuple[str, ...], tuple[int, int]] = {}
+    keys: dict[tuple[str, ...], tuple[int, int]] = {}
+
+    def pos(node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
+        values[path] = pos(node)
+        if isinstance(node, yaml.MappingNode):
+            loader.flatten_mapping(node)
+            for key_node, value_node in node.value:
+                keys[(*path, key_node.value)] = pos(key_node)
+                walk(value_node, (*path, key_node.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, (*path, str(i)))
+
+    walk(loader.get_single_node(), ())
+    loader.dispose()
+    return values, keys
+
+
+def nearest(table: dict, path: tuple[str, ...], top: tuple[int, int]) -> tuple[int, int]:
+    while path:
+        if path in table:
+            return table[path]
+        path = path[:-1]
+    return top
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_positions_found_on_demand_equal_a_walk_over_the_document(text: str) -> None:
+    _, marks = parse_yaml(text, "t.yaml")
+    values, keys = walked_positions(text)
+    top = values[()]
+    for path in list(values):
+        for probe in (path, (*path, "missing"), (*path, "0"), (*path, "zz", "deeper")):
+            assert marks.at(probe) == nearest(values, probe, top), (probe, text)
+            assert marks.at(probe, key=True) == nearest(keys, probe, top), (probe, text)
