@@ -174,8 +174,8 @@ def test_clinic_is_korean_only_with_short_spoken_words(clinic) -> None:
         text = node.prompt.text("ko") if hasattr(node, "prompt") else ""
         if text:
             assert any(ord(ch) in hangul for ch in text), node.id
-        for option in getattr(node, "options", ()):
-            assert option.phrases, f"{node.id} option {option.key} has no words to say"
+        for option in getattr(node, "choices", ()):  # keyed and spoken options
+            assert option.phrases, f"{node.id} option {option} has no words to say"
             for words in option.phrases:
                 assert all(ord(ch) in hangul or ch == " " for ch in words)
                 assert len(words.replace(" ", "")) <= 5
@@ -190,6 +190,19 @@ def test_clinic_by_voice(clinic) -> None:
     assert call.variables == {"booking": "123456"}
     call.speak("상담")
     assert call.outcome.kind == "human" and call.outcome.node == "nurse"
+
+
+def test_clinic_after_cancelling_a_caller_says_booking_to_book_again(clinic) -> None:
+    call = Call(clinic, at=at(clinic, 2026, 11, 23, 10, 0))
+    call.start()
+    call.speak("예약")
+    call.speak("취소")
+    call.speak("일 이 삼 사 오 육")
+    assert call.node == "anything_else"
+    step = call.speak("예약")  # a spoken option: no key of this menu books
+    assert (step.matched, step.node_reached) == ("book", "booking")
+    call.speak("새 예약")
+    assert call.outcome.kind == "human" and call.outcome.node == "reception"
 
 
 def test_clinic_after_hours_takes_a_message(clinic) -> None:

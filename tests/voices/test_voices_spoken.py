@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from voices_support import open_hours
+from voices_support import korean_menu, open_hours
 
 from ivr.engine import Call
 from ivr.loader import load_menu
@@ -41,3 +41,15 @@ def test_a_spoken_option_is_heard_and_routes_the_call(tmp_path: Path) -> None:
     heard, step = answer(call, speech.path, model=model)
     assert heard.text == "담당자", heard.describe()
     assert (step.matched, step.node_reached) == ("person", "desk")
+
+
+@pytest.mark.speech
+def test_the_bundled_clinics_spoken_option_is_heard(tmp_path: Path) -> None:
+    menu = korean_menu()  # anything_else: "예약" books again, by voice only
+    assert [o.name for o in menu.nodes["anything_else"].spoken] == ["book"]
+    model = load_model()
+    speech = VoiceCache(tmp_path / "voice").render("예약", voice_for(menu.hotline, "ko"))
+    call = Call.resume(menu, "anything_else", lang="ko", at=open_hours(menu))
+    heard, step = answer(call, speech.path, model=model)
+    assert heard.text == "예약", heard.describe()
+    assert (step.matched, step.node_reached) == ("book", "booking")
