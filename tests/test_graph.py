@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from ivr.drawing import to_dot, to_mermaid
@@ -17,7 +18,8 @@ from ivr.graph import (
     unreachable_nodes,
 )
 from ivr.loader import load_menu
-from ivr.model import Menu
+from ivr.model import Gathering, Hotline, Location, Menu, SayNode
+from ivr.retries import failure_edges
 
 LINE = """\
 hotline:
@@ -172,3 +174,53 @@ def test_dot_picture(line: Menu) -> None:
     assert '  "main" -> "billing" [label="1, say billing/bill"];' in text
     assert '  "agent" -> "voicemail" [label="otherwise"];' in text
     assert text.endswith("}\n")
+
+
+def graph_by_networkx_calls(menu: Menu) -> nx.DiGraph:
+    """The graph ``build_graph`` makes, built with ``add_nodes_from``/``add_edges_from``."""
+    graph = nx.DiGraph(start=menu.start, menu=menu.path, hotline=menu.hotline.name)
+    graph.add_nodes_from(
+        (
+            n.id,
+            {
+                "kind": n.kind,
+                "human": n.is_human,
+                "node": n,
+                "line": n.location.line,
+                "file": n.location.file,
+            },
+        )
+        for n in menu.nodes.values()
+    )
+    edges: dict[tuple[str, str], dict] = {}
+    for n in menu.nodes.values():
+        ways = [*n.targets(), *(failure_edges(n) if isinstance(n, Gathering) else [])]
+        for kind, target, attrs in ways:
+            way = {"kind": kind, **{k: v for k, v in attrs.items() if v is not None}}
+            if (n.id, target) in edges:
+                edges[n.id, target]["ways"].append(way)
+            else:
+                edges[n.id, target] = {**way, "ways": [way]}
+    graph.add_edges_from((source, target, data) for (source, target), data in edges.items())
+    return graph
+
+
+@pytest.mark.parametrize(
+    "path", [*sorted(Path("menus").glob("*.yaml")), "dangling", "line"], ids=str
+)
+def test_the_graph_equals_one_built_by_networkx_calls(path: Path | str, line: Menu) -> None:
+    if path == "line":
+        menu = line
+    elif path == "dangling":  # a target that is no node of the menu becomes a bare node
+        say = SayNode("hello", Location("m.yaml", 3, 3), next="elsewhere")
+        again = SayNode("again", Location("m.yaml", 5, 3), next="again")
+        menu = Menu("m.yaml", Hotline(), "hello", {"hello": say, "again": again})
+    else:
+        menu = load_menu(path)
+    built, expected = build_graph(menu), graph_by_networkx_calls(menu)
+    assert built.graph == expected.graph
+    assert list(built.nodes(data=True)) == list(expected.nodes(data=True))
+    assert list(built.edges(data=True)) == list(expected.edges(data=True))
+    for node in expected:  # the same predecessors, in the same order, sharing the edge's data
+        assert list(built.pred[node]) == list(expected.pred[node])
+        assert all(built.pred[node][p] is built.succ[p][node] for p in built.pred[node])
