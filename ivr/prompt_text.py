@@ -385,3 +385,24 @@ def phrase_in_normalized(phrase: str, text: str) -> bool:
     True
     """
     return f" {phrase} " in f" {text} "
+
+
+_HANGUL = "\uac00-\ud7a3"  # the precomposed Hangul syllables
+
+
+def says_phrase(text: str, phrase: str) -> bool:
+    """Whether prompt ``text`` says ``phrase``: its words as whole words of the text, quoted
+    or not, the last one allowed Korean particles or endings written onto it (예약은,
+    예약이라고: Korean writes them without a space). Other languages take whole words only:
+    a caller who hears "billing" does not know to say "bill".
+
+    >>> says_phrase("예약하시려면 예약이라고 말씀해 주세요.", "예약")
+    True
+    >>> says_phrase('To speak to an agent, say "agent".', "Agent"), says_phrase("billing", "bill")
+    (True, False)
+    """
+    wanted = normalize(phrase)
+    if not wanted:
+        return False
+    ending = f"[{_HANGUL}]*" if re.match(f"[{_HANGUL}]", wanted[-1]) else ""
+    return re.search(rf"(?<!\S){re.escape(wanted)}{ending}(?!\S)", normalize(text)) is not None

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from audit.context import Context
 from audit.rules.base import Finding, Rule
 from ivr.model import MenuNode
-from ivr.prompt_text import named_keys
-from ivr.speech import phrase_in
+from ivr.prompt_text import named_keys, says_phrase
 
 
 class HiddenOption(Rule):
@@ -18,7 +17,9 @@ class HiddenOption(Rule):
     option keys it never tells the caller to press (an option switching to
     the prompt's own language need not be named in it, nor need extension
     dialling: a pattern like ``2XXX`` and the keys it covers), and spoken
-    options (``spoken:``, chosen by voice only) none of whose phrases it says.
+    options (``spoken:``, chosen by voice only) none of whose phrases it says
+    (as whole words, quoted or not; in Korean with a particle written onto the
+    word: 예약이라고 says 예약, as IVR311 reads it too).
 
     Why it hurts callers: a hidden option helps only those who already know
     it; in a language where it is not read out, its callers are left out.
@@ -64,7 +65,7 @@ class HiddenOption(Rule):
                 o.name
                 for o in sorted(node.spoken, key=lambda o: o.name)
                 if not (o.lang and o.lang == lang)
-                and not any(phrase_in(phrase, text) for phrase in o.phrases)
+                and not any(says_phrase(text, phrase) for phrase in o.phrases)
             ]
             if unsaid:
                 yield self.finding(

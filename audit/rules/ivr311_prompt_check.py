@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -11,7 +10,7 @@ from audit.context import Context
 from audit.rules.base import Finding, Rule
 from ivr.model import MenuNode, Option, SpokenOption
 from ivr.prompt_audio import prompt_audio_file
-from ivr.prompt_text import named_keys
+from ivr.prompt_text import named_keys, says_phrase
 from ivr.recordings import (
     ListenerUnavailable,
     PromptListener,
@@ -29,8 +28,9 @@ class PromptCheck(Rule):
     as words, unknown speech), and checks that each option the text names is
     heard: by the option's phrase where the text uses one, else by its key
     spoken as a digit word; a spoken option (`spoken:`, chosen by voice only)
-    by the phrases of it the text says. A recording that is missing or cannot be read is
-    reported too (a missing one before any speech model is loaded). The
+    by the phrases of it the text says (read as IVR310 reads them: whole words,
+    in Korean with a particle written on, 예약은 says 예약). A recording that is
+    missing or cannot be read is reported too (a missing one before any speech model is loaded). The
     recogniser is a hook (`ivr.recordings`: the speech package's vosk
     listener); without one, or without its model, the recordings are not
     checked (an info finding says so).
@@ -125,15 +125,10 @@ class PromptCheck(Rule):
 
     @staticmethod
     def _evidence(option: Option | SpokenOption, text: str, lang: str) -> list[str]:
-        """What the recording must contain for ``option``: the phrases its text uses (at the
-        start of a word: Korean "예약은" uses 예약), else the key as digit words (nothing
+        """What the recording must contain for ``option``: the phrases its text says
+        (``says_phrase``: Korean "예약은" says 예약), else the key as digit words (nothing
         when the text does not name the option; a spoken option has no key)."""
-        written = normalize(text)
-        phrases = [
-            normalize(p)
-            for p in option.phrases
-            if normalize(p) and re.search(rf"(?<!\w){re.escape(normalize(p))}", written)
-        ]
+        phrases = [normalize(p) for p in option.phrases if says_phrase(text, p)]
         if phrases or isinstance(option, SpokenOption):
             return phrases
         if option.key in named_keys(text) and option.key.isdigit():

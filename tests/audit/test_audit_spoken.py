@@ -50,6 +50,32 @@ def test_a_spoken_option_the_prompt_never_says_is_hidden(tmp_path: Path) -> None
     ]
 
 
+def korean_booking(prompt: str):
+    """A Korean line whose main menu has a spoken option "예약" (booking) and ``prompt``."""
+
+    def change(data: dict) -> None:
+        spoken_agent(data)
+        data["hotline"]["languages"] = ["ko"]
+        menu = main_menu(data)
+        menu["spoken"] = {"book": {"say": ["예약"], "goto": "agent"}}
+        menu["prompt"] = prompt
+
+    return variant(change)
+
+
+def test_a_phrase_with_a_korean_particle_written_onto_it_is_said(tmp_path: Path) -> None:
+    # Korean writes the quoting particle onto the word: 예약이라고 ("say 'booking'") says 예약
+    said = korean_booking("요금은 1번을 누르세요. 예약하시려면 예약이라고 말씀해 주세요.")
+    assert findings(audit_data(tmp_path, said), "IVR310") == []
+
+
+def test_a_korean_prompt_that_never_says_the_phrase_still_hides_it(tmp_path: Path) -> None:
+    unsaid = korean_booking("요금은 1번을 누르세요. 그 밖의 용건은 말씀해 주세요.")
+    assert findings(audit_data(tmp_path, unsaid), "IVR310") == [
+        'the prompt of "main" (ko) never says the words of spoken option book'
+    ]
+
+
 def test_spoken_options_count_toward_too_many_options(tmp_path: Path) -> None:
     def crowded(data: dict) -> None:
         menu = main_menu(data)
