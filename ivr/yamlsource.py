@@ -59,19 +59,34 @@ class Marks:
     values: dict[Path_, yaml.Mark] = field(default_factory=dict)
     keys: dict[Path_, yaml.Mark] = field(default_factory=dict)
     document: yaml.Node | None = None
-    _indexes: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
-        default_factory=dict, repr=False
-    )
+    _indexes: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
     _last: tuple[Path_ | None, Any] = field(default=(None, None), repr=False)
 
     def at(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
-        """Position of ``path`` (its key when ``key``), else of its nearest parent."""
-        if self.document is None:
+        """Position of ``path`` (its key when ``key``), else of its nearest parent.
+
+        The walk to the parent of the last path asked for is kept, with the parent's
+        children by key: a reader asks for the options of one menu (or the nodes of one
+        file) one after the other.
+        """
+        document = self.document
+        if document is None:
             return self._in_tables(path, key)
-        value_mark, key_mark = self._find(path)
-        if key:
-            value_mark = key_mark or self.document.start_mark
-        return value_mark.line + 1, value_mark.column + 1
+        parent = path[:-1]
+        if parent == self._last[0]:
+            node, key_mark, children = self._last[1]
+        else:
+            node, key_mark, complete = self._walk(document, None, parent)
+            children = self._children(node) if complete else None
+            self._last = (parent, (node, key_mark, children))
+        if path and children is not None:
+            pair = children.get(path[-1])
+            if pair is not None:
+                key_node, node = pair
+                if key_node is not None:
+                    key_mark = key_node.start_mark
+        mark = (key_mark or document.start_mark) if key else node.start_mark
+        return mark.line + 1, mark.column + 1
 
     def error(
         self, path: Path_, message: str, *, key: bool = False, severity: str = "error"
@@ -88,22 +103,6 @@ class Marks:
                 return _pos(table[probe])
             probe = probe[:-1]
         return _pos(self.values[()]) if () in self.values else (1, 1)
-
-    def _find(self, path: Path_) -> tuple[yaml.Mark, yaml.Mark | None]:
-        """The marks of the value at ``path`` (or its nearest parent) and of the nearest key.
-
-        The walk to the parent of the last path asked for is kept: a reader asks for
-        the options of one menu (or the nodes of one file) one after the other.
-        """
-        parent = path[:-1]
-        last_parent, found = self._last
-        if parent != last_parent:
-            assert self.document is not None
-            found = self._walk(self.document, None, parent)
-            self._last = (parent, found)
-        if found[2] and path:
-            found = self._walk(found[0], found[1], path[-1:])
-        return found[0].start_mark, found[1]
 
     def _walk(
         self, node: yaml.Node, key_mark: yaml.Mark | None, parts: Path_
@@ -132,14 +131,28 @@ class Marks:
                 return node, key_mark, False
         return node, key_mark, True
 
-    def _index(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        """The pairs of a long mapping by key (the last pair of each key)."""
+    def _index(self, node: yaml.MappingNode) -> dict[str, Any]:
+        """The pairs of a mapping by key (the last pair of each key)."""
         index = self._indexes.get(id(node))
         if index is None:
             index = self._indexes[id(node)] = {
                 pair[0].value: pair for pair in node.value if pair[0].__class__ is _SCALAR
             }
         return index
+
+    def _children(self, node: yaml.Node) -> dict[str, Any] | None:
+        """A collection's (key, value) nodes by path part: a mapping's by key, a list's
+        items (without a key) by index as text; None for a scalar."""
+        if node.__class__ is _MAPPING:
+            return self._index(node)
+        if node.__class__ is _SEQUENCE:
+            items = self._indexes.get(id(node))
+            if items is None:
+                items = self._indexes[id(node)] = {
+                    str(i): (None, item) for i, item in enumerate(node.value)
+                }
+            return items
+        return None
 
 
 @contextmanager
