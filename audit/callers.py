@@ -176,13 +176,16 @@ def caller_figures(metrics: Metrics) -> Callers:
 class Journey:
     """Callers of one set of hours who end alike: their share of those hours' callers, the
     seconds (first-time, expert) spent before ``route`` (reaching the decisions that sent
-    them there), and the route (None: no person; ``voicemail``: a message can be left)."""
+    them there), the route (None: no person; ``voicemail``: a message can be left), and
+    the nodes they passed before it (each earlier route up to the decision that split it,
+    and that outcome's target; none when no decision split them)."""
 
     weight: float
     first_s: float
     expert_s: float
     route: HumanRoute | None
     voicemail: bool = False
+    passed: tuple[str, ...] = ()
 
 
 def journeys(metrics: Metrics, hours: Figures) -> list[Journey]:
@@ -195,20 +198,32 @@ def journeys(metrics: Metrics, hours: Figures) -> list[Journey]:
     without a share is not split: the callers take its outcome on the quickest route.
     """
     done: list[Journey] = []
-    todo = [(1.0, 0.0, 0.0, hours, 0)]
+    todo: list[tuple[float, float, float, Figures, int, tuple[str, ...]]]
+    todo = [(1.0, 0.0, 0.0, hours, 0, ())]
     while todo:
-        weight, first, expert, here, depth = todo.pop()
+        weight, first, expert, here, depth, passed = todo.pop()
         route = here.nearest
         split = None
         if route is not None and depth < MAX_SPLIT_DEPTH and len(done) + len(todo) < MAX_JOURNEYS:
             split = _decision_on(metrics, here, route)
         if split is None:
-            done.append(Journey(weight, first, expert, route, here.voicemail))
+            done.append(Journey(weight, first, expert, route, here.voicemail, passed))
             continue
-        (_, lang), (to_first, to_expert), outcomes = split
+        assert route is not None
+        state, (to_first, to_expert), outcomes = split
+        before = (*passed, *route.path[: route.states.index(state) + 1])
         for goto, share in outcomes:
-            onward = metrics.figures_from((goto, lang), hours)
-            todo.append((weight * share, first + to_first, expert + to_expert, onward, depth + 1))
+            onward = metrics.figures_from((goto, state[1]), hours)
+            todo.append(
+                (
+                    weight * share,
+                    first + to_first,
+                    expert + to_expert,
+                    onward,
+                    depth + 1,
+                    (*before, goto),
+                )
+            )
     return done
 
 

@@ -11,8 +11,11 @@ estimated from the caller-weighted week of ``audit.callers``:
   times the seconds they spend there (the prompt they hear, the hold they
   sit through, the menus to the person): what a fix can save at most.
 
-Who passes where: a caller who wants a person takes the quickest route at
-the hour of the call (``Figures.nearest``, as ``audit.callers``); at hours
+Who passes where: the journeys of ``audit.callers`` (one mechanism with the
+caller figures): a caller who wants a person takes the quickest route at the
+hour of the call (``Figures.nearest``), and a decision on it whose outcomes all
+have a ``share`` splits its callers by those shares, each part going on from its
+outcome (a place on a branch 20 % of callers take weighs 20 %); at hours
 with nobody to reach, callers walk the busiest hours' route up to its first
 branch (where the hour may send them elsewhere). A place on no
 such route (a branch callers choose for other reasons) has an unknown share:
@@ -35,7 +38,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from audit.callers import patterns, percent, plain_seconds
+from audit.callers import Journey, journeys, patterns, percent, plain_seconds
 from audit.context import Context
 from audit.metrics import Figures
 from audit.rules.base import SEVERITIES, Finding
@@ -193,21 +196,37 @@ def _cause_order(cause: Cause) -> tuple[tuple[int, float], int, str, str, tuple]
     )
 
 
+@dataclass(frozen=True)
+class _Part:
+    """Callers who end alike (a journey of ``audit.callers``): their share of the week's
+    calls, and the nodes they pass."""
+
+    share: float
+    journey: Journey
+    walk: frozenset[str]
+
+
 class _Week:
     """Who passes where over the week, and what a cause costs them."""
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.patterns: list[Figures] = patterns(ctx.metrics)
-        self.walked_when_nobody = _walked_when_nobody(ctx)
-        self.passing: dict[str, float] = {}  # node -> share of callers whose route passes it
-        for figures in self.patterns:
-            for node in self._walk(figures):
-                self.passing[node] = self.passing.get(node, 0.0) + figures.share
+        self.walked_when_nobody = frozenset(_walked_when_nobody(ctx))
+        self.parts = [
+            _Part(figures.share * journey.weight, journey, self._walk(journey))
+            for figures in self.patterns
+            for journey in journeys(ctx.metrics, figures)
+        ]
+        self.passed = frozenset().union(*(part.walk for part in self.parts))
 
-    def _walk(self, figures: Figures) -> set[str]:
-        """The nodes a caller who wants a person passes at the hours of ``figures``."""
-        return set(figures.nearest.path) if figures.nearest else self.walked_when_nobody
+    def _walk(self, journey: Journey) -> frozenset[str]:
+        """The nodes the callers of ``journey`` pass: the nodes before its route and the
+        route; without a route, up to the outcome that sent them on, or at hours with
+        nobody to reach, the walk of ``_walked_when_nobody``."""
+        if journey.route is not None:
+            return frozenset((*journey.passed, *journey.route.path))
+        return frozenset(journey.passed) or self.walked_when_nobody
 
     def harm(self, group: list[Finding]) -> Harm:
         code = group[0].code
@@ -237,17 +256,18 @@ class _Week:
         nodes = self.ctx.menu.nodes
         held = {n for n in places if menus_only or isinstance(nodes.get(n), QueueNode)}
         affected = spent = 0.0
-        for figures in self.patterns:
-            route, walk = figures.nearest, self._walk(figures)
-            seconds = [self._prompt_seconds(n) for n in places - held if n in walk]
+        for part in self.parts:
+            route = part.journey.route
+            seconds = [self._prompt_seconds(n) for n in places - held if n in part.walk]
             if route is not None and route.node in held:
-                seconds.append(route.ivr_s if menus_only else route.hold.mean_wait)
+                menus = part.journey.first_s + route.ivr_s  # with the way to its decisions
+                seconds.append(menus if menus_only else route.hold.mean_wait)
             if not seconds:
                 continue
             if any(s is None for s in seconds):
                 return Harm(SECONDS, self._share(places))
-            affected += figures.share
-            spent += figures.share * sum(s or 0.0 for s in seconds)
+            affected += part.share
+            spent += part.share * sum(s or 0.0 for s in seconds)
         return Harm(SECONDS, affected, spent / affected if affected else None)
 
     def _prompt_seconds(self, node: str) -> float | None:
@@ -264,9 +284,9 @@ class _Week:
         """Share of the week's callers whose route passes any of ``places`` (None: unknown)."""
         if not places & self.ctx.reachable:
             return 0.0
-        if not places & self.passing.keys():
+        if not places & self.passed:
             return None
-        return sum(f.share for f in self.patterns if places & self._walk(f))
+        return sum(part.share for part in self.parts if places & part.walk)
 
     def _hung_up_closed(self) -> float:
         """Share of calls at hours with no person and no voicemail: hung up on."""
@@ -275,13 +295,13 @@ class _Week:
     def _lost_at(self, queues: set[str]) -> float | None:
         """Share of calls that give up on hold in ``queues`` (None: a hold is unknown)."""
         lost = 0.0
-        for figures in self.patterns:
-            route = figures.nearest
+        for part in self.parts:
+            route = part.journey.route
             if route is not None and route.node in queues:
                 answered = route.hold.p_answered
                 if answered is None:
                     return None
-                lost += figures.share * (1.0 - answered)
+                lost += part.share * (1.0 - answered)
         return lost
 
 
