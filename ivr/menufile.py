@@ -111,6 +111,7 @@ DECIDE_KEYS = ("about", "var", "outcomes")
 OUTCOME_KEYS = ("goto", "share")
 HOLD_KINDS = ("music", "message", "silence")
 KEY_PATTERN = re.compile(r"^[0-9*#]{1,4}$")
+KEYPAD_KEYS = frozenset("0123456789*#")  # option keys of one key (KEY_PATTERN matches each)
 PATTERN_HINT = re.compile(r"[XZN\[]|^_")  # a key meant as a digit pattern (ivr.keypatterns)
 NODE_ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 ALWAYS_SCHEDULE = "24/7"
@@ -581,8 +582,11 @@ class MenuFileReader(FieldReader):
                 f"{', '.join(NODE_KINDS)}; got {type_name(spec)}",
             )
             return None
-        kinds = [k for k in spec if k in NODE_KINDS]
-        extra = [k for k in spec if k not in NODE_KINDS and k != "next"]
+        if len(spec) == 1 and next(iter(spec)) in NODE_KINDS:  # the common case: a kind alone
+            kinds, extra = list(spec), []
+        else:
+            kinds = [k for k in spec if k in NODE_KINDS]
+            extra = [k for k in spec if k not in NODE_KINDS and k != "next"]
         for key in extra:
             self.error(
                 (*where, key),
@@ -621,29 +625,35 @@ class MenuFileReader(FieldReader):
         )
 
     def _gather_common(self, where: Where, spec: dict) -> dict[str, Any]:
-        return {
+        """The settings of a menu or input; those it does not give are the defaults (read
+        without a call per field: most nodes give only a prompt)."""
+        defaults = self.defaults
+        common = {
             "prompt": self.prompt((*where, "prompt"), spec.get("prompt")),
-            "reprompt": self.prompt((*where, "reprompt"), spec.get("reprompt"), "reprompt"),
-            "timeout": self.ranged(
-                (*where, "timeout"), spec.get("timeout"), "timeout", self.defaults["timeout"]
-            ),
-            "retries": self.ranged(
-                (*where, "retries"), spec.get("retries"), "retries", self.defaults["retries"]
-            ),
-            "on_fail": (
-                self.target((*where, "on_fail"), spec.get("on_fail"), "on_fail")
-                if "on_fail" in spec
-                else self.defaults["on_fail"]
-            ),
-            "on_timeout": self.target((*where, "on_timeout"), spec.get("on_timeout"), "on_timeout"),
-            "on_invalid": self.target((*where, "on_invalid"), spec.get("on_invalid"), "on_invalid"),
-            "interruptible": self.flag(
-                (*where, "interruptible"),
-                spec.get("interruptible"),
-                "interruptible",
-                self.defaults["interruptible"],
-            ),
+            "reprompt": NO_PROMPT,
+            "timeout": defaults["timeout"],
+            "retries": defaults["retries"],
+            "on_fail": defaults["on_fail"],
+            "on_timeout": None,
+            "on_invalid": None,
+            "interruptible": defaults["interruptible"],
         }
+        if "reprompt" in spec:
+            common["reprompt"] = self.prompt((*where, "reprompt"), spec["reprompt"], "reprompt")
+        for name in ("timeout", "retries"):
+            if name in spec:
+                common[name] = self.ranged((*where, name), spec[name], name, defaults[name])
+        for name in ("on_fail", "on_timeout", "on_invalid"):
+            if name in spec:
+                common[name] = self.target((*where, name), spec[name], name)
+        if "interruptible" in spec:
+            common["interruptible"] = self.flag(
+                (*where, "interruptible"),
+                spec["interruptible"],
+                "interruptible",
+                defaults["interruptible"],
+            )
+        return common
 
     def _menu(self, where: Where, body: Any, common: dict, _next: Any) -> Node:
         spec = self.mapping(where, body, MENU_KEYS, "menu", required=("prompt",))
@@ -680,7 +690,9 @@ class MenuFileReader(FieldReader):
         )
 
     def option(self, where: Where, key: str, value: Any) -> Option:
-        if isinstance(key, str) and PATTERN_HINT.search(key):
+        if key in KEYPAD_KEYS:  # one key, the common case: nothing more to check
+            pass
+        elif isinstance(key, str) and PATTERN_HINT.search(key):
             self.check_pattern(where, key)
         elif not KEY_PATTERN.match(key):
             self.error(
