@@ -252,6 +252,7 @@ class _Durations:
         self.numbers: dict[State, int] = {}  # the number of each state in ``timed``
         self.states: list[State] = []  # the state of each number
         self.spoken: dict[State, float] = {}  # seconds spoken on arrival at a person (arrival)
+        self.phrases: dict[tuple[str, str], float] = {}  # seconds of the line's phrases (system)
         self.reaches: dict[tuple, _Reach] = {}  # searches by routing (and source: _figures)
         self.routing_schedules = _routing_schedules(menu)
         self.shared = [  # decisions whose outcomes all have a share (``audit.callers``)
@@ -291,17 +292,17 @@ class _Durations:
             self.recordings[prompt.audio] = recording_seconds(self.menu, prompt.audio) or 0.0
         return self.recordings[prompt.audio]
 
-    def system(self, name: str, lang: str, **values: object) -> float:
-        apologies = self.menu.hotline.apologies
-        return self.seconds(line_phrase(name, lang, apologies=apologies, **values), lang)
+    def system(self, name: str, lang: str) -> float:
+        """Seconds of the line's own phrase ``name`` (``ivr.phrases.line_phrase``) in ``lang``."""
+        seconds = self.phrases.get((name, lang))
+        if seconds is None:
+            text = line_phrase(name, lang, apologies=self.menu.hotline.apologies)
+            seconds = self.phrases[name, lang] = self.seconds(text, lang)
+        return seconds
 
-    def way(
-        self, node: Node, way: dict, lang: str, text: str, full: float
-    ) -> tuple[float, float] | None:
-        """(first-time, expert) seconds of leaving ``node`` by ``way``; None: not a way.
-
-        ``text`` is the node's prompt in ``lang`` and ``full`` its duration.
-        """
+    def leave(self, node: Node, full: float) -> tuple[float, float] | None:
+        """(first-time, expert) seconds of leaving ``node``, which is no menu or input, by
+        any of its ways (``full``: its prompt's duration); None: it has no way out."""
         if isinstance(node, SayNode):
             return full, full
         if isinstance(node, RecordNode):
@@ -310,14 +311,12 @@ class _Durations:
             return 0.0, 0.0
         if isinstance(node, DecideNode):  # every outcome is a route; deciding takes no time
             return 0.0, 0.0
-        if isinstance(node, Gathering):
-            return self._gathering(node, way, way["kind"], lang, text, full)
         if isinstance(node, TransferNode):  # another system hands the call back (``returns``)
             step = full + node.ring + (node.away or 0.0)  # unknown away: see ``_route``
             return step, step
         return None
 
-    def _gathering(
+    def gathering(
         self, node: Gathering, way: dict, kind: str, lang: str, text: str, full: float
     ) -> tuple[float, float] | None:
         if kind == "timeout":
@@ -513,7 +512,7 @@ def _static_ways(graph: nx.DiGraph, durations: _Durations, languages: list[str])
     """The timed ways (into ``durations.timed``) and the human states of every node whose
     ways no schedule changes."""
     durations.languages = languages
-    timed, number = durations.timed, durations.number
+    timed, numbers, number = durations.timed, durations.numbers, durations.number
     humans: list[State] = []
     for source, data in graph.nodes(data=True):
         node = data["node"]
@@ -526,7 +525,8 @@ def _static_ways(graph: nx.DiGraph, durations: _Durations, languages: list[str])
                 continue
             ways: dict[int, Way] = {}
             for seconds, label, target in _steps(graph, durations, source, node, lang, {}):
-                _add_way(ways, seconds, label, number(target))
+                known = numbers.get(target)
+                _add_way(ways, seconds, label, number(target) if known is None else known)
             if ways:
                 timed[number((source, lang))] = ways
     return humans
@@ -544,15 +544,24 @@ def _steps(
 
     Only branches and queues depend on the hours: the ways of every other node
     are worked out once (``_static_ways``) and shared by every schedule pattern.
+    The seconds of a menu's or an input's ways depend on the way (``gathering``),
+    those of other nodes do not (``leave``).
     """
     text = durations.text(node, lang)
     full = durations.seconds(text, lang) if text else durations.recorded(node)
     steps = []
-    for target, ways in _ways_out(graph, source, node, lang, is_open):
-        for way in ways:
-            seconds = durations.way(node, way, lang, text, full)
-            if seconds is not None:
-                steps.append((seconds, _label(node, way), (target, way.get("lang") or lang)))
+    if isinstance(node, Gathering):
+        timed_way = durations.gathering
+        for target, ways in _ways_out(graph, source, node, lang, is_open):
+            for way in ways:
+                seconds = timed_way(node, way, way["kind"], lang, text, full)
+                if seconds is not None:
+                    steps.append((seconds, _label(node, way), (target, way.get("lang") or lang)))
+        return steps
+    leaving = durations.leave(node, full)
+    if leaving is not None:
+        for target, ways in _ways_out(graph, source, node, lang, is_open):
+            steps += [(leaving, _label(node, w), (target, w.get("lang") or lang)) for w in ways]
     return steps
 
 
@@ -562,27 +571,35 @@ def _answers_here(node: Node, is_open: dict[str, bool]) -> bool:
     return node.is_human
 
 
-def _ways_out(graph: nx.DiGraph, source: str, node: Node, lang: str, is_open: dict[str, bool]):
+def _ways_out(
+    graph: nx.DiGraph, source: str, node: Node, lang: str, is_open: dict[str, bool]
+) -> list[tuple[str, list[dict]]]:
+    """The graph's ways out of ``source`` that a caller can take, by the node they go to."""
+    after = graph._adj[source]  # type: ignore[attr-defined]  # the dict behind graph.adj: faster
     if isinstance(node, TransferNode):  # the call leaves, unless another system hands it back
         back = node.returns_to
         if back and not node.human and back != source:
-            yield back, [w for w in graph.adj[source][back]["ways"] if w["kind"] == "returns"]
-        return
+            return [(back, [w for w in after[back]["ways"] if w["kind"] == "returns"])]
+        return []
     taken = _branch_rules(node, lang, is_open) if isinstance(node, BranchNode) else None
-    for target, attributes in graph.adj[source].items():
+    queue = isinstance(node, QueueNode)
+    found = []
+    for target, attributes in after.items():
         if target == source:
             continue
         ways = []
         for way in attributes["ways"]:
             if taken is not None and way.get("rule") not in taken:
                 continue
-            if way["kind"] == "after_hours" and not isinstance(node, QueueNode):
+            kind = way["kind"]
+            if kind == "after_hours" and not queue:
                 continue
-            if way["kind"] == "when_full":  # how many find a queue full is not modelled yet
+            if kind == "when_full":  # how many find a queue full is not modelled yet
                 continue
             ways.append(way)
         if ways:
-            yield target, ways
+            found.append((target, ways))
+    return found
 
 
 def _branch_rules(node: BranchNode, lang: str, is_open: dict[str, bool]) -> set[int]:
@@ -779,15 +796,13 @@ def _route(
     expert_ivr: float,
 ) -> HumanRoute:
     path = [node for node, _ in states]
-    kinds = graph.nodes
-    depth = sum(1 for node in path[:-1] if kinds[node]["kind"] in ("menu", "input"))
+    before = [graph._node[node] for node in path[:-1]]  # type: ignore[attr-defined]  # faster
+    depth = sum(1 for data in before if data["kind"] in ("menu", "input"))
     mean_wait = hold.mean_wait
     wait = math.nan if mean_wait is None else mean_wait  # nan: unknown, shown as such
     # a transfer before the end is another system handing the call back; without ``away``
     # the time spent there is unknown (``ivr_s`` counts the known seconds, the totals are nan)
-    away_unknown = any(
-        kinds[node]["kind"] == "transfer" and kinds[node]["node"].away is None for node in path[:-1]
-    )
+    away_unknown = any(data["kind"] == "transfer" and data["node"].away is None for data in before)
     unknown = math.nan if away_unknown else 0.0
     return HumanRoute(
         node=path[-1],

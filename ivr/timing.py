@@ -88,16 +88,19 @@ class EstimatedTimer:
 
 
 def _offsets(text: str) -> dict[str, float]:
+    """Estimated seconds until each key ``text`` names has been heard: the clauses up to
+    the end of the one naming it, each estimated on its own (``_clause_seconds``)."""
     wanted = mention_ends(text)
     if not wanted:
         return {}
+    last = max(wanted.values())
     heard, start, total = {}, 0, 0.0
     for end in clause_ends(text):
         total += _clause_seconds(text[start:end])
         heard[end] = round(total, 2)
-        start = end
-        if end >= max(wanted.values()):
+        if end >= last:
             break
+        start = end
     return {key: heard[end] for key, end in wanted.items()}
 
 
