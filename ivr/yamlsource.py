@@ -32,6 +32,7 @@ MAX_REPEATED = 200_000  # values a document may add by repeating anchored ones t
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
+INT_TAG = "tag:yaml.org,2002:int"
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 PLAIN_TAGS = (MAP_TAG, SEQ_TAG)
@@ -226,11 +227,14 @@ class _Loader(SafeLoader):  # type: ignore[misc,valid-type]
 class _Expander:
     """Turns a composed YAML node tree into Python data (positions stay in the tree)."""
 
-    def __init__(self, loader: _Loader, file: str, *, check_text: bool, may_merge: bool):
+    def __init__(
+        self, loader: _Loader, file: str, *, check_text: bool, may_merge: bool, may_alias: bool
+    ):
         self.loader = loader
         self.file = file
         self.check_text = check_text  # False: no text of the document can hold a control character
         self.may_merge = may_merge  # False: the document has no "<<" merge key
+        self.may_alias = may_alias  # False: the document has no alias (it would start with *)
         self.errors: list[MenuError] = []
         self.count = 0  # values expanded
         self.sizes: dict[int, int] = {}  # id of a collection node -> values in it
@@ -243,6 +247,9 @@ class _Expander:
                 if node.style == '"' and self.check_text:  # escapes come only in double quotes
                     self._check_text(node.value, node.start_mark)
                 return node.value
+            value = node.value
+            if node.tag == INT_TAG and value.isdigit() and value.isascii() and value[0] != "0":
+                return int(value)  # a plain decimal number: what the constructor gives, sooner
             return self.loader.construct_object(node, deep=True)
         if node.tag not in PLAIN_TAGS:
             raise yaml.constructor.ConstructorError(
@@ -251,6 +258,11 @@ class _Expander:
                 f"could not determine a constructor for the tag {node.tag!r}",
                 node.start_mark,
             )
+        if not self.may_alias:  # each collection is read once: nothing to count
+            self.count += 1
+            if node.__class__ is _MAPPING:
+                return self._mapping(node)
+            return [self.expand(item) for item in node.value]
         size = self.sizes.get(id(node))
         if size is not None:  # an alias: the values of its anchor once more
             self.repeated += size
@@ -420,7 +432,9 @@ def parse_yaml(text: str, name: str = "<string>") -> tuple[Any, Marks]:
         root = loader.get_single_node()
         if root is None:
             raise MenuLoadError([MenuError(name, 1, 1, "file is empty: expected a menu mapping")])
-        expander = _Expander(loader, name, check_text=check_text, may_merge=may_merge)
+        expander = _Expander(
+            loader, name, check_text=check_text, may_merge=may_merge, may_alias="*" in text
+        )
         data = expander.expand(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -47,6 +47,18 @@ def test_values_keep_their_yaml_types() -> None:
     assert data == {"a": 5, "b": 2.5, "c": True, "d": None, "e": "5", "f": [1, "x"]}
 
 
+def test_numbers_are_those_of_the_yaml_constructor() -> None:
+    text = "".join(
+        f"k{i}: {number}\n"
+        for i, number in enumerate(
+            ["5", "010", "0", "1_000", "0x1F", "0b11", "1:30", "!!int 42", "+7", "-3", "9" * 30]
+        )
+    )
+    data, _ = parse_yaml(text)
+    assert data == yaml.load(text, Loader=yaml.CSafeLoader)
+    assert data["k1"] == 8 and data["k6"] == 90  # octal, sexagesimal: YAML 1.1 integers
+
+
 def test_merge_keys_work() -> None:
     data, _ = parse_yaml("base: &b {timeout: 5, retries: 2}\nmenu:\n  <<: *b\n  retries: 3\n")
     assert data["menu"] == {"timeout": 5, "retries": 3}
