@@ -38,10 +38,11 @@ lint: $(STAMP)
 
 # The fast inner loop: every test that needs neither a browser nor speech, nor is marked
 # slow (tests/conftest.py leaves slow tests out of any -m selection that does not name
-# them). Byte-code caching is kept on: compiling and rewriting every module again costs
-# seconds at each start.
+# them), in one process per core (pytest-xdist; many tests wait on servers and
+# subprocesses). Byte-code caching is kept on: compiling and rewriting every module again
+# costs seconds at each start.
 check: $(STAMP)
-	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -m "not browser and not speech"
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -m "not browser and not speech" -n auto --dist worksteal
 
 bench: $(STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
