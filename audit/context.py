@@ -38,8 +38,10 @@ class Context:
         self.timer = CachedTimer(timer or EstimatedTimer())
         self.graph = graph if graph is not None else build_graph(menu)
         self.reaction = reaction
-        self._texts: dict[tuple[str, str], dict[str, str]] = {}
-        self._by_kind: dict[tuple[type, ...], list[Node]] = {}
+        self._texts: dict[str, dict[str, dict[str, str]]] = {}  # attribute -> node id -> texts
+        self._by_kind: dict[tuple[tuple[type, ...], bool], list[Node]] = {}
+        self._languages = menu.hotline.languages
+        self._default_language = menu.hotline.default_language
 
     @cached_property
     def metrics(self) -> Metrics:
@@ -60,8 +62,8 @@ class Context:
         schedules = self.metrics.schedules
         patterns = [f for _, f in self.metrics.by_hours] or [self.metrics.figures]
         grouped: dict[str, dict[tuple, list[int]]] = {}
-        for index, figures in enumerate(patterns):
-            is_open = dict(zip(schedules, figures.pattern, strict=True))
+        opens = [dict(zip(schedules, figures.pattern, strict=True)) for figures in patterns]
+        for index, is_open in enumerate(opens):
             for node in self.nodes(QueueNode, reachable_only=True):
                 if node.hours and not is_open.get(node.hours, True):
                     continue
@@ -81,10 +83,8 @@ class Context:
             hours = []
             for (agents, calls), chosen in by_staffing.items():
                 when, first, length = described[tuple(chosen)]
-                is_open = dict(zip(schedules, patterns[chosen[0]].pattern, strict=True))
-                hours.append(
-                    QueueHours(when, first, agents, calls, Hold.of_queue(queue, is_open), length)
-                )
+                hold = Hold.of_queue(queue, opens[chosen[0]])
+                hours.append(QueueHours(when, first, agents, calls, hold, length))
             result[node_id] = sorted(hours, key=lambda h: h.first_minute)
         return result
 
@@ -168,13 +168,17 @@ class Context:
         return sorted(self.menu.nodes.values(), key=lambda n: (n.location.file, n.location.line))
 
     def nodes(self, *kinds: type[N], reachable_only: bool = False) -> list[N]:
-        """Nodes of the given model classes, in file order."""
-        if kinds not in self._by_kind:
-            self._by_kind[kinds] = [n for n in self._in_file_order if isinstance(n, kinds)]
-        found = cast("list[N]", self._by_kind[kinds])
-        if reachable_only:
-            found = [n for n in found if n.id in self.reachable]
-        return found
+        """Nodes of the given model classes, in file order (a list shared by every caller:
+        not to be changed)."""
+        found = self._by_kind.get((kinds, reachable_only))
+        if found is None:
+            if reachable_only:
+                reachable = self.reachable
+                found = [n for n in self.nodes(*kinds) if n.id in reachable]
+            else:
+                found = [n for n in self._in_file_order if isinstance(n, kinds)]
+            self._by_kind[kinds, reachable_only] = found
+        return cast("list[N]", found)
 
     @cached_property
     def first_menu(self) -> str | None:
@@ -206,20 +210,22 @@ class Context:
         )
 
     def texts(self, node: Node, attribute: str = "prompt") -> dict[str, str]:
-        """The text of a node's prompt in every language of the hotline (duplicates merged)."""
-        key = (node.id, attribute)
-        known = self._texts.get(key)
+        """The text of a node's prompt in every language of the hotline (duplicates merged;
+        read once per node, the dict shared by every caller: not to be changed)."""
+        by_node = self._texts.get(attribute)
+        if by_node is None:
+            by_node = self._texts[attribute] = {}
+        known = by_node.get(node.id)
         if known is not None:
             return known
         prompt = getattr(node, attribute, None)
-        default = self.menu.hotline.default_language
         texts: dict[str, str] = {}
         if prompt is not None:
-            for lang in self.menu.hotline.languages:
-                text = prompt.text(lang, default)
+            for lang in self._languages:
+                text = prompt.text(lang, self._default_language)
                 if text and text not in texts.values():
                     texts[lang] = text
-        self._texts[key] = texts
+        by_node[node.id] = texts
         return texts
 
     def seconds(self, text: str, lang: str) -> float:
