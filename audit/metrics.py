@@ -179,7 +179,7 @@ def _compute_metrics(
         is_open = dict(zip(schedules, pattern, strict=True))
         figures = _figures(menu, graph, durations, is_open)
         figures.minutes = minutes
-        figures.share = sum(weights[m] for m in minutes)
+        figures.share = sum(map(weights.__getitem__, minutes))
         figures.pattern = pattern
         results.append(figures)
     headline = min(results, key=_headline_rank)
@@ -226,10 +226,13 @@ def week_traffic(menu: Menu) -> list[float]:
             weights[minute] += share / len(minutes)
     rest = max(0.0, 1.0 - sum(share for _, share in hotline.traffic))
     uncovered = MINUTES_PER_WEEK - len(covered)
-    if uncovered:
-        for minute in range(MINUTES_PER_WEEK):
-            if minute not in covered:
-                weights[minute] += rest / uncovered
+    if uncovered:  # the rest of the calls spread evenly over the minutes no share names
+        even = rest / uncovered
+        weights = (
+            [w if m in covered else w + even for m, w in enumerate(weights)]
+            if covered
+            else [even] * MINUTES_PER_WEEK  # no share named: every minute 0.0 + even
+        )
     total = sum(weights)
     return [w / total for w in weights]
 

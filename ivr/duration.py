@@ -15,6 +15,7 @@ timed by syllable-sized characters at 4.5 per second.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 WORDS_PER_MINUTE = 150.0
 SENTENCE_PAUSE = 0.4
@@ -22,7 +23,7 @@ COMMA_PAUSE = 0.17
 CJK_CHARS_PER_SECOND = 4.5
 
 _TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+_CJK = r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]"  # see _syllable
 _SENTENCE_END = re.compile(r"[.!?。？！]+(?:\s|$)")
 _COMMA = re.compile(r"[,;:、，]")
 
@@ -36,7 +37,7 @@ def spoken_words(text: str) -> float:
         elif token.isascii():
             words += 1
         else:
-            syllables = len(_CJK.findall(token))
+            syllables = len(_syllable().findall(token))
             words += syllables * (WORDS_PER_MINUTE / 60) / CJK_CHARS_PER_SECOND if syllables else 1
     return words
 
@@ -49,3 +50,10 @@ def estimate_seconds(text: str) -> float:
     seconds += len(_SENTENCE_END.findall(text)) * SENTENCE_PAUSE
     seconds += len(_COMMA.findall(text)) * COMMA_PAUSE
     return round(seconds, 2)
+
+
+@cache
+def _syllable() -> re.Pattern[str]:
+    """Syllable-sized characters (kana, CJK, Hangul, Thai), compiled when a word first
+    needs it: the wide ranges take milliseconds, which an English menu need not pay."""
+    return re.compile(_CJK)
