@@ -15,7 +15,7 @@ import networkx as nx
 
 from audit.callers import Callers, caller_figures
 from audit.metrics import Metrics, compute_metrics, describe_minutes
-from ivr.graph import build_graph
+from ivr.graph import build_graph, reachable
 from ivr.model import Menu, MenuNode, Node, QueueNode, TransferNode
 from ivr.queueing import Hold, staffing_at
 from ivr.timing import REACTION, CachedTimer, EstimatedTimer, PromptTimer
@@ -91,7 +91,7 @@ class Context:
     @cached_property
     def reachable(self) -> set[str]:
         """Nodes a caller can reach from the start (schedules ignored)."""
-        return nx.descendants(self.graph, self.menu.start) | {self.menu.start}
+        return reachable(self.graph)
 
     @cached_property
     def steps_from_start(self) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -55,12 +56,12 @@ class FillerPhrase(Rule):
         phrases = {phrase: normalize(phrase) for phrase in self.settings["phrases"]}
         # a quick look before normalising: each phrase's longest word must be in the text
         hints = {max(wanted.split(), key=len) for wanted in phrases.values() if wanted}
+        hinted = re.compile("|".join(map(re.escape, sorted(hints)))).search if hints else None
         for node in ctx.nodes(Node):
             found: dict[str, str] = {}
             for attribute in TEXT_ATTRIBUTES:
                 for lang, text in ctx.texts(node, attribute).items():
-                    folded = text.casefold()
-                    if not any(hint in folded for hint in hints):
+                    if hinted is None or hinted(text.casefold()) is None:  # one scan for all
                         continue
                     said = normalize(text)
                     for phrase, wanted in phrases.items():
