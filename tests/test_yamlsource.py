@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ivr.errors import MenuLoadError
-from ivr.yamlsource import parse_yaml, paused_gc, read_yaml
+from ivr.yamlsource import SafeLoader, parse_yaml, paused_gc, read_yaml
 
 
 def messages(text: str) -> list[str]:
@@ -55,7 +55,7 @@ def test_numbers_are_those_of_the_yaml_constructor() -> None:
         )
     )
     data, _ = parse_yaml(text)
-    assert data == yaml.load(text, Loader=yaml.CSafeLoader)
+    assert data == yaml.load(text, Loader=SafeLoader)
     assert data["k1"] == 8 and data["k6"] == 90  # octal, sexagesimal: YAML 1.1 integers
 
 
@@ -183,7 +183,7 @@ def documents(draw: st.DrawFn) -> str:
 def walked_positions(text: str) -> tuple[dict, dict]:
     """Every value's and key's position by path, from a walk over the composed document
     (merges applied as the safe constructor does; a later key overrides an earlier one)."""
-    loader = yaml.CSafeLoader(text)
+    loader = SafeLoader(text)
     values: dict[tuple[str, ...], tuple[int, int]] = {}
     keys: dict[tuple[str, ...], tuple[int, int]] = {}
 
