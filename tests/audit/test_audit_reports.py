@@ -53,6 +53,18 @@ def test_json_has_the_design_shape_in_a_stable_order():
     )
 
 
+def test_json_report_is_the_report_data_with_a_line_per_person_finding_and_queue():
+    audits = cold_and_hot()
+    report = FORMATS["json"](audits, frozenset({"error"}))
+    assert json.loads(report) == [audit.as_dict() for audit in audits]
+    lines = {line.removesuffix(",") for line in report.splitlines()}
+    for audit in audits:
+        data = audit.as_dict()
+        for entry in (*data["humans"], *data["findings"], *data["queues"]):
+            assert "      " + json.dumps(entry, ensure_ascii=False) in lines
+    assert FORMATS["json"]([], frozenset({"error"})) == "[]\n"
+
+
 def test_text_report_has_a_table_per_menu_and_the_findings():
     text = FORMATS["text"](cold_and_hot(), frozenset({"error"}))
     assert "temperature     FROZEN" in text and "temperature     HOT" in text
