@@ -732,9 +732,9 @@ def _reach(
                 path = _path_to(numbers[state], before)
                 keys = [timed[a][b][KEY] for a, b in itertools.pairwise(path)]
                 arrivals.append((state, *reached, [states[n] for n in path], keys))
-        voicemail = any(
-            done is not None and isinstance(menu.nodes.get(node), RecordNode)
-            for (node, _), done in zip(states, first, strict=True)
+        records = {n for n, node in menu.nodes.items() if isinstance(node, RecordNode)}
+        voicemail = bool(records) and any(
+            first[number] is not None for state, number in numbers.items() if state[0] in records
         )
         decisions = {
             state: reached
