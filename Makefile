@@ -25,9 +25,11 @@ demo: system $(STAMP)
 
 LINTED := ivr audit voices tests bench
 
+# Every test, in one pytest-xdist process per core: the waits of the fault, browser and
+# server tests overlap (docs/testing.md has the figures).
 test: PACKAGES := $(TEST_PACKAGES)
 test: system lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 # The gates `make test` runs before the tests: lint, formatting, types, the import contract.
 lint: $(STAMP)
