@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from audit.baseline import BaselineError, compare, load_baseline
 from audit.config import ConfigError, load_config
 from audit.reports import FORMATS
 from audit.run import MenuAudit, audit_menu
@@ -186,6 +185,8 @@ def _audit(
     if notes:
         echo("\n".join(notes), err=output is None and fmt not in HUMAN_FORMATS)
     if baseline:
+        from audit.baseline import BaselineError, compare, load_baseline  # only with --baseline
+
         try:
             old = load_baseline(baseline, lambda p: audit_file(p).as_dict())
         except BaselineError as exc:
