@@ -128,7 +128,9 @@ def key_mentions(text: str) -> tuple[tuple[str, int], ...]:
             (_key(match.group(1) or match.group(2)), match.start())
             for match in _KOREAN_KEY.finditer(text)
         ]
-    return tuple(sorted(set(found), key=lambda item: item[1]))
+    # dict.fromkeys drops repeats in text order (a set's order changes with the hash seed,
+    # and keys listed at one offset, "press 1, 2 or 3", must stay in their spoken order)
+    return tuple(sorted(dict.fromkeys(found), key=lambda item: item[1]))
 
 
 def named_keys(text: str) -> set[str]:
