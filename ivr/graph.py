@@ -17,12 +17,12 @@ instead of a key. Checks are networkx calls.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
 from ivr.errors import MenuError
-from ivr.model import Gathering, Menu, Node, RecordNode
+from ivr.model import Gathering, Menu, RecordNode
 from ivr.retries import failure_edges
 from ivr.yamlsource import paused_gc
 
@@ -67,7 +67,10 @@ def _build(menu: Menu) -> nx.DiGraph:
     for node in menu.nodes.values():
         source = node.id
         out = succ[source]
-        for kind, target, attrs in _edges(node):
+        ways = (
+            node.targets() + failure_edges(node) if isinstance(node, Gathering) else node.targets()
+        )
+        for kind, target, attrs in ways:
             way = {"kind": kind}
             for name, value in attrs.items():  # (twice as fast as a comprehension merged in)
                 if value is not None:
@@ -82,12 +85,6 @@ def _build(menu: Menu) -> nx.DiGraph:
                 pred[target] = {}
             out[target] = pred[target][source] = {**way, "ways": [way]}
     return graph
-
-
-def _edges(node: Node) -> Iterator[tuple[str, str, dict]]:
-    yield from node.targets()
-    if isinstance(node, Gathering):
-        yield from failure_edges(node)
 
 
 def humans(graph: nx.DiGraph) -> list[str]:

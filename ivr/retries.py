@@ -73,7 +73,8 @@ def failure_edges(node: Gathering) -> list[tuple[str, str, dict]]:
     and ``loop`` is set (the caller must come back with the failures counted).
 
     Nodes with the same retries and routes (the node itself counting as ``_SELF``)
-    have the same ways, so a large menu works each shape out once.
+    have the same ways, so a large menu works each shape out once; such nodes share
+    the attribute dicts too: read them, never change them.
     """
 
     def relative(target: str | None) -> str | None:
@@ -83,7 +84,7 @@ def failure_edges(node: Gathering) -> list[tuple[str, str, dict]]:
         node.retries, relative(node.on_timeout), relative(node.on_invalid), relative(node.on_fail)
     )
     return [
-        (kind, node.id if target == _SELF else target, dict(attributes))
+        (kind, node.id if target == _SELF else target, attributes)
         for kind, target, attributes in shape
     ]
 
