@@ -130,6 +130,15 @@ def wav_seconds(path: str | Path) -> float:
         return wav.getnframes() / wav.getframerate()
 
 
+def has_samples(path: Path) -> bool:
+    """Whether ``path`` is a WAV file with sound; False for a missing, empty or
+    half-written one (the espeak driver may hand back a file before writing its header)."""
+    try:
+        return path.is_file() and wav_seconds(path) > 0
+    except (EOFError, wave.Error):
+        return False
+
+
 _engine_lock = threading.Lock()
 _engine = None
 
@@ -200,7 +209,8 @@ def synthesise(text: str, settings: VoiceSettings, path: Path) -> None:
             with contextlib.redirect_stdout(io.StringIO()):
                 engine.save_to_file(text, str(path))
                 engine.runAndWait()
-            if path.is_file() and wav_seconds(path) > 0:
+            _espeak.Synchronize()  # the driver writes the file from espeak's callback
+            if has_samples(path):
                 return
     raise SpeechError(f'espeak-ng produced no audio for "{text}" ({settings.voice})')
 

@@ -16,6 +16,7 @@ from voices.tts import (
     SpeechError,
     VoiceCache,
     VoiceSettings,
+    has_samples,
     menu_prompts,
     voice_for,
 )
@@ -156,3 +157,25 @@ def test_a_large_menu_gets_a_progress_bar_only_while_rendering(tmp_path):
     assert f"{large}: rendering" in first.stderr
     second = CliRunner().invoke(main, ["voices", "render", "-q", str(large)], env=env)
     assert "rendering" not in second.stderr and " 0 of " in second.stdout
+
+
+def test_a_half_written_or_silent_wav_has_no_samples_and_is_rendered_again(tmp_path):
+    """espeak's driver can hand back a file before its header is written: that is no
+    sound (and a reason to render again), not a crash in the middle of a render."""
+    half_written = tmp_path / "half.wav"
+    half_written.write_bytes(b"RI")
+    silent = tmp_path / "silent.wav"
+    with wave.open(str(silent), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(22050)
+    sound = tmp_path / "sound.wav"
+    with wave.open(str(sound), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(22050)
+        wav.writeframes(b"\x01\x00" * 2205)
+    assert not has_samples(half_written)
+    assert not has_samples(silent)
+    assert not has_samples(tmp_path / "missing.wav")
+    assert has_samples(sound)
