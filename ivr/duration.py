@@ -26,10 +26,21 @@ _TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
 _CJK = r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]"  # see _syllable
 _SENTENCE_END = re.compile(r"[.!?。？！]+(?:\s|$)")
 _COMMA = re.compile(r"[,;:、，]")
-# ASCII text (most prompts): the patterns above restricted to ASCII, which match faster
-_ASCII_TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
-_ASCII_LONG_NUMBER = re.compile(r"[0-9]{3,}")  # read digit by digit: one word per digit
-_ASCII_SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)")
+
+
+def _ascii_class(char: str) -> str:
+    """The class of an ASCII character: a letter "a", a digit "0", a sentence end ".", a
+    comma ",", a space (what ``\\s`` matches) " ", anything else "x". ASCII text (most
+    prompts) is read as its classes, where the patterns above are counted as substrings."""
+    if char.isalpha() or char.isdigit():
+        return "a" if char.isalpha() else "0"
+    if char in ".!?" or char in ",;:":
+        return "." if char in ".!?" else ","
+    return " " if char.isspace() else "x"
+
+
+_ASCII_CLASSES = str.maketrans({chr(code): _ascii_class(chr(code)) for code in range(128)})
+_ASCII_WORDS = str.maketrans(",.x", "   ")  # classes to words: split at anything else
 
 
 def spoken_words(text: str) -> float:
@@ -50,11 +61,14 @@ def estimate_seconds(text: str) -> float:
     """Seconds to speak ``text`` at the documented rate, rounded to 0.01 s."""
     if not text.strip():
         return 0.0
-    if text.isascii():  # the same counts by patterns and counts of ASCII characters only
-        words: float = len(_ASCII_TOKEN.findall(text))
-        words += sum(len(digits) - 1 for digits in _ASCII_LONG_NUMBER.findall(text))
-        ends = len(_ASCII_SENTENCE_END.findall(text))
-        commas = text.count(",") + text.count(";") + text.count(":")
+    classes = text.translate(_ASCII_CLASSES) if text.isascii() else ""
+    if classes and "a0" not in classes and "0a" not in classes:  # no "abc123": tokens split
+        tokens = classes.translate(_ASCII_WORDS).split()
+        words: float = len(tokens)
+        if "000" in classes:  # numbers of three digits or more are read digit by digit
+            words += sum(len(token) - 1 for token in tokens if len(token) >= 3 and token[0] == "0")
+        ends = classes.count(". ") + classes.endswith(".")  # a run of ".!?" before a space
+        commas = classes.count(",")
     else:
         words = spoken_words(text)
         ends = len(_SENTENCE_END.findall(text))
