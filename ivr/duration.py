@@ -41,6 +41,7 @@ def _ascii_class(char: str) -> str:
 
 _ASCII_CLASSES = str.maketrans({chr(code): _ascii_class(chr(code)) for code in range(128)})
 _ASCII_WORDS = str.maketrans(",.x", "   ")  # classes to words: split at anything else
+_ASCII_NUMBERS = str.maketrans("a,.x", "    ")  # classes to numbers: split at non-digits
 
 
 def spoken_words(text: str) -> float:
@@ -65,8 +66,9 @@ def estimate_seconds(text: str) -> float:
     if classes and "a0" not in classes and "0a" not in classes:  # no "abc123": tokens split
         tokens = classes.translate(_ASCII_WORDS).split()
         words: float = len(tokens)
-        if "000" in classes:  # numbers of three digits or more are read digit by digit
-            words += sum(len(token) - 1 for token in tokens if len(token) >= 3 and token[0] == "0")
+        if "000" in classes:  # numbers of three digits or more are read digit by digit:
+            numbers = classes.translate(_ASCII_NUMBERS).split()  # one more word per digit
+            words += classes.count("0") - len(numbers) - numbers.count("00")  # after the first
         ends = classes.count(". ") + classes.endswith(".")  # a run of ".!?" before a space
         commas = classes.count(",")
     else:
