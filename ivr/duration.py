@@ -64,21 +64,31 @@ def estimate_seconds(text: str) -> float:
         return 0.0
     classes = text.translate(_ASCII_CLASSES) if text.isascii() else ""
     if classes and "a0" not in classes and "0a" not in classes:  # no "abc123": tokens split
-        tokens = classes.translate(_ASCII_WORDS).split()
-        words: float = len(tokens)
-        if "000" in classes:  # numbers of three digits or more are read digit by digit:
-            numbers = classes.translate(_ASCII_NUMBERS).split()  # one more word per digit
-            words += classes.count("0") - len(numbers) - numbers.count("00")  # after the first
-        ends = classes.count(". ") + classes.endswith(".")  # a run of ".!?" before a space
-        commas = classes.count(",")
+        words, ends, commas = _ascii_counts(classes)
     else:
-        words = spoken_words(text)
-        ends = len(_SENTENCE_END.findall(text))
-        commas = len(_COMMA.findall(text))
+        words, ends, commas = _counts(text)
     seconds = words * 60.0 / WORDS_PER_MINUTE
     seconds += ends * SENTENCE_PAUSE
     seconds += commas * COMMA_PAUSE
     return round(seconds, 2)
+
+
+def _counts(text: str) -> tuple[float, int, int]:
+    """Spoken words, sentence ends and commas of any text, by the patterns above."""
+    return spoken_words(text), len(_SENTENCE_END.findall(text)), len(_COMMA.findall(text))
+
+
+def _ascii_counts(classes: str) -> tuple[float, int, int]:
+    """``_counts`` of an ASCII text from its string of classes (``_ASCII_CLASSES``), by
+    substring counts instead of patterns: the same answer, for a text in which no letter
+    touches a digit (there the patterns split tokens that the classes cannot)."""
+    tokens = classes.translate(_ASCII_WORDS).split()
+    words: float = len(tokens)
+    if "000" in classes:  # numbers of three digits or more are read digit by digit:
+        numbers = classes.translate(_ASCII_NUMBERS).split()  # one more word per digit
+        words += classes.count("0") - len(numbers) - numbers.count("00")  # after the first
+    ends = classes.count(". ") + classes.endswith(".")  # a run of ".!?" before a space
+    return words, ends, classes.count(",")
 
 
 @cache
