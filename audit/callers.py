@@ -117,8 +117,16 @@ def patterns(metrics: Metrics) -> list[Figures]:
     return [figures for _, figures in metrics.by_hours] or [metrics.figures]
 
 
-def caller_figures(metrics: Metrics) -> Callers:
-    """The caller-weighted week of ``metrics``."""
+def week_journeys(metrics: Metrics) -> list[tuple[Figures, list[Journey]]]:
+    """Each schedule pattern of the week with the journeys of its callers."""
+    return [(figures, journeys(metrics, figures)) for figures in patterns(metrics)]
+
+
+def caller_figures(
+    metrics: Metrics, week: list[tuple[Figures, list[Journey]]] | None = None
+) -> Callers:
+    """The caller-weighted week of ``metrics`` (``week``: its ``week_journeys``, when
+    already worked out)."""
     reached = abandoned = hung_up = voicemail = unknown = 0.0
     unanswered: set[int] = set()
     closed: set[int] = set()
@@ -126,9 +134,9 @@ def caller_figures(metrics: Metrics) -> Callers:
     first: list[tuple[float, float, HumanRoute]] = []  # (share, seconds before the hold, route)
     expert: list[tuple[float, float, HumanRoute]] = []
     away_unknown = False
-    for figures in patterns(metrics):
+    for figures, their_journeys in week if week is not None else week_journeys(metrics):
         answered_here, known_here = 0.0, True
-        for journey in journeys(metrics, figures):
+        for journey in their_journeys:
             share, route = figures.share * journey.weight, journey.route
             if route is None:
                 if journey.voicemail:

@@ -13,8 +13,8 @@ from typing import TypeVar, cast
 
 import networkx as nx
 
-from audit.callers import Callers, caller_figures
-from audit.metrics import Metrics, compute_metrics, describe_minutes
+from audit.callers import Callers, Journey, caller_figures, week_journeys
+from audit.metrics import Figures, Metrics, compute_metrics, describe_minutes
 from ivr.graph import build_graph, reachable
 from ivr.model import Menu, MenuNode, Node, QueueNode, TransferNode
 from ivr.queueing import Hold, staffing_at
@@ -49,9 +49,15 @@ class Context:
         return compute_metrics(self.menu, self.timer, self.graph, self.reaction)
 
     @cached_property
+    def journeys(self) -> list[tuple[Figures, list[Journey]]]:
+        """Where the callers of each schedule pattern end (``audit.callers``), worked out
+        once for the caller figures and the harm ranking."""
+        return week_journeys(self.metrics)
+
+    @cached_property
     def callers(self) -> Callers:
         """What callers live over the week (``audit.callers``)."""
-        return caller_figures(self.metrics)
+        return caller_figures(self.metrics, self.journeys)
 
     @cached_property
     def queue_hours(self) -> dict[str, list[QueueHours]]:

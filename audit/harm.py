@@ -38,7 +38,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from audit.callers import Journey, journeys, patterns, percent, plain_seconds
+from audit.callers import Journey, patterns, percent, plain_seconds
 from audit.context import Context
 from audit.metrics import Figures
 from audit.rules.base import SEVERITIES, Finding
@@ -215,8 +215,8 @@ class _Week:
         self.walked_when_nobody = frozenset(_walked_when_nobody(ctx))
         self.parts = [
             _Part(figures.share * journey.weight, journey, self._walk(journey))
-            for figures in self.patterns
-            for journey in journeys(ctx.metrics, figures)
+            for figures, their_journeys in ctx.journeys
+            for journey in their_journeys
         ]
         self.passed = frozenset().union(*(part.walk for part in self.parts))
 
