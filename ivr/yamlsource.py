@@ -162,7 +162,10 @@ def paused_gc() -> Iterator[None]:
 
     Reading a large menu creates hundreds of thousands of YAML nodes, dicts and
     dataclasses, none of them garbage; without this, repeated full collections
-    take more than half of the loading time.
+    take more than half of the loading time. On resuming, the objects made meanwhile
+    go straight to the oldest generation (``gc.freeze`` then ``gc.unfreeze``): the
+    collector's first young pass would otherwise walk every one of them (0.3-0.7 s
+    for a 100,000-node menu). Reference counting frees them as ever.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -170,6 +173,8 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
