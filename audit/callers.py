@@ -48,11 +48,15 @@ class Callers:
     unanswered_minutes: frozenset[int]
     closed_minutes: frozenset[int] = frozenset()  # minutes when no person can be reached
     unknown_minutes: frozenset[int] = frozenset()  # minutes when callers meet an unknown wait
+    # the shares known to be answered / to give up: ``reached`` and ``abandoned`` when
+    # nothing is unknown; with an unknown share, what the callers of known holds live
+    reached_known: float = 0.0
+    abandoned_known: float = 0.0
 
     @property
     def reached_at_most(self) -> float:
         """The reached share if every unknown hold answered everyone."""
-        return (self.reached or 0.0) + self.unknown
+        return self.reached_known + self.unknown
 
     def as_dict(self) -> dict[str, float | None]:
         """The ``callers`` object of the JSON report (DESIGN.md)."""
@@ -66,6 +70,8 @@ class Callers:
             "first_time_p90_s": _seconds(self.first_time_p90_s),
             "expert_p50_s": _seconds(self.expert_p50_s),
             "expert_p90_s": _seconds(self.expert_p90_s),
+            "reached_at_least": _share(self.reached_known),
+            "reached_at_most": _share(self.reached_at_most),
         }
 
 
@@ -177,6 +183,8 @@ def caller_figures(
         unanswered_minutes=frozenset(unanswered),
         closed_minutes=frozenset(closed),
         unknown_minutes=frozenset(unknown_at),
+        reached_known=reached,
+        abandoned_known=abandoned,
     )
 
 

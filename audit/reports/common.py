@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from audit.callers import percent, plain_seconds
+from audit.callers import Callers, percent, plain_seconds
 from audit.harm import Cause
 from audit.metrics import describe_minutes
 from audit.run import MenuAudit
@@ -33,22 +33,7 @@ def verdict(audit: MenuAudit) -> list[str]:
     callers = audit.callers
     if callers is None:
         return []
-    lines = []
-    if callers.reached is None:
-        lines.append(
-            f"{percent(callers.unknown)} of callers wait in a queue whose wait is unknown "
-            "(no staffing, no wait given): whether they reach a person cannot be said"
-        )
-    else:
-        reached = f"{percent(callers.reached)} of callers reach a person"
-        if callers.reached > 0 and callers.first_time_p50_s is not None:
-            reached += (
-                f", half of them within {plain_seconds(callers.first_time_p50_s)}"
-                f" and 9 in 10 within {plain_seconds(callers.first_time_p90_s)}"
-            )
-        lines.append(reached)
-        if callers.abandoned:
-            lines.append(f"{percent(callers.abandoned)} give up on hold in a queue")
+    lines = _reach(callers)
     if callers.hung_up:
         when = describe_minutes(callers.closed_minutes)
         lines.append(
@@ -78,6 +63,38 @@ def verdict(audit: MenuAudit) -> list[str]:
                 f"{erlang.load:.1f} erlangs; {percent(erlang.p_abandon)} give up, "
                 f"{percent(level)} answered within 20 s{fix}"
             )
+    return lines
+
+
+def _reach(callers: Callers) -> list[str]:
+    """Who reaches a person and who gives up on hold; with an unknown wait, the known
+    floor and ceiling (or that it cannot be said)."""
+    if callers.reached is not None:
+        reached = f"{percent(callers.reached)} of callers reach a person"
+        if callers.reached > 0 and callers.first_time_p50_s is not None:
+            reached += (
+                f", half of them within {plain_seconds(callers.first_time_p50_s)}"
+                f" and 9 in 10 within {plain_seconds(callers.first_time_p90_s)}"
+            )
+        gave_up = callers.abandoned
+        lines = [reached]
+        if gave_up:
+            lines.append(f"{percent(gave_up)} give up on hold in a queue")
+        return lines
+    unknown = (
+        f"{percent(callers.unknown)} of callers wait in a queue whose wait is unknown "
+        "(no staffing, no wait given)"
+    )
+    if not callers.reached_known:
+        return [f"{unknown}: whether they reach a person cannot be said"]
+    lines = [  # the callers of known holds: a floor, not nothing
+        f"between {percent(callers.reached_known)} and "
+        f"{percent(callers.reached_at_most)} of callers reach a person: {unknown}"
+    ]
+    if callers.abandoned_known:
+        lines.append(
+            f"{percent(callers.abandoned_known)} give up on hold in a queue whose wait is known"
+        )
     return lines
 
 

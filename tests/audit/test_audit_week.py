@@ -194,3 +194,44 @@ def test_an_unknown_wait_is_null_and_never_hot(tmp_path):
     data["hotline"]["promise"] = {"hours": "24/7", "time_to_human": 60}
     promise = audit_week(tmp_path, data)["promise"]
     assert promise["hours_kept"] is None and promise["time_kept"] is None  # not "kept"
+
+
+def test_an_unknown_wait_at_night_keeps_what_the_day_callers_live(tmp_path):
+    """A night queue with no staffing makes the night unknown, not the week: the callers
+    answered by day still reach a person (the floor), and the line is not rated frozen."""
+    from audit.reports.common import verdict
+    from audit.run import audit_menu
+
+    data = {
+        "hotline": {"name": "Night line", "hours": {"day": {"mon-sun": "00:00-20:00"}}},
+        "start": "main",
+        "nodes": {
+            "main": {
+                "menu": {
+                    "prompt": "For sales, press 1. For an agent, press 0.",
+                    "options": {"1": "sales", "0": "sales"},
+                    "on_fail": "sales",
+                }
+            },
+            "sales": {
+                "queue": {
+                    "agents": 6,
+                    "handle_time": 180,
+                    "calls_per_hour": 30,
+                    "hours": "day",
+                    "after_hours": "night",
+                    "callback": True,
+                }
+            },
+            "night": {"queue": {"callback": True}},  # no staffing, no wait: unknown
+        },
+    }
+    audit = audit_menu(load_menu(write(tmp_path, data)))
+    callers = audit.as_dict()["callers"]
+    assert callers["reached"] is None  # the week's share cannot be said...
+    assert callers["unknown"] == pytest.approx(4 / 24, abs=1e-3)
+    # ...but the day's callers (20 hours of 24) are answered: between 83 % and 100 %
+    assert callers["reached_at_least"] == pytest.approx(20 / 24, abs=0.01)
+    assert callers["reached_at_most"] == pytest.approx(1.0, abs=0.01)
+    assert audit.temperature == "warm"  # not frozen ("most callers never reach a person")
+    assert verdict(audit)[0].startswith("between 83 % and 100 % of callers reach a person")
