@@ -3,13 +3,14 @@
 Each schedule pattern of ``audit.metrics`` carries its share of the week's
 calls. A caller who wants a person takes the quickest route at the hour of
 the call (``Figures.nearest``); there the hold decides (``ivr.queueing.Hold``):
-answered, or given up on hold. A decision on that route whose outcomes all have a
-share splits its callers by them (``journeys``). A caller with no person reachable
+answered, or given up on hold. A decision made outside the menu on that route splits
+its callers by its outcomes' shares (``journeys``). A caller with no person reachable
 at that hour ends in voicemail when the line offers one, else is hung up on. Shares
 are of all the week's calls; times to a person are of the callers who reach one,
 mixed over the week (the queue wait from the Erlang A waiting-time distribution,
-the menus' seconds added). Unknown stays unknown: a route to a
-queue with no staffing and no ``wait`` makes the figures it touches ``None``.
+the menus' seconds added). Unknown stays unknown: a route to a queue with no
+staffing and no ``wait``, or a decision whose outcomes have no shares and end
+differently, makes the figures it touches ``None`` (never the best outcome's).
 
 >>> from ivr.loader import load_menu
 >>> from audit.metrics import compute_metrics
@@ -24,7 +25,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from audit.metrics import Figures, HumanRoute, Metrics
+from audit.metrics import Figures, HumanRoute, Metrics, State
 from ivr.model import DecideNode
 
 MOST = 0.5  # an hour is "answered" when at least this share of its callers reach a person
@@ -52,6 +53,10 @@ class Callers:
     # nothing is unknown; with an unknown share, what the callers of known holds live
     reached_known: float = 0.0
     abandoned_known: float = 0.0
+    # of ``unknown``: the share that passes a decision made outside the menu whose outcomes
+    # have no shares and end differently (``undecided_at``: those decisions' node ids)
+    undecided: float = 0.0
+    undecided_at: tuple[str, ...] = ()
 
     @property
     def reached_at_most(self) -> float:
@@ -133,7 +138,8 @@ def caller_figures(
 ) -> Callers:
     """The caller-weighted week of ``metrics`` (``week``: its ``week_journeys``, when
     already worked out)."""
-    reached = abandoned = hung_up = voicemail = unknown = 0.0
+    reached = abandoned = hung_up = voicemail = unknown = undecided = 0.0
+    deciding: set[str] = set()  # decisions without shares where callers' ways part unknown
     unanswered: set[int] = set()
     closed: set[int] = set()
     unknown_at: set[int] = set()
@@ -144,6 +150,13 @@ def caller_figures(
         answered_here, known_here = 0.0, True
         for journey in their_journeys:
             share, route = figures.share * journey.weight, journey.route
+            if journey.undecided is not None:  # a decision without shares: the end is unknown
+                unknown += share
+                undecided += share
+                deciding.add(journey.undecided)
+                unknown_at.update(figures.minutes)
+                known_here = False
+                continue
             if route is None:
                 if journey.voicemail:
                     voicemail += share
@@ -161,14 +174,15 @@ def caller_figures(
             answered_here += journey.weight * answered
             first.append((share, journey.first_s + route.ivr_s, route))
             expert.append((share, journey.expert_s + route.expert_ivr_s, route))
-            away_unknown = away_unknown or route.away_unknown
+            away_unknown = away_unknown or route.away_unknown or not journey.timed
         if figures.nearest is None:
             closed.update(figures.minutes)
         if known_here and answered_here < MOST:
             unanswered.update(figures.minutes)
     known = unknown == 0
-    # a route through another system whose time there (``away``) is unstated: who is
-    # answered is known, how long it takes them is not
+    # a route through another system whose time there (``away``) is unstated, or by one
+    # of several outcomes without shares that end alike: who is answered is known, how
+    # long it takes them is not
     timed = known and not away_unknown
     return Callers(
         reached=reached if known else None,
@@ -185,6 +199,8 @@ def caller_figures(
         unknown_minutes=frozenset(unknown_at),
         reached_known=reached,
         abandoned_known=abandoned,
+        undecided=undecided,
+        undecided_at=tuple(sorted(deciding)),
     )
 
 
@@ -202,62 +218,96 @@ class Journey:
     route: HumanRoute | None
     voicemail: bool = False
     passed: tuple[str, ...] = ()
+    # a decision without shares whose outcomes end differently: where these callers end
+    # is unknown (``route`` is then None and says nothing)
+    undecided: str | None = None
+    timed: bool = True  # False: outcomes without shares end alike, by routes of other lengths
 
 
 def journeys(metrics: Metrics, hours: Figures) -> list[Journey]:
     """Where the callers of ``hours`` end.
 
-    Each caller takes the quickest route to a person. At a decision on that route whose
-    outcomes all have a ``share``, the callers split by those shares (scaled to add up to
-    1, as ``ivr simulate`` does), and each part takes its quickest route on from its
-    outcome (splitting again at the next such decision). A decision with an outcome
-    without a share is not split: the callers take its outcome on the quickest route.
+    Each caller takes the quickest route to a person. At a decision made outside the menu
+    on that route, the callers split by its outcomes' shares (scaled to add up to 1, as
+    ``ivr simulate`` does), and each part takes its quickest route on from its outcome
+    (splitting again at the next decision). An outcome without a share takes what the
+    shares given leave; when several outcomes have none, the callers they leave split in
+    an unknown way: if those outcomes end alike (the same person, or nobody), the part
+    goes on by the quickest of them with its times unknown, else where it ends is unknown
+    (``Journey.undecided``).
     """
     done: list[Journey] = []
-    todo: list[tuple[float, float, float, Figures, int, tuple[str, ...]]]
-    todo = [(1.0, 0.0, 0.0, hours, 0, ())]
+    todo: list[tuple[float, float, float, Figures, int, tuple[str, ...], bool]]
+    todo = [(1.0, 0.0, 0.0, hours, 0, (), True)]
     while todo:
-        weight, first, expert, here, depth, passed = todo.pop()
+        weight, first, expert, here, depth, passed, timed = todo.pop()
         route = here.nearest
         split = None
         if route is not None and depth < MAX_SPLIT_DEPTH and len(done) + len(todo) < MAX_JOURNEYS:
             split = _decision_on(metrics, here, route)
         if split is None:
-            done.append(Journey(weight, first, expert, route, here.voicemail, passed))
+            done.append(Journey(weight, first, expert, route, here.voicemail, passed, None, timed))
             continue
         assert route is not None
-        state, (to_first, to_expert), outcomes = split
+        state, node = split
+        to_first, to_expert = here.decisions[state]
         before = (*passed, *route.path[: route.states.index(state) + 1])
-        for goto, share in outcomes:
+        first, expert = first + to_first, expert + to_expert
+        given, unshared = _outcome_shares(node)
+        for goto, share in given:
             onward = metrics.figures_from((goto, state[1]), hours)
-            todo.append(
-                (
-                    weight * share,
-                    first + to_first,
-                    expert + to_expert,
-                    onward,
-                    depth + 1,
-                    (*before, goto),
-                )
-            )
+            todo.append((weight * share, first, expert, onward, depth + 1, (*before, goto), timed))
+        if not unshared:
+            continue
+        rest = max(0.0, 1.0 - sum(share for _, share in given))
+        if rest <= 0:
+            continue
+        onward_all = [(goto, metrics.figures_from((goto, state[1]), hours)) for goto in unshared]
+        ends = {_end(figures) for _, figures in onward_all}
+        if len(ends) > 1:  # the outcomes part ways and nothing says how many take each
+            done.append(Journey(weight * rest, first, expert, None, False, before, node.id))
+            continue
+        goto, onward = min(onward_all, key=lambda pair: _quickest(pair[1]))
+        alike = len(onward_all) == 1
+        todo.append(
+            (weight * rest, first, expert, onward, depth + 1, (*before, goto), timed and alike)
+        )
     return done
 
 
 def _decision_on(
     metrics: Metrics, here: Figures, route: HumanRoute
-) -> tuple[tuple[str, str], tuple[float, float], list[tuple[str, float]]] | None:
-    """The first decision on ``route`` whose outcomes all have a share: its state, the
-    seconds to it and each outcome's target with its share (None: there is none)."""
+) -> tuple[State, DecideNode] | None:
+    """The first decision made outside the menu on ``route``, and its node (None: none)."""
     for state in route.states:
         if state in here.decisions:
             node = metrics.graph.nodes[state[0]]["node"]
             assert isinstance(node, DecideNode)
-            total = sum(outcome.share or 0.0 for outcome in node.outcomes)
-            if total <= 0:
-                return None
-            shares = [(o.goto, (o.share or 0.0) / total) for o in node.outcomes if o.share]
-            return state, here.decisions[state], shares
+            return state, node
     return None
+
+
+def _outcome_shares(node: DecideNode) -> tuple[list[tuple[str, float]], list[str]]:
+    """The outcomes' targets with the shares they are given (scaled to add up to 1 when
+    every outcome has one), and the distinct targets of the outcomes without a share."""
+    given = [(o.goto, o.share) for o in node.outcomes if o.share is not None]
+    unshared = list(dict.fromkeys(o.goto for o in node.outcomes if o.share is None))
+    total = sum(share for _, share in given)
+    if not unshared and total > 0:
+        given = [(goto, share / total) for goto, share in given]
+    return [(goto, share) for goto, share in given if share > 0], unshared
+
+
+def _end(figures: Figures) -> tuple[str | None, bool]:
+    """Where callers who go on at ``figures`` end: the person of the quickest route (or
+    nobody, and whether a message can be left)."""
+    route = figures.nearest
+    return (route.node, False) if route is not None else (None, figures.voicemail)
+
+
+def _quickest(figures: Figures) -> float:
+    route = figures.nearest
+    return route.sort_key if route is not None else math.inf
 
 
 def _quantile(parts: list[tuple[float, float, HumanRoute]], share: float) -> float | None:

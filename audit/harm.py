@@ -38,6 +38,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import networkx as nx
+
 from audit.callers import Journey, patterns, percent, plain_seconds
 from audit.context import Context
 from audit.metrics import Figures
@@ -219,6 +221,11 @@ class _Week:
             for journey in their_journeys
         ]
         self.passed = frozenset().union(*(part.walk for part in self.parts))
+        # callers whose end a decision without shares leaves unknown, and every node they
+        # may pass after it: whether they pass a place there (and how many) is unknown
+        self.undecided = [part for part in self.parts if part.journey.undecided is not None]
+        deciding = {part.journey.undecided for part in self.undecided}
+        self.beyond = frozenset().union(*(nx.descendants(ctx.graph, n) for n in deciding))
 
     def _walk(self, journey: Journey) -> frozenset[str]:
         """The nodes the callers of ``journey`` pass: the nodes before its route and the
@@ -232,8 +239,8 @@ class _Week:
         code = group[0].code
         places = {f.node for f in group}
         callers = self.ctx.callers
-        if code in LOST_NOBODY:
-            return Harm(LOST, callers.hung_up + callers.voicemail)
+        if code in LOST_NOBODY:  # (how many of the undecided reach nobody is unknown)
+            return Harm(LOST, None if callers.undecided else callers.hung_up + callers.voicemail)
         if code in LOST_AT_QUEUE:
             closed = CLOSED_HANG_UP in group[0].message
             return Harm(LOST, self._hung_up_closed() if closed else self._lost_at(places))
@@ -284,16 +291,23 @@ class _Week:
         """Share of the week's callers whose route passes any of ``places`` (None: unknown)."""
         if not places & self.ctx.reachable:
             return 0.0
-        if not places & self.passed:
+        if not places & self.passed or self._maybe_passed_by_undecided(places):
             return None
         return sum(part.share for part in self.parts if places & part.walk)
+
+    def _maybe_passed_by_undecided(self, places: set[str]) -> bool:
+        """Whether callers whose end is unknown may pass ``places`` after their decision."""
+        return any(not places & part.walk and places & self.beyond for part in self.undecided)
 
     def _hung_up_closed(self) -> float:
         """Share of calls at hours with no person and no voicemail: hung up on."""
         return sum(f.share for f in self.patterns if f.nearest is None and not f.voicemail)
 
     def _lost_at(self, queues: set[str]) -> float | None:
-        """Share of calls that give up on hold in ``queues`` (None: a hold is unknown)."""
+        """Share of calls that give up on hold in ``queues`` (None: a hold is unknown, or
+        callers whose end is unknown may wait there)."""
+        if self._maybe_passed_by_undecided(queues):
+            return None
         lost = 0.0
         for part in self.parts:
             route = part.journey.route

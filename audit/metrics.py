@@ -83,7 +83,7 @@ class HumanRoute:
     hold: Hold = field(default_factory=Hold)
     expert_ivr_s: float = math.inf
     away_unknown: bool = False  # the route passes another system for an unstated time
-    # (node, language) along ``path``, kept when a decision has shares (``audit.callers``)
+    # (node, language) along ``path``, kept when the menu has decisions (``audit.callers``)
     states: list[State] = field(default_factory=list)
 
     @property
@@ -103,7 +103,7 @@ class Figures:
     minutes: list[int] = field(default_factory=list)  # minutes of the week of this pattern
     share: float = 1.0  # share of the week's calls that arrive in these minutes
     pattern: tuple[bool, ...] = ()  # which of ``Metrics.schedules`` are open
-    # (first-time, expert) seconds to each decision whose outcomes all have a share
+    # (first-time, expert) seconds to each decision made outside the menu (``decide``)
     decisions: dict[State, tuple[float, float]] = field(default_factory=dict)
 
     @property
@@ -192,7 +192,7 @@ def _compute_metrics(
             if known is None or (route.sort_key, route.ivr_s) < (known.sort_key, known.ivr_s):
                 every[route.node] = route
     routes = sorted(every.values(), key=_route_order)
-    kept = durations if durations.shared else None  # only decisions with shares need it again
+    kept = durations if durations.decisions else None  # only decisions need it again
     return Metrics(graph, headline, by_hours if schedules else [], schedules, closed, routes, kept)
 
 
@@ -258,12 +258,10 @@ class _Durations:
         self.phrases: dict[tuple[str, str], float] = {}  # seconds of the line's phrases (system)
         self.reaches: dict[tuple, _Reach] = {}  # searches by routing (and source: _figures)
         self.routing_schedules = _routing_schedules(menu)
-        self.shared = [  # decisions whose outcomes all have a share (``audit.callers``)
+        self.decisions = [  # decisions made outside the menu split callers (``audit.callers``)
             node.id
             for node in menu.nodes.values()
-            if isinstance(node, DecideNode)
-            and node.outcomes
-            and all(outcome.share is not None for outcome in node.outcomes)
+            if isinstance(node, DecideNode) and node.outcomes
         ]
 
     def number(self, state: State) -> int:
@@ -688,7 +686,7 @@ def _figures(
         ivr = first + spoken
         expert_ivr = expert + spoken
         route = _route(graph, states, keys, ivr, hold, expert_ivr)
-        if durations.shared:  # kept only where decisions split callers (``audit.callers``)
+        if durations.decisions:  # kept only where decisions split callers (``audit.callers``)
             route.states = states
         known = best.get(state[0])
         if known is None or route.ivr_s < known.ivr_s:
@@ -738,7 +736,7 @@ def _reach(
         )
         decisions = {
             state: reached
-            for state in itertools.product(durations.shared, durations.languages)
+            for state in itertools.product(durations.decisions, durations.languages)
             if (reached := seconds(state)) is not None
         }
         return _Reach(arrivals, voicemail, decisions)

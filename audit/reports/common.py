@@ -81,10 +81,7 @@ def _reach(callers: Callers) -> list[str]:
         if gave_up:
             lines.append(f"{percent(gave_up)} give up on hold in a queue")
         return lines
-    unknown = (
-        f"{percent(callers.unknown)} of callers wait in a queue whose wait is unknown "
-        "(no staffing, no wait given)"
-    )
+    unknown = "; ".join(_unknown_reasons(callers))
     if not callers.reached_known:
         return [f"{unknown}: whether they reach a person cannot be said"]
     lines = [  # the callers of known holds: a floor, not nothing
@@ -96,6 +93,24 @@ def _reach(callers: Callers) -> list[str]:
             f"{percent(callers.abandoned_known)} give up on hold in a queue whose wait is known"
         )
     return lines
+
+
+def _unknown_reasons(callers: Callers) -> list[str]:
+    """Why the ends of ``callers.unknown`` of the callers cannot be said."""
+    reasons = []
+    waiting = callers.unknown - callers.undecided
+    if waiting > 1e-9:
+        reasons.append(
+            f"{percent(waiting)} of callers wait in a queue whose wait is unknown "
+            "(no staffing, no wait given)"
+        )
+    if callers.undecided:
+        names = ", ".join(f'"{node}"' for node in callers.undecided_at)
+        reasons.append(
+            f"{percent(callers.undecided)} of callers pass a decision made outside the menu "
+            f"({names}) whose outcomes lead to different ends and have no share"
+        )
+    return reasons
 
 
 def headline(audit: MenuAudit) -> dict[str, str]:

@@ -3,8 +3,9 @@
 A ``decide`` node whose outcomes all have a ``share`` splits its callers by those
 shares in the audit (``audit.callers.journeys``) as in ``ivr simulate``; the two
 agree within sampling error on a few lines (a fixed seed, thousands of callers).
-An outcome without a share leaves the audit's treatment as it was: callers are
-counted on the quickest route, whichever outcome it takes.
+An outcome without a share takes what the shares given leave; where several outcomes
+have none and end differently, where those callers end is unknown (never the best
+outcome for all of them).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from audit.reports.common import verdict
 from audit.run import audit_menu
 from audit.simulation.executors import run_replications
 from audit.simulation.run import ABANDONED_QUEUE, ANSWERED, HUNG_UP, VOICEMAIL, Options
@@ -139,10 +141,50 @@ def test_the_shares_of_a_decision_weigh_its_outcomes(tmp_path: Path) -> None:
     assert after_key["hung_up"] == pytest.approx(0.2, abs=1e-4)
 
 
-def test_a_decision_with_an_outcome_without_a_share_keeps_the_quickest_route(
-    tmp_path: Path,
-) -> None:
+def test_an_outcome_without_a_share_takes_what_the_shares_leave(tmp_path: Path) -> None:
     text = LOOKUP.replace("{goto: messages, share: 0.3}", "messages")
     callers = audit_menu(load_menu(write(tmp_path, text))).as_dict()["callers"]
-    assert callers["voicemail"] == 0.0  # every caller counted on the route to the queue
-    assert callers["reached"] + callers["abandoned"] == pytest.approx(1.0, abs=1e-4)
+    assert callers["voicemail"] == pytest.approx(0.3, abs=1e-4)  # 1 - 0.7, as ivr simulate
+    assert callers["reached"] + callers["abandoned"] == pytest.approx(0.7, abs=1e-4)
+
+
+def test_outcomes_without_shares_that_part_ways_leave_where_callers_end_unknown(
+    tmp_path: Path,
+) -> None:
+    """Known customers to a queue, the others to a message, and no share given: the audit
+    does not pick the best outcome for every caller (it did: 100 % in the queue)."""
+    text = LOOKUP.replace(", share: 0.7}", "}").replace(", share: 0.3}", "}")
+    audit = audit_menu(load_menu(write(tmp_path, text)))
+    report = audit.as_dict()
+    callers = report["callers"]
+    assert callers["reached"] is None and callers["abandoned"] is None
+    assert callers["unknown"] == pytest.approx(1.0) and callers["voicemail"] == 0.0
+    assert callers["reached_at_least"] == 0.0
+    assert callers["reached_at_most"] == pytest.approx(1.0)
+    assert callers["first_time_p90_s"] is None
+    assert report["temperature"] != "hot"  # never hot on an unknown
+    first = verdict(audit)[0]
+    assert '("lookup")' in first and "whether they reach a person cannot be said" in first
+    # how many give up on hold after the decision is unknown too, not "no caller affected"
+    no_callback = next(f for f in report["findings"] if f["code"] == "IVR205")
+    assert no_callback["harm"]["share"] is None
+
+
+def test_outcomes_without_shares_that_end_alike_keep_the_end_but_not_the_time(
+    tmp_path: Path,
+) -> None:
+    """Known customers straight to the queue, new ones after a welcome: every caller ends
+    in the queue, by routes of different lengths in unknown proportions."""
+    text = LOOKUP.replace("{goto: care, share: 0.7}", "care").replace(
+        "{goto: messages, share: 0.3}", "welcome"
+    ) + (
+        "  welcome:\n"
+        '    say: "Welcome! A new customer adviser will take your call."\n'
+        "    next: care\n"
+    )
+    callers = audit_menu(load_menu(write(tmp_path, text))).as_dict()["callers"]
+    shared = LOOKUP.replace("{goto: messages, share: 0.3}", "{goto: care, share: 0.3}")
+    everyone = audit_menu(load_menu(write(tmp_path, shared))).as_dict()["callers"]
+    assert callers["unknown"] == 0.0
+    assert callers["reached"] == pytest.approx(everyone["reached"], abs=1e-4)
+    assert callers["first_time_p50_s"] is None and callers["first_time_p90_s"] is None
