@@ -187,32 +187,31 @@ class Context:
         return cast("list[N]", found)
 
     @cached_property
-    def first_menu(self) -> str | None:
-        """The first menu a caller of the default language meets, following the graph.
+    def first_menus(self) -> tuple[str, ...]:
+        """The menus a caller of the default language meets first, following the graph.
 
-        On the route most callers take (the busiest hours' route to a person)
-        it is the first menu on that route; a line where no person is ever
-        reached falls back to the menus reached by automatic steps, nearest
-        first, then first in the file (no name decides).
+        On the route most callers take (the busiest hours' route to a person) it is
+        the first menu on that route. A line where no person is ever reached has
+        every menu that the automatic steps from the start lead to (a decision or a
+        branch may send a caller to any of them): nearest first, then in file order,
+        but which menus they are depends on no name and no order.
         """
         kinds = self.graph.nodes(data="kind")
         nearest = self.metrics.nearest
         if nearest is not None:
             gathering = [n for n in nearest.path if kinds[n] in GATHERING_KINDS]
-            return gathering[0] if gathering and kinds[gathering[0]] == "menu" else None
+            return (gathering[0],) if gathering and kinds[gathering[0]] == "menu" else ()
         start = self.menu.start
         if kinds[start] == "menu":
-            return start
+            return (start,)
         automatic = self.graph.subgraph(n for n in self.graph if kinds[n] not in GATHERING_KINDS)
         before = nx.descendants(automatic, start) | {start} if start in automatic else set()
         menus = {
             succ for node in before for succ in self.graph.successors(node) if kinds[succ] == "menu"
         }
         where = self.menu.nodes
-        return min(
-            menus,
-            key=lambda n: (self.steps_from_start.get(n, 0), where[n].location.line),
-            default=None,
+        return tuple(
+            sorted(menus, key=lambda n: (self.steps_from_start.get(n, 0), where[n].location.line))
         )
 
     def texts(self, node: Node, attribute: str = "prompt") -> dict[str, str]:

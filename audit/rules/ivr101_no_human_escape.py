@@ -61,7 +61,7 @@ class NoHumanEscape(Rule):
                 for opt in node.choices
             ):
                 continue
-            first = node.id == ctx.first_menu
+            first = node.id in ctx.first_menus
             yield self.finding(
                 ctx,
                 node.id,

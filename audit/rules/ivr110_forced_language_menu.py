@@ -38,10 +38,12 @@ class ForcedLanguageMenu(Rule):
     severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        first = ctx.first_menu
-        node = ctx.menu.nodes.get(first) if first else None
-        if not isinstance(node, MenuNode) or len(node.choices) < 2:
-            return
+        for first in ctx.first_menus:
+            node = ctx.menu.nodes[first]
+            if isinstance(node, MenuNode) and len(node.choices) >= 2:
+                yield from self._forced(ctx, node)
+
+    def _forced(self, ctx: Context, node: MenuNode) -> Iterator[Finding]:
         switches = [o for o in node.choices if o.lang]  # keyed or spoken ("say English")
         others = [o.key for o in node.options if not o.lang and o.key not in SPECIAL_KEYS]
         others += [o.name for o in node.spoken if not o.lang]

@@ -56,19 +56,11 @@ class LongPrompt(Rule):
         yield from self._greeting(ctx)
 
     def _greeting(self, ctx: Context) -> Iterator[Finding]:
-        first = ctx.first_menu
-        if first is None or first == ctx.menu.start:
+        firsts = [first for first in ctx.first_menus if first != ctx.menu.start]
+        if not firsts:
             return
-        nearest = ctx.metrics.nearest
-        if nearest is not None and first in nearest.path:
-            path = nearest.path[: nearest.path.index(first)]
-        else:
-            path = nx.shortest_path(ctx.graph, ctx.menu.start, first)[:-1]
-        before = [
-            ctx.menu.nodes[n] for n in path if ctx.graph.nodes[n]["kind"] not in GATHERING_KINDS
-        ]
         lang = ctx.menu.hotline.default_language  # nobody has chosen another one yet
-        seconds = sum(ctx.seconds(_any(ctx, n, lang), lang) for n in before)
+        seconds = max(self._greeting_seconds(ctx, first, lang) for first in firsts)
         if seconds > self.settings["max_greeting"]:
             yield self.finding(
                 ctx,
@@ -77,6 +69,19 @@ class LongPrompt(Rule):
                 f"first menu; at most {self.settings['max_greeting']} s "
                 "recommended",
             )
+
+    @staticmethod
+    def _greeting_seconds(ctx: Context, first: str, lang: str) -> float:
+        """Seconds of the automatic steps' prompts on the way from the start to ``first``."""
+        nearest = ctx.metrics.nearest
+        if nearest is not None and first in nearest.path:
+            path = nearest.path[: nearest.path.index(first)]
+        else:
+            path = nx.shortest_path(ctx.graph, ctx.menu.start, first)[:-1]
+        before = [
+            ctx.menu.nodes[n] for n in path if ctx.graph.nodes[n]["kind"] not in GATHERING_KINDS
+        ]
+        return sum(ctx.seconds(_any(ctx, n, lang), lang) for n in before)
 
 
 def _any(ctx: Context, node, lang: str) -> str:

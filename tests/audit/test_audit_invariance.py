@@ -2,8 +2,10 @@
 
 Random small menus (hypothesis): menus, queues with random staffing and
 patience, transfers to people and to machines, hang-ups and voicemail, office
-hours. Renaming every node and reordering nodes and options leaves every
-figure, the temperature and the findings (up to the renaming) unchanged; every
+hours, a decision made outside the menu (outcomes with and without shares).
+Renaming every node and reordering nodes and options leaves every
+figure, the temperature and the findings (up to the renaming) unchanged, and so does
+reordering a decision's outcomes; every
 route the audit reports, replayed in ``ivr.engine.Call`` with the same keys and
 clock, ends at the same person after the same seconds (through another system that
 hands the call back, ``returns_to``, the seconds unknown where the engine's are); every
@@ -26,6 +28,7 @@ from hypothesis import strategies as st
 from audit.run import audit_menu
 from ivr.engine import Call
 from ivr.loader import load_menu
+from ivr.model import DecideNode
 
 KEYS = ("0", "1", "2", "3")
 WORDS = {"0": "agent", "1": "billing", "2": "sales", "3": "support"}
@@ -49,6 +52,9 @@ def menus(draw) -> dict:
     queues = [f"q{i}" for i in range(queue_count)]
     targets = menus_ids + queues + ends
     nodes: dict = {"greet": {"say": "Welcome.", "next": "m0"}}
+    if draw(st.booleans()):  # a decision made outside the menu before the first menu
+        nodes["greet"]["next"] = "check"
+        nodes["check"] = {"decide": draw(decision(menus_ids + queues + ends))}
     for menu_id in menus_ids:
         keys = draw(st.lists(st.sampled_from(KEYS), min_size=1, max_size=3, unique=True))
         speech = draw(st.booleans())
@@ -106,6 +112,24 @@ def menus(draw) -> dict:
 
 
 @st.composite
+def decision(draw, targets: list[str]) -> dict:
+    """A decision made outside the menu: two or three outcomes, each with or without a
+    share (the shares given add up to at most 1)."""
+    names = draw(st.lists(st.sampled_from(["known", "new", "error"]), min_size=2, unique=True))
+    outcomes: dict = {}
+    room = 1.0
+    for name in names:
+        goto = draw(st.sampled_from(targets))
+        share = draw(st.sampled_from([None, 0.0, 0.2, 0.5, 0.8]))
+        if share is None or share > room:
+            outcomes[name] = goto
+        else:
+            outcomes[name] = {"goto": goto, "share": share}
+            room -= share
+    return {"about": "Function lookup", "outcomes": outcomes}
+
+
+@st.composite
 def machines(draw, menus_ids: list[str], queues: list[str]) -> dict:
     """A transfer to another system: maybe a no-answer route to a queue, maybe a stated
     place where the system hands the call back (after a stated time or not)."""
@@ -146,6 +170,10 @@ def renamed(data: dict, seed: int) -> tuple[dict, dict[str, str]]:
                 rng.shuffle(options)
                 if options:
                     spec["menu"][field] = dict(options)
+        if "decide" in spec:
+            outcomes = list(spec["decide"]["outcomes"].items())
+            rng.shuffle(outcomes)
+            spec["decide"]["outcomes"] = dict(outcomes)
         nodes.append((mapping[name], spec))
     rng.shuffle(nodes)
     return {**data, "start": mapping[data["start"]], "nodes": dict(nodes)}, mapping
@@ -168,9 +196,9 @@ def figures(report: dict, mapping: dict[str, str] | None = None) -> dict:
         "time_to_human": report["time_to_human"],
         "promise": report["promise"],
         "findings": Counter(
-            (f["code"], rename(place["node"]), f["severity"])
+            (f["code"], where, f["severity"])
             for f in report["findings"]
-            for place in f["places"]
+            for where in _places(f, rename)
         ),
         "humans": sorted(
             (rename(h["node"]), h["depth"], h["first_time_s"], h["expert_s"])
@@ -180,6 +208,17 @@ def figures(report: dict, mapping: dict[str, str] | None = None) -> dict:
             (rename(q["node"]), str(q["hours"]), q["patience_s"]) for q in report["queues"]
         ),
     }
+
+
+def _places(finding: dict, rename) -> list:
+    """Where a finding is, by node names mapped through ``rename``. A loop trap is its
+    whole loop: the node it is located at is where callers enter the loop first, and
+    when a decision sends callers into it at several nodes alike, the file order picks
+    one of them (the verdict, the trap and its nodes, is the same)."""
+    if finding["code"] == "IVR109":
+        loop = finding["message"].split(": ", 1)[1].split(" -> ")
+        return [frozenset(rename(node) for node in loop)]
+    return [rename(place["node"]) for place in finding["places"]]
 
 
 @pytest.mark.slow
@@ -194,8 +233,15 @@ def test_renaming_nodes_and_reordering_changes_no_figure_and_no_verdict(data, se
 
 
 def replay(menu, route, at: datetime) -> Call:
-    """Run the keys of an audit route through the engine, answered at ``at``."""
-    call = Call(menu, at=at)
+    """Run the keys of an audit route through the engine, answered at ``at``; a decision on
+    the route takes the outcome to the route's next node (through its call variable)."""
+    variables = {}
+    for here, after in zip(route.path, route.path[1:], strict=False):
+        node = menu.nodes[here]
+        if isinstance(node, DecideNode):
+            outcome = next(o for o in node.outcomes if o.goto == after)
+            variables[node.var or node.id] = outcome.name
+    call = Call(menu, at=at, variables=variables)
     call.start()
     for label in route.keys:
         node = call.waiting_node
