@@ -191,16 +191,20 @@ class Context:
         """The menus a caller of the default language meets first, following the graph.
 
         On the route most callers take (the busiest hours' route to a person) it is
-        the first menu on that route. A line where no person is ever reached has
-        every menu that the automatic steps from the start lead to (a decision or a
-        branch may send a caller to any of them): nearest first, then in file order,
-        but which menus they are depends on no name and no order.
+        the first menu on that route. A line where no person is ever reached, or whose
+        route passes a decision made outside the menu before its first menu, has every
+        menu that the automatic steps from the start lead to (a decision or a branch
+        may send a caller to any of them): nearest first, then in file order, but
+        which menus they are depends on no name and no order.
         """
         kinds = self.graph.nodes(data="kind")
         nearest = self.metrics.nearest
         if nearest is not None:
-            gathering = [n for n in nearest.path if kinds[n] in GATHERING_KINDS]
-            return (gathering[0],) if gathering and kinds[gathering[0]] == "menu" else ()
+            at = next((i for i, n in enumerate(nearest.path) if kinds[n] in GATHERING_KINDS), None)
+            decided = any(kinds[n] == "decide" for n in nearest.path[:at])
+            if at is None or not decided:
+                first = nearest.path[at] if at is not None else None
+                return (first,) if first is not None and kinds[first] == "menu" else ()
         start = self.menu.start
         if kinds[start] == "menu":
             return (start,)

@@ -201,8 +201,10 @@ def _headline_rank(figures: Figures) -> tuple[bool, float, int]:
     return (not figures.humans, -figures.share, min(figures.minutes, default=0))
 
 
-def _route_order(route: HumanRoute) -> tuple[float, float, int, str]:
-    return (route.sort_key, route.ivr_s, route.depth, route.node)
+def _route_order(route: HumanRoute) -> tuple[float, float, int, tuple[str, ...], str]:
+    """Quickest first; between routes as quick, the keys callers press decide before any
+    name (renaming nodes or reordering the file changes no nearest person)."""
+    return (route.sort_key, route.ivr_s, route.depth, tuple(route.keys), route.node)
 
 
 def week_traffic(menu: Menu) -> list[float]:
