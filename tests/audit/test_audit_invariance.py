@@ -310,7 +310,17 @@ def test_ties_are_decided_by_keys_and_structure_never_by_names_or_file_order(tmp
         },
     }
     reordered = {**decided, "nodes": dict(reversed(list(decided["nodes"].items())))}
-    for data in (decided, reordered):
+    sales = {"menu": {"prompt": "For sales, press 1.", "options": {"1": "desk"}}}
+    staffed = {  # a person behind both menus: the decision still picks the first menu
+        **decided,
+        "nodes": {
+            **decided["nodes"],
+            "a": sales,
+            "b": sales,
+            "desk": {"queue": {"agents": 3, "handle_time": 120, "calls_per_hour": 20}},
+        },
+    }
+    for data in (decided, reordered, staffed):
         _, audit = audit_of(data, tmp_path, "decided")
         severities = {
             place["node"]: f["severity"]
