@@ -24,8 +24,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from audit.metrics import Figures, HumanRoute, Metrics, State
+from audit.metrics import Figures, HumanRoute, Metrics, State, route_order
 from ivr.model import DecideNode
 
 MOST = 0.5  # an hour is "answered" when at least this share of its callers reach a person
@@ -305,9 +306,11 @@ def _end(figures: Figures) -> tuple[str | None, bool]:
     return (route.node, False) if route is not None else (None, figures.voicemail)
 
 
-def _quickest(figures: Figures) -> float:
+def _quickest(figures: Figures) -> tuple[Any, ...]:
+    """How the nearest routes of outcomes that end alike compare: as ``audit.metrics`` orders
+    routes (quickest, then by keys, never by file order); nobody reached: all alike."""
     route = figures.nearest
-    return route.sort_key if route is not None else math.inf
+    return route_order(route) if route is not None else ()
 
 
 def _quantile(parts: list[tuple[float, float, HumanRoute]], share: float) -> float | None:

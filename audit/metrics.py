@@ -191,7 +191,7 @@ def _compute_metrics(
             known = every.get(route.node)
             if known is None or (route.sort_key, route.ivr_s) < (known.sort_key, known.ivr_s):
                 every[route.node] = route
-    routes = sorted(every.values(), key=_route_order)
+    routes = sorted(every.values(), key=route_order)
     kept = durations if durations.decisions else None  # only decisions need it again
     return Metrics(graph, headline, by_hours if schedules else [], schedules, closed, routes, kept)
 
@@ -201,7 +201,7 @@ def _headline_rank(figures: Figures) -> tuple[bool, float, int]:
     return (not figures.humans, -figures.share, min(figures.minutes, default=0))
 
 
-def _route_order(route: HumanRoute) -> tuple[float, float, int, tuple[str, ...], str]:
+def route_order(route: HumanRoute) -> tuple[float, float, int, tuple[str, ...], str]:
     """Quickest first; between routes as quick, the keys callers press decide before any
     name (renaming nodes or reordering the file changes no nearest person)."""
     return (route.sort_key, route.ivr_s, route.depth, tuple(route.keys), route.node)
@@ -697,7 +697,7 @@ def _figures(
             best[state[0]] = route
         elif expert_ivr < known.expert_ivr_s:
             known.expert_ivr_s, known.expert_s = expert_ivr, expert_ivr + known.queue_s
-    routes = sorted(best.values(), key=_route_order)
+    routes = sorted(best.values(), key=route_order)
     expert_s = routes[0].expert_s if routes else math.inf
     return Figures(routes, expert_s, reach.voicemail, decisions=reach.decisions)
 
